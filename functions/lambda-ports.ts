@@ -1,0 +1,68 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { awsPorts } from '../shared/adapters/aws-ports.ts';
+import { documentClient } from '../shared/adapters/dynamodb/document-client.ts';
+import { SnsPushGateway } from '../shared/adapters/sns/sns-push-gateway.ts';
+import { systemClock } from '../shared/domain/clock.ts';
+import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
+import { parseOrThrow } from '../shared/domain/validation.ts';
+import type { HeraldPorts } from '../shared/herald-ports.ts';
+import { deliveryQueue, fanoutQueue, queueEnvName, rejectedEventsQueue } from '../shared/resources/queues.ts';
+import { devicesTable, ledgerTable, outcomesTable, relationsTable, tableEnvName, usersTable } from '../shared/resources/tables.ts';
+
+const env = (name: string) => z.string({ error: `environment variable ${name} is not set` }).min(1);
+const optional = z.string().min(1).optional();
+
+/** The environment the stack gives every function; a missing name fails at cold start, by name. */
+const lambdaEnvironment = z.object({
+  [tableEnvName(relationsTable)]: env(tableEnvName(relationsTable)),
+  [tableEnvName(usersTable)]: env(tableEnvName(usersTable)),
+  [tableEnvName(devicesTable)]: env(tableEnvName(devicesTable)),
+  [tableEnvName(ledgerTable)]: env(tableEnvName(ledgerTable)),
+  [tableEnvName(outcomesTable)]: env(tableEnvName(outcomesTable)),
+  [queueEnvName(fanoutQueue)]: env(queueEnvName(fanoutQueue)),
+  [queueEnvName(fanoutQueue.deadLetterQueue!)]: env(queueEnvName(fanoutQueue.deadLetterQueue!)),
+  [queueEnvName(deliveryQueue)]: env(queueEnvName(deliveryQueue)),
+  [queueEnvName(deliveryQueue.deadLetterQueue!)]: env(queueEnvName(deliveryQueue.deadLetterQueue!)),
+  [queueEnvName(rejectedEventsQueue)]: env(queueEnvName(rejectedEventsQueue)),
+  APNS_APPLICATION_ARN: optional,
+  APNS_SANDBOX_APPLICATION_ARN: optional,
+  FCM_APPLICATION_ARN: optional,
+});
+
+let ports: HeraldPorts | undefined;
+
+/** Builds the ports once per Lambda container, from the environment, on first use. */
+export const lambdaPorts = (): HeraldPorts => {
+  if (ports) return ports;
+  const e = parseOrThrow(lambdaEnvironment, process.env, 'env') as Record<string, string | undefined>;
+  const get = (name: string) => e[name]!;
+  ports = awsPorts(
+    {
+      tables: {
+        relations: get(tableEnvName(relationsTable)),
+        users: get(tableEnvName(usersTable)),
+        devices: get(tableEnvName(devicesTable)),
+        ledger: get(tableEnvName(ledgerTable)),
+        outcomes: get(tableEnvName(outcomesTable)),
+      },
+      queues: {
+        fanout: get(queueEnvName(fanoutQueue)),
+        fanoutDeadLetters: get(queueEnvName(fanoutQueue.deadLetterQueue!)),
+        delivery: get(queueEnvName(deliveryQueue)),
+        deliveryDeadLetters: get(queueEnvName(deliveryQueue.deadLetterQueue!)),
+        rejectedEvents: get(queueEnvName(rejectedEventsQueue)),
+      },
+    },
+    { dynamodb: documentClient(), sqs: new SQSClient({}) },
+    new SnsPushGateway(new SNSClient({}), {
+      APNS: e.APNS_APPLICATION_ARN,
+      APNS_SANDBOX: e.APNS_SANDBOX_APPLICATION_ARN,
+      FCM: e.FCM_APPLICATION_ARN,
+    }),
+    defaultCatalog(),
+    systemClock,
+  );
+  return ports;
+};

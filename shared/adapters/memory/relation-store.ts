@@ -1,0 +1,78 @@
+import type { AudiencePage, AudienceQuery, RelationChange, RelationStore, RelationType } from '../../domain/relations/relation.ts';
+import { defaultShardCount, shardOf } from '../../domain/relations/sharding.ts';
+
+interface Stored {
+  since: number;
+  expiresAt?: number;
+  removed: boolean;
+}
+
+/**
+ * Relations in memory, with the same ordering, paging, sharding and expiry semantics as the
+ * DynamoDB store. For unit tests and in-process benchmarks.
+ */
+export class InMemoryRelationStore implements RelationStore {
+  readonly #byTarget = new Map<string, Map<string, Stored>>();
+  readonly #sorted = new Map<string, string[]>();
+  readonly #shardCountOf: (target: string) => number;
+
+  constructor(shardCountOf = (_: string) => defaultShardCount) {
+    this.#shardCountOf = shardCountOf;
+  }
+
+  async apply(change: RelationChange): Promise<void> {
+    const { type, from, to } = change.kind === 'put' ? change.relation : change;
+    const at = (change.kind === 'put' ? change.relation.since : change.at).getTime();
+    const key = `${type}#${to}#${shardOf(from, this.#shardCountOf(to))}`;
+    const members = this.#byTarget.get(key) ?? new Map<string, Stored>();
+    this.#byTarget.set(key, members);
+    const previous = members.get(from);
+    if (previous && previous.since > at) return;
+    if (!previous) this.#sorted.delete(key);
+    members.set(from, {
+      since: at,
+      removed: change.kind === 'remove',
+      ...(change.kind === 'put' && change.relation.expiresAt ? { expiresAt: change.relation.expiresAt.getTime() } : {}),
+    });
+  }
+
+  async audiencePage(query: AudienceQuery): Promise<AudiencePage> {
+    const key = `${query.type}#${query.to}#${query.shard}`;
+    const members = this.#byTarget.get(key);
+    if (!members) return { userIds: [] };
+    let sorted = this.#sorted.get(key);
+    if (!sorted) {
+      sorted = [...members.keys()].sort();
+      this.#sorted.set(key, sorted);
+    }
+    let start = 0;
+    if (query.after !== undefined) {
+      // Binary search: the first account after the cursor.
+      let hi = sorted.length;
+      while (start < hi) {
+        const mid = (start + hi) >>> 1;
+        if (sorted[mid]! <= query.after) start = mid + 1;
+        else hi = mid;
+      }
+    }
+    const slice = sorted.slice(start, start + query.limit);
+    const now = query.at.getTime();
+    const userIds = slice.filter((id) => {
+      const s = members.get(id)!;
+      return !s.removed && (s.expiresAt === undefined || s.expiresAt > now);
+    });
+    const more = start + query.limit < sorted.length;
+    return { userIds, ...(more ? { next: slice[slice.length - 1]! } : {}) };
+  }
+
+  async targetsOf(type: RelationType, from: string, at: Date): Promise<string[]> {
+    const targets: string[] = [];
+    for (const [key, members] of this.#byTarget) {
+      const stored = members.get(from);
+      if (!key.startsWith(`${type}#`) || !stored || stored.removed) continue;
+      if (stored.expiresAt !== undefined && stored.expiresAt <= at.getTime()) continue;
+      targets.push(key.slice(type.length + 1, key.lastIndexOf('#')));
+    }
+    return targets;
+  }
+}

@@ -1,0 +1,39 @@
+/** Base of every error the Herald domain raises; callers match on `name`, never on SDK types. */
+export class HeraldError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HeraldError';
+  }
+}
+
+/**
+ * Input that breaks a contract. `field` is a path a person can follow (`detail.price`,
+ * `events[2].time`), `reason` says what is wrong with it.
+ */
+export class ValidationError extends HeraldError {
+  readonly field: string;
+  readonly reason: string;
+
+  constructor(field: string, reason: string, options?: { cause?: unknown }) {
+    super(`${field}: ${reason}`, options);
+    this.name = 'ValidationError';
+    this.field = field;
+    this.reason = reason;
+  }
+}
+
+/** An event no recipe or relation rule knows how to handle. */
+export class UnknownEventTypeError extends HeraldError {
+  constructor(source: string, detailType: string) {
+    super(`detail-type: no rule expects "${detailType}" from source "${source}"`);
+    this.name = 'UnknownEventTypeError';
+  }
+}
+
+/** A recipe id that is not in the catalog. */
+export class UnknownRecipeError extends HeraldError {
+  constructor(recipeId: string) {
+    super(`recipeId: no recipe "${recipeId}" in the catalog`);
+    this.name = 'UnknownRecipeError';
+  }
+}

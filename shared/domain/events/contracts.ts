@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * The published event contract: every event Herald understands, by source and detail-type.
+ * Publishers validate against these schemas (or their JSON Schema export); Herald validates
+ * every detail again on arrival.
+ */
+const id = z.string().min(1).max(128);
+const money = z.number().nonnegative().finite();
+const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "EUR"');
+const title = z.string().min(1).max(200);
+
+export const itemListed = z.strictObject({ itemId: id, sellerId: id, title, price: money, currency });
+export const priceDropped = z
+  .strictObject({ itemId: id, sellerId: id, title, oldPrice: money, newPrice: money, currency })
+  .refine((d) => d.newPrice < d.oldPrice, { path: ['newPrice'], message: 'must be below oldPrice' });
+export const offerSent = z.strictObject({
+  sellerId: id,
+  itemId: id,
+  title,
+  discountPercent: z.number().gt(0).lte(100),
+});
+export const userFollowed = z.strictObject({ followerId: id, sellerId: id });
+export const userUnfollowed = z.strictObject({ followerId: id, sellerId: id });
+export const itemFavorited = z.strictObject({ userId: id, itemId: id, sellerId: id });
+export const itemViewed = z.strictObject({ userId: id, itemId: id, sellerId: id });
+
+export interface EventContract {
+  readonly source: string;
+  readonly detailType: string;
+  readonly detail: z.ZodType;
+}
+
+export const eventContracts: readonly EventContract[] = [
+  { source: 'market.items', detailType: 'ItemListed', detail: itemListed },
+  { source: 'market.items', detailType: 'PriceDropped', detail: priceDropped },
+  { source: 'market.offers', detailType: 'OfferSent', detail: offerSent },
+  { source: 'market.social', detailType: 'UserFollowed', detail: userFollowed },
+  { source: 'market.social', detailType: 'UserUnfollowed', detail: userUnfollowed },
+  { source: 'market.social', detailType: 'ItemFavorited', detail: itemFavorited },
+  { source: 'market.social', detailType: 'ItemViewed', detail: itemViewed },
+];
+
+export const findContract = (source: string, detailType: string): EventContract | undefined =>
+  eventContracts.find((c) => c.source === source && c.detailType === detailType);
+
+/** Every contract as JSON Schema (draft 2020-12), keyed `source/detail-type`, for publishers. */
+export const contractsAsJsonSchema = (): Record<string, unknown> =>
+  Object.fromEntries(
+    eventContracts.map((c) => [`${c.source}/${c.detailType}`, z.toJSONSchema(c.detail, { io: 'input' })]),
+  );

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { UnknownRecipeError } from '../errors.ts';
+import { parseOrThrow } from '../validation.ts';
+
+const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lower-case words joined by "-"');
+
+/** Where an audience comes from: accounts related by `relation` to the detail's `targetField`. */
+const audienceSource = z.strictObject({ relation: name, targetField: z.string().min(1) });
+
+const pushTemplate = z.strictObject({
+  title: z.string().min(1).max(200),
+  body: z.string().min(1).max(1000),
+  /** App route opened on tap, e.g. `market://items/{{detail.itemId}}`. */
+  deepLink: z.string().max(500).optional(),
+});
+
+/**
+ * A recipe binds a trigger (an event type, optionally narrowed by a pattern on its detail) to an
+ * action (a push to an audience computed from relations). Recipes are data: a catalog is
+ * validated when it loads, and the bus rules are generated from it.
+ */
+export const recipeSchema = z.strictObject({
+  id: name,
+  description: z.string().min(1),
+  trigger: z.strictObject({
+    source: z.string().min(1),
+    detailType: z.string().min(1),
+    /** Extra EventBridge pattern on `detail`, matched by the rule itself. */
+    detailPattern: z.record(z.string(), z.unknown()).optional(),
+  }),
+  audience: z.array(audienceSource).min(1),
+  /** The business line this push belongs to, for fatigue caps, opt-outs and cost reports. */
+  business: name,
+  /** Opt-out category, e.g. `promotions`. */
+  category: name,
+  /** Detail field naming the sender (a seller), for the per-sender fatigue layer. */
+  senderField: z.string().min(1).optional(),
+  push: pushTemplate,
+});
+
+export type Recipe = z.infer<typeof recipeSchema>;
+export type AudienceSource = z.infer<typeof audienceSource>;
+
+/** A validated, indexed set of recipes. */
+export class RecipeCatalog {
+  readonly recipes: readonly Recipe[];
+  readonly #byId: ReadonlyMap<string, Recipe>;
+
+  constructor(recipes: readonly unknown[]) {
+    const parsed = recipes.map((r, i) => parseOrThrow(recipeSchema, r, `recipes[${i}]`));
+    const byId = new Map<string, Recipe>();
+    parsed.forEach((recipe, i) => {
+      if (byId.has(recipe.id)) throw new UnknownRecipeError(`recipes[${i}].id duplicates "${recipe.id}"`);
+      byId.set(recipe.id, recipe);
+    });
+    this.recipes = parsed;
+    this.#byId = byId;
+  }
+
+  get(recipeId: string): Recipe {
+    const recipe = this.#byId.get(recipeId);
+    if (!recipe) throw new UnknownRecipeError(recipeId);
+    return recipe;
+  }
+
+  has(recipeId: string): boolean {
+    return this.#byId.has(recipeId);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * A relation between two accounts or between an account and an item: follow (buyer -> seller),
+ * favorite and browse (buyer -> item), and whatever new kinds the catalog adds. Stored once,
+ * readable from both ends.
+ */
+export type RelationType = string;
+
+export interface Relation {
+  readonly type: RelationType;
+  /** The account the relation starts from (the follower, the favoriter). */
+  readonly from: string;
+  /** What it points at (a seller, an item). */
+  readonly to: string;
+  /** When the relation was last changed; later changes win, whatever order they arrive in. */
+  readonly since: Date;
+  /** A relation that lapses by itself (browsing history). */
+  readonly expiresAt?: Date;
+}
+
+export type RelationChange =
+  | { readonly kind: 'put'; readonly relation: Relation }
+  | {
+      readonly kind: 'remove';
+      readonly type: RelationType;
+      readonly from: string;
+      readonly to: string;
+      readonly at: Date;
+    };
+
+/** One page of accounts related to a target, in ascending account order. */
+export interface AudiencePage {
+  readonly userIds: readonly string[];
+  /** Opaque; absent on the last page. */
+  readonly next?: string;
+}
+
+export interface AudienceQuery {
+  readonly type: RelationType;
+  readonly to: string;
+  readonly shard: number;
+  /** Relations that expired before this instant are not part of the audience. */
+  readonly at: Date;
+  readonly limit: number;
+  readonly after?: string;
+}
+
+/** Port: where relations live. */
+export interface RelationStore {
+  apply(change: RelationChange): Promise<void>;
+  /** Accounts related to `to` by `type`, within one shard, one page at a time. */
+  audiencePage(query: AudienceQuery): Promise<AudiencePage>;
+  /** What `from` relates to by `type` (a buyer's follows). */
+  targetsOf(type: RelationType, from: string, at: Date): Promise<string[]>;
+}

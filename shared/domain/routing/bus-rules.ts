@@ -1,0 +1,76 @@
+import { relationRules } from '../relations/ingestion.ts';
+import type { RecipeCatalog } from '../recipes/recipe.ts';
+
+/** What a bus rule delivers to. The stack maps these to functions and queues. */
+export type RuleTarget = 'planner' | 'relation-writer' | 'rejected-events';
+
+/**
+ * The input a rule hands its target: constant fields plus the whole event under `eventField`.
+ * The CDK stack renders it as an input transformer; the local bus applies the same transformer.
+ */
+export interface RuleInput {
+  readonly constants: Readonly<Record<string, string>>;
+  readonly eventField: string;
+}
+
+export interface BusRule {
+  /** Unique, and a valid EventBridge rule name. */
+  readonly name: string;
+  readonly description: string;
+  readonly pattern: Readonly<Record<string, unknown>>;
+  readonly target: RuleTarget;
+  /** Absent: the target receives the event itself. */
+  readonly input?: RuleInput;
+}
+
+const groupBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> => {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+};
+
+/**
+ * Every rule of the bus, generated from the recipe catalog and the relation rules: one rule per
+ * recipe, one relation-ingestion rule per relation source, and for each known source a rule
+ * that keeps events whose detail-type nothing expects, with the reason.
+ */
+export const busRules = (catalog: RecipeCatalog): BusRule[] => {
+  const recipeRules: BusRule[] = catalog.recipes.map((recipe) => ({
+    name: `recipe-${recipe.id}`,
+    description: recipe.description,
+    pattern: {
+      source: [recipe.trigger.source],
+      'detail-type': [recipe.trigger.detailType],
+      ...(recipe.trigger.detailPattern ? { detail: recipe.trigger.detailPattern } : {}),
+    },
+    target: 'planner',
+    input: { constants: { recipeId: recipe.id }, eventField: 'event' },
+  }));
+
+  const relationIngestion: BusRule[] = [...groupBy(relationRules, (r) => r.source)].map(([source, rules]) => ({
+    name: `relations-${source.replaceAll('.', '-')}`,
+    description: `Keeps the relations that events of ${source} describe`,
+    pattern: { source: [source], 'detail-type': rules.map((r) => r.detailType) },
+    target: 'relation-writer',
+  }));
+
+  const expected = [
+    ...catalog.recipes.map((r) => ({ source: r.trigger.source, detailType: r.trigger.detailType })),
+    ...relationRules,
+  ];
+  const unexpected: BusRule[] = [...groupBy(expected, (e) => e.source)].map(([source, known]) => {
+    const detailTypes = [...new Set(known.map((k) => k.detailType))].sort();
+    return {
+      name: `unexpected-${source.replaceAll('.', '-')}`,
+      description: `Keeps events of ${source} whose detail-type no rule expects`,
+      pattern: { source: [source], 'detail-type': [{ 'anything-but': detailTypes }] },
+      target: 'rejected-events',
+      input: {
+        constants: { reason: `detail-type: no rule expects it from source ${source}` },
+        eventField: 'event',
+      },
+    };
+  });
+
+  return [...recipeRules, ...relationIngestion, ...unexpected];
+};

@@ -1,0 +1,31 @@
+import type { FanoutTask } from './domain/audience/fanout-task.ts';
+import type { Clock } from './domain/clock.ts';
+import type { OutcomeLedger } from './domain/outcomes/outcome.ts';
+import type { RejectedEvents, WorkQueue } from './domain/ports.ts';
+import type { RecipientClaims } from './domain/push/claims.ts';
+import type { DeliveryJob } from './domain/push/delivery-job.ts';
+import type { DeviceDirectory } from './domain/push/device.ts';
+import type { PushGateway } from './domain/push/push-gateway.ts';
+import type { RecipeCatalog } from './domain/recipes/recipe.ts';
+import type { RelationStore } from './domain/relations/relation.ts';
+import type { UserDirectory } from './domain/users/user.ts';
+
+/**
+ * Every port the use cases need, as one bag the handlers receive. AWS builds it from the
+ * environment; the local runtime builds it on local engines; tests build what they need.
+ */
+export interface HeraldPorts {
+  readonly catalog: RecipeCatalog;
+  readonly clock: Clock;
+  readonly relations: RelationStore;
+  readonly users: UserDirectory;
+  readonly devices: DeviceDirectory;
+  readonly claims: RecipientClaims;
+  readonly outcomes: OutcomeLedger;
+  readonly fanout: WorkQueue<FanoutTask>;
+  readonly delivery: WorkQueue<DeliveryJob>;
+  readonly rejected: RejectedEvents;
+  readonly fanoutDeadLetters: RejectedEvents;
+  readonly deliveryDeadLetters: RejectedEvents;
+  readonly gateway: PushGateway;
+}

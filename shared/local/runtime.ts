@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDeliveryWorker } from '../../functions/delivery-worker/handler.ts';
+import { createFanoutWorker } from '../../functions/fanout-worker/handler.ts';
+import { createPlanner } from '../../functions/planner/handler.ts';
+import { createRelationWriter } from '../../functions/relation-writer/handler.ts';
+import { awsPorts } from '../adapters/aws-ports.ts';
+import { type Clock, systemClock } from '../domain/clock.ts';
+import type { RejectedEvent } from '../domain/ports.ts';
+import { defaultCatalog } from '../domain/recipes/default-catalog.ts';
+import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
+import { busRules, type RuleTarget } from '../domain/routing/bus-rules.ts';
+import type { HeraldPorts } from '../herald-ports.ts';
+import { logger } from '../observability/logger.ts';
+import { allQueues, deliveryQueue, fanoutQueue, rejectedEventsQueue } from '../resources/queues.ts';
+import { tables } from '../resources/tables.ts';
+import { LocalEventBus } from './bus/local-bus.ts';
+import { servePutEvents } from './bus/put-events-server.ts';
+import { DeviceSimulator, type SimulatorFaults } from './device-simulator.ts';
+import { type LocalEngines, localCredentials, localRegion, startLocalEngines } from './engines.ts';
+import { localContext } from './lambda-context.ts';
+import { provisionQueues, provisionTables } from './provision.ts';
+import { SqsPoller } from './sqs-poller.ts';
+
+export interface LocalRuntimeOptions {
+  readonly clock?: Clock;
+  readonly catalog?: RecipeCatalog;
+  readonly faults?: SimulatorFaults;
+  /** Engines already running (tests share one pair); otherwise the runtime starts its own. */
+  readonly engines?: LocalEngines;
+  /** Port of the PutEvents endpoint; 0 picks a free one. */
+  readonly busPort?: number;
+}
+
+export interface LocalRuntime {
+  readonly ports: HeraldPorts;
+  readonly bus: LocalEventBus;
+  /** Point an `EventBridgeClient` here to publish to the local bus. */
+  readonly busEndpoint: string;
+  readonly busName: string;
+  readonly simulator: DeviceSimulator;
+  readonly engines: LocalEngines;
+  readonly queueUrls: Readonly<Record<string, string>>;
+  readonly sqs: SQSClient;
+  /** Resolves when no event, task or job is left anywhere in the pipeline. */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const DRAIN_POLL_MS = 25;
+
+/**
+ * Herald on one machine: DynamoDB Local and fauxqs, tables and queues from the shared
+ * definitions, the local bus with the catalog's rules, the same Lambda handlers behind local
+ * event source mappings, and a device simulator in place of SNS mobile push.
+ */
+export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Promise<LocalRuntime> => {
+  const clock = options.clock ?? systemClock;
+  const catalog = options.catalog ?? defaultCatalog();
+  const ownEngines = options.engines === undefined;
+  const engines = options.engines ?? (await startLocalEngines());
+  const common = { region: localRegion, credentials: localCredentials };
+  const dynamodb = new DynamoDBClient({ ...common, endpoint: engines.dynamodbEndpoint });
+  const sqs = new SQSClient({ ...common, endpoint: engines.sqsEndpoint });
+  // Each runtime gets its own names, so runtimes can share engines without sharing state.
+  const prefix = `herald-${randomUUID().slice(0, 8)}-`;
+  const [tableNames, queueUrls] = await Promise.all([
+    provisionTables(dynamodb, tables, prefix),
+    provisionQueues(sqs, allQueues, prefix),
+  ]);
+  const url = (id: string) => queueUrls[id]!;
+
+  const simulator = new DeviceSimulator(() => clock.now(), options.faults);
+  const ports = awsPorts(
+    {
+      tables: {
+        relations: tableNames.Relations!,
+        users: tableNames.Users!,
+        devices: tableNames.Devices!,
+        ledger: tableNames.Ledger!,
+        outcomes: tableNames.Outcomes!,
+      },
+      queues: {
+        fanout: url(fanoutQueue.id),
+        fanoutDeadLetters: url(fanoutQueue.deadLetterQueue!.id),
+        delivery: url(deliveryQueue.id),
+        deliveryDeadLetters: url(deliveryQueue.deadLetterQueue!.id),
+        rejectedEvents: url(rejectedEventsQueue.id),
+      },
+    },
+    { dynamodb: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), sqs },
+    simulator,
+    catalog,
+    clock,
+  );
+
+  const planner = createPlanner(() => ports);
+  const relationWriter = createRelationWriter(() => ports);
+  const targets: Record<RuleTarget, (input: unknown) => Promise<void>> = {
+    planner: async (input) => void (await planner(input, localContext('planner'))),
+    'relation-writer': async (input) => void (await relationWriter(input, localContext('relation-writer'))),
+    'rejected-events': (input) => ports.rejected.keep(input as RejectedEvent),
+  };
+  const busName = 'herald-local';
+  const bus = new LocalEventBus(
+    busRules(catalog).map((rule) => ({ rule, deliver: targets[rule.target] })),
+    {
+      busName,
+      clock,
+      onUndeliverable: (rule, event, error) =>
+        ports.rejected.keep({ reason: `target of rule ${rule.name} kept failing: ${String(error)}`, event }),
+    },
+  );
+  const { endpoint: busEndpoint, server } = await servePutEvents(bus, options.busPort ?? 0);
+
+  const arnOf = (queueUrl: string) => `arn:aws:sqs:${localRegion}:000000000000:${queueUrl.split('/').pop()}`;
+  const fanoutWorker = createFanoutWorker(() => ports);
+  const deliveryWorker = createDeliveryWorker(() => ports);
+  const onError = (error: unknown) => logger.error('local event source mapping failed', { error: error as Error });
+  const pollers = [
+    new SqsPoller(sqs, {
+      queueUrl: url(fanoutQueue.id),
+      queueArn: arnOf(url(fanoutQueue.id)),
+      handler: (event) => fanoutWorker(event, localContext('fanout-worker')),
+      retryAfterSeconds: 1,
+      onError,
+    }),
+    new SqsPoller(sqs, {
+      queueUrl: url(deliveryQueue.id),
+      queueArn: arnOf(url(deliveryQueue.id)),
+      handler: (event) => deliveryWorker(event, localContext('delivery-worker')),
+      retryAfterSeconds: 1,
+      onError,
+    }),
+  ];
+  for (const poller of pollers) poller.start();
+
+  const pendingMessages = async (): Promise<number> => {
+    const counts = await Promise.all(
+      [fanoutQueue, deliveryQueue].map(async (queue) => {
+        const out = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: url(queue.id),
+            AttributeNames: [
+              'ApproximateNumberOfMessages',
+              'ApproximateNumberOfMessagesNotVisible',
+              'ApproximateNumberOfMessagesDelayed',
+            ],
+          }),
+        );
+        return Object.values(out.Attributes ?? {}).reduce((n, v) => n + Number(v), 0);
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  };
+
+  const drain = async (timeoutMs = 120_000) => {
+    const deadline = Date.now() + timeoutMs;
+    let quietChecks = 0;
+    // Two quiet checks in a row: a message sent between the queue check and the poller check
+    // would otherwise slip through.
+    while (quietChecks < 2) {
+      if (Date.now() > deadline) throw new Error(`the local pipeline did not drain within ${timeoutMs} ms`);
+      await bus.idle();
+      const quiet = !bus.busy && pollers.every((p) => !p.busy) && (await pendingMessages()) === 0;
+      quietChecks = quiet ? quietChecks + 1 : 0;
+      await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));
+    }
+  };
+
+  const stop = async () => {
+    await Promise.all(pollers.map((p) => p.stop()));
+    await new Promise((r) => server.close(r));
+    dynamodb.destroy();
+    sqs.destroy();
+    if (ownEngines) await engines.stop();
+  };
+
+  return { ports, bus, busEndpoint, busName, simulator, engines, queueUrls, sqs, drain, stop };
+};

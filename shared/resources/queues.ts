@@ -1,0 +1,62 @@
+/**
+ * The one definition of every SQS queue, used by the CDK stack and by the local runtime.
+ * Each work queue has a dead-letter queue; a message that exhausts its receives lands there
+ * with its attributes intact, so nothing is lost.
+ */
+export interface QueueDefinition {
+  /** Logical id in the stack, and the local queue name. */
+  readonly id: string;
+  /** Longer than the consuming function's timeout, as SQS event sources require. */
+  readonly visibilityTimeoutSeconds: number;
+  readonly retentionDays: number;
+  /** Receives before SQS moves a message to the dead-letter queue. */
+  readonly maxReceiveCount?: number;
+  readonly deadLetterQueue?: QueueDefinition;
+}
+
+const deadLetters = (id: string): QueueDefinition => ({
+  id,
+  visibilityTimeoutSeconds: 30,
+  retentionDays: 14,
+});
+
+/** Audience slices waiting to be read, filtered and packed into delivery jobs. */
+export const fanoutQueue: QueueDefinition = {
+  id: 'FanoutQueue',
+  visibilityTimeoutSeconds: 6 * 60,
+  retentionDays: 4,
+  maxReceiveCount: 5,
+  deadLetterQueue: deadLetters('FanoutDeadLetterQueue'),
+};
+
+/** Packed delivery jobs: many recipients per message, already rendered. */
+export const deliveryQueue: QueueDefinition = {
+  id: 'DeliveryQueue',
+  visibilityTimeoutSeconds: 3 * 60,
+  retentionDays: 4,
+  maxReceiveCount: 5,
+  deadLetterQueue: deadLetters('DeliveryDeadLetterQueue'),
+};
+
+/**
+ * Events that reached Herald but cannot be acted on (schema violation, a detail-type no rule
+ * expects), kept with their reason for a person to inspect.
+ */
+export const rejectedEventsQueue: QueueDefinition = {
+  id: 'RejectedEventsQueue',
+  visibilityTimeoutSeconds: 30,
+  retentionDays: 14,
+};
+
+export const workQueues = [fanoutQueue, deliveryQueue] as const;
+
+export const allQueues: readonly QueueDefinition[] = [
+  fanoutQueue,
+  fanoutQueue.deadLetterQueue!,
+  deliveryQueue,
+  deliveryQueue.deadLetterQueue!,
+  rejectedEventsQueue,
+];
+
+export const queueEnvName = (queue: QueueDefinition): string =>
+  `${queue.id.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}_URL`;

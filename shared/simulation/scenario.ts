@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { platforms } from '../domain/push/device.ts';
+import { parseOrThrow } from '../domain/validation.ts';
+
+const instant = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time such as 2026-11-21T10:00:00Z' });
+const id = z.string().min(1).max(128);
+
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone such as "Asia/Shanghai"' },
+);
+
+/**
+ * A `herald simulate` scenario: the world before (users, devices, relations) and the events that
+ * happen, in time order. Documented in the README; fields are only ever added.
+ */
+export const scenarioSchema = z.strictObject({
+  start: instant,
+  users: z
+    .array(
+      z.strictObject({
+        id,
+        timeZone: timeZone.default('UTC'),
+        flags: z.array(z.string()).default([]),
+        optOuts: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
+  devices: z.array(z.strictObject({ userId: id, platform: z.enum(platforms), token: z.string().min(8) })).default([]),
+  relations: z
+    .array(
+      z.strictObject({
+        type: z.string().min(1),
+        from: id,
+        to: id,
+        /** When the relation began; the scenario start by default. */
+        since: instant.optional(),
+        expiresAt: instant.optional(),
+      }),
+    )
+    .default([]),
+  events: z
+    .array(
+      z.strictObject({
+        time: instant,
+        source: z.string().min(1),
+        'detail-type': z.string().min(1),
+        detail: z.unknown(),
+      }),
+    )
+    .default([]),
+  /** Failures the device simulator injects. */
+  faults: z
+    .strictObject({
+      disabledTokens: z.array(z.string()).optional(),
+      throttleShare: z.number().min(0).max(1).optional(),
+      latencyMs: z.number().int().min(0).max(10_000).optional(),
+    })
+    .optional(),
+});
+
+export type Scenario = z.output<typeof scenarioSchema>;
+
+/** Parses a scenario, or throws a ValidationError whose field is the JSON path of the error. */
+export const parseScenario = (input: unknown): Scenario => parseOrThrow(scenarioSchema, input, '$');

@@ -1,0 +1,99 @@
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { ScopeSummary } from '../domain/outcomes/outcome.ts';
+import type { Platform } from '../domain/push/device.ts';
+import { rejectedEventsQueue } from '../resources/queues.ts';
+import type { LocalEngines } from '../local/engines.ts';
+import { ManualClock } from '../local/manual-clock.ts';
+import { startLocalRuntime } from '../local/runtime.ts';
+import { loadWorld } from './load-world.ts';
+import type { Scenario } from './scenario.ts';
+
+export interface SimulatedDelivery {
+  readonly userId: string;
+  readonly platform: Platform;
+  readonly token: string;
+  readonly recipe: string;
+  readonly title: string;
+  readonly body: string;
+  readonly time: string;
+}
+
+export interface SimulationReport {
+  readonly deliveries: SimulatedDelivery[];
+  readonly outcomes: Record<string, ScopeSummary>;
+  /** What the bus refused at PutEvents, by event index. */
+  readonly refused: { index: number; errorCode: string; errorMessage: string }[];
+  /** What reached Herald but was kept aside with its reason. */
+  readonly rejected: { reason: string; source?: string; detailType?: string }[];
+}
+
+/** Title and body as the phone shows them, from the platform payload SNS would deliver. */
+const readPush = (platform: Platform, message: string): { title: string; body: string; recipe: string } => {
+  const structured = JSON.parse(message) as Record<string, string>;
+  if (platform === 'FCM') {
+    const m = JSON.parse(structured.GCM!).fcmV1Message.message;
+    return { title: m.notification.title, body: m.notification.body, recipe: m.data.recipeId };
+  }
+  const p = JSON.parse(structured[platform]!);
+  return { title: p.aps.alert.title, body: p.aps.alert.body, recipe: p.recipeId };
+};
+
+const readRejected = async (runtime: Awaited<ReturnType<typeof startLocalRuntime>>) => {
+  const rejected: SimulationReport['rejected'] = [];
+  for (;;) {
+    const out = await runtime.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: runtime.queueUrls[rejectedEventsQueue.id], MaxNumberOfMessages: 10 }),
+    );
+    if (!out.Messages?.length) return rejected;
+    for (const m of out.Messages) {
+      const { reason, event } = JSON.parse(m.Body!) as { reason: string; event?: Record<string, unknown> };
+      rejected.push({
+        reason,
+        ...(typeof event?.source === 'string' ? { source: event.source } : {}),
+        ...(typeof event?.['detail-type'] === 'string' ? { detailType: event['detail-type'] } : {}),
+      });
+    }
+  }
+};
+
+/**
+ * Runs a scenario on a fresh local runtime: loads the world, publishes every event at its time
+ * through the local bus, lets the pipeline drain after each, and reports what phones received
+ * and every outcome.
+ */
+export const simulate = async (scenario: Scenario, engines?: LocalEngines): Promise<SimulationReport> => {
+  const clock = new ManualClock(new Date(scenario.start));
+  const runtime = await startLocalRuntime({ clock, faults: scenario.faults, ...(engines ? { engines } : {}) });
+  try {
+    const { ports } = runtime;
+    await loadWorld(ports, scenario);
+
+    const refused: SimulationReport['refused'] = [];
+    const ordered = scenario.events.map((event, index) => ({ event, index })).sort((a, b) => Date.parse(a.event.time) - Date.parse(b.event.time));
+    for (const { event, index } of ordered) {
+      clock.advanceTo(new Date(event.time));
+      const result = runtime.bus.putEvents([
+        { Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail ?? {}), Time: event.time },
+      ]);
+      const entry = result.Entries[0]!;
+      if ('ErrorCode' in entry) refused.push({ index, errorCode: entry.ErrorCode, errorMessage: entry.ErrorMessage });
+      await runtime.drain();
+    }
+
+    const deliveries = runtime.simulator.received.map((r) => {
+      const push = readPush(r.platform, r.message);
+      return {
+        userId: r.userId,
+        platform: r.platform,
+        token: r.token,
+        recipe: push.recipe,
+        title: push.title,
+        body: push.body,
+        time: r.at.toISOString(),
+      };
+    });
+    return { deliveries, outcomes: await ports.outcomes.summary(), refused, rejected: await readRejected(runtime) };
+  } finally {
+    await runtime.stop();
+  }
+};

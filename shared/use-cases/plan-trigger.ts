@@ -1,0 +1,73 @@
+import type { FanoutTask } from '../domain/audience/fanout-task.ts';
+import { HeraldError, ValidationError } from '../domain/errors.ts';
+import type { DomainEvent } from '../domain/events/envelope.ts';
+import { findContract } from '../domain/events/contracts.ts';
+import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
+import type { RejectedEvents, WorkQueue } from '../domain/ports.ts';
+import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
+import { defaultShardCount } from '../domain/relations/sharding.ts';
+import { parseOrThrow } from '../domain/validation.ts';
+
+export interface PlanTriggerDeps {
+  readonly catalog: RecipeCatalog;
+  readonly fanout: WorkQueue<FanoutTask>;
+  readonly rejected: RejectedEvents;
+  readonly outcomes: OutcomeLedger;
+  /** How many relation shards a target's audience spans. */
+  readonly shardCountOf?: (target: string) => number;
+}
+
+export type PlanResult =
+  | { readonly status: 'planned'; readonly tasks: number }
+  | { readonly status: 'rejected'; readonly reason: string };
+
+const checkedDetail = (event: DomainEvent): Record<string, unknown> => {
+  const contract = findContract(event.source, event.detailType);
+  if (!contract) throw new ValidationError('detail-type', `no contract for "${event.detailType}" from ${event.source}`);
+  return parseOrThrow(contract.detail, event.detail, 'detail') as Record<string, unknown>;
+};
+
+/**
+ * A trigger fired: check the event against its contract, then split the recipe's audience into
+ * slices (one per relation shard) and enqueue one fan-out task per slice.
+ */
+export const planTrigger = async (
+  recipeId: string,
+  event: DomainEvent,
+  raw: unknown,
+  deps: PlanTriggerDeps,
+): Promise<PlanResult> => {
+  let detail: Record<string, unknown>;
+  try {
+    const recipe = deps.catalog.get(recipeId);
+    if (recipe.trigger.source !== event.source || recipe.trigger.detailType !== event.detailType) {
+      throw new ValidationError('detail-type', `recipe ${recipeId} does not fire on ${event.detailType}`);
+    }
+    detail = checkedDetail(event);
+  } catch (error) {
+    if (!(error instanceof HeraldError)) throw error;
+    const tally = new OutcomeTally(recipeId, event.time);
+    tally.add('rejected', error.message);
+    await deps.rejected.keep({ reason: error.message, event: raw });
+    await deps.outcomes.record(`reject#${event.id}#${recipeId}`, tally.entries());
+    return { status: 'rejected', reason: error.message };
+  }
+
+  const recipe = deps.catalog.get(recipeId);
+  const shardCounts = recipe.audience.map((a) => deps.shardCountOf?.(String(detail[a.targetField])) ?? defaultShardCount);
+  const shards = Math.max(...shardCounts);
+  const tasks: FanoutTask[] = Array.from({ length: shards }, (_, shard) => ({
+    taskId: `${event.id}#${recipeId}#${shard}`,
+    recipeId,
+    event: {
+      id: event.id,
+      source: event.source,
+      detailType: event.detailType,
+      time: event.time.toISOString(),
+      detail,
+    },
+    shard,
+  }));
+  await deps.fanout.send(tasks);
+  return { status: 'planned', tasks: tasks.length };
+};

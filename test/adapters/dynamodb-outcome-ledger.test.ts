@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbOutcomeLedger } from '../../shared/adapters/dynamodb/outcome-ledger.ts';
+import { OutcomeTally } from '../../shared/domain/outcomes/outcome.ts';
+import { ledgerTable, outcomesTable } from '../../shared/resources/tables.ts';
+import { documentClientOf, dynamoDbClient, freshTable } from '../support/engines.ts';
+
+const client = dynamoDbClient();
+let ledger: DynamoDbOutcomeLedger;
+
+describe('DynamoDbOutcomeLedger on DynamoDB Local', () => {
+  beforeAll(async () => {
+    const [outcomes, ledgerName] = await Promise.all([freshTable(client, outcomesTable), freshTable(client, ledgerTable)]);
+    ledger = new DynamoDbOutcomeLedger(documentClientOf(client), { outcomes, ledger: ledgerName }, () => new Date());
+  });
+  afterAll(() => client.destroy());
+
+  it('adds a batch once, however often it is recorded', async () => {
+    const tally = new OutcomeTally('recipe-a', new Date('2026-11-21T10:00:00Z'));
+    tally.add('planned', '', 'A', 3);
+    tally.add('delivered', '', 'A', 2);
+    tally.add('suppressed', 'opted-out');
+
+    expect(await ledger.record('task-1', tally.entries())).toBe('recorded');
+    expect(await ledger.record('task-1', tally.entries())).toBe('already-recorded');
+    expect(await ledger.wasRecorded('task-1')).toBe(true);
+    expect(await ledger.wasRecorded('task-2')).toBe(false);
+    expect((await ledger.summary())['recipe-a']).toEqual({
+      planned: 3,
+      delivered: 2,
+      suppressed: { 'opted-out': 1 },
+      failed: {},
+      rejected: {},
+    });
+  });
+
+  it('sums batches of the same recipe', async () => {
+    for (const batch of ['b1', 'b2']) {
+      const tally = new OutcomeTally('recipe-b', new Date('2026-11-21T10:00:00Z'));
+      tally.add('failed', 'endpoint-disabled');
+      await ledger.record(batch, tally.entries());
+    }
+
+    expect((await ledger.summary())['recipe-b']?.failed).toEqual({ 'endpoint-disabled': 2 });
+  });
+});

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbRelationStore } from '../../shared/adapters/dynamodb/relation-store.ts';
+import { relationsTable } from '../../shared/resources/tables.ts';
+import { documentClientOf, dynamoDbClient, freshTable } from '../support/engines.ts';
+
+const t = (iso: string) => new Date(iso);
+const client = dynamoDbClient();
+let store: DynamoDbRelationStore;
+
+const audience = async (type: string, to: string, at: Date, limit = 100) => {
+  const ids: string[] = [];
+  let after: string | undefined;
+  do {
+    const page = await store.audiencePage({ type, to, shard: 0, at, limit, after });
+    ids.push(...page.userIds);
+    after = page.next;
+  } while (after);
+  return ids;
+};
+
+describe('DynamoDbRelationStore on DynamoDB Local', () => {
+  beforeAll(async () => {
+    store = new DynamoDbRelationStore(documentClientOf(client), await freshTable(client, relationsTable));
+  });
+  afterAll(() => client.destroy());
+
+  it('answers followers of a target in account order, page by page', async () => {
+    for (const from of ['u3', 'u1', 'u2', 'u5', 'u4']) {
+      await store.apply({ kind: 'put', relation: { type: 'follow', from, to: 'seller-a', since: t('2026-01-01T00:00:00Z') } });
+    }
+    const firstPage = await store.audiencePage({ type: 'follow', to: 'seller-a', shard: 0, at: t('2026-02-01T00:00:00Z'), limit: 2 });
+
+    expect(firstPage.userIds).toEqual(['u1', 'u2']);
+    expect(firstPage.next).toBe('u2');
+    expect(await audience('follow', 'seller-a', t('2026-02-01T00:00:00Z'), 2)).toEqual(['u1', 'u2', 'u3', 'u4', 'u5']);
+  });
+
+  it('answers both directions: whom a buyer follows', async () => {
+    await store.apply({ kind: 'put', relation: { type: 'follow', from: 'b9', to: 'seller-x', since: t('2026-01-01T00:00:00Z') } });
+    await store.apply({ kind: 'put', relation: { type: 'follow', from: 'b9', to: 'seller-y', since: t('2026-01-01T00:00:00Z') } });
+
+    expect((await store.targetsOf('follow', 'b9', t('2026-01-02T00:00:00Z'))).sort()).toEqual(['seller-x', 'seller-y']);
+  });
+
+  it('removes a relation, and a late older follow does not bring it back', async () => {
+    await store.apply({ kind: 'put', relation: { type: 'follow', from: 'u1', to: 'seller-b', since: t('2026-03-01T10:00:00Z') } });
+    await store.apply({ kind: 'remove', type: 'follow', from: 'u1', to: 'seller-b', at: t('2026-03-01T11:00:00Z') });
+    await store.apply({ kind: 'put', relation: { type: 'follow', from: 'u1', to: 'seller-b', since: t('2026-03-01T10:30:00Z') } });
+
+    expect(await audience('follow', 'seller-b', t('2026-03-02T00:00:00Z'))).toEqual([]);
+    expect(await store.targetsOf('follow', 'u1', t('2026-03-02T00:00:00Z'))).not.toContain('seller-b');
+  });
+
+  it('a follow after an unfollow counts again', async () => {
+    await store.apply({ kind: 'remove', type: 'follow', from: 'u7', to: 'seller-c', at: t('2026-03-01T11:00:00Z') });
+    await store.apply({ kind: 'put', relation: { type: 'follow', from: 'u7', to: 'seller-c', since: t('2026-03-01T12:00:00Z') } });
+
+    expect(await audience('follow', 'seller-c', t('2026-03-02T00:00:00Z'))).toEqual(['u7']);
+  });
+
+  it('skips relations whose TTL passed even before DynamoDB deletes them', async () => {
+    await store.apply({
+      kind: 'put',
+      relation: {
+        type: 'browse',
+        from: 'u1',
+        to: 'item-1',
+        since: t('2026-01-01T00:00:00Z'),
+        expiresAt: t('2026-01-31T00:00:00Z'),
+      },
+    });
+
+    expect(await audience('browse', 'item-1', t('2026-01-30T23:59:00Z'))).toEqual(['u1']);
+    expect(await audience('browse', 'item-1', t('2026-01-31T00:00:01Z'))).toEqual([]);
+  });
+});
