@@ -32,7 +32,7 @@ export const runEventsCommand = async (args: readonly string[]): Promise<number>
     const result = testEventPattern(await textOf(values.pattern), await textOf(values.event));
     console.log(JSON.stringify({ Result: result }));
     return 0;
-  } catch (error) {
+  } catch (error: unknown) {
     if (error instanceof InvalidEventPatternError) {
       console.error(`An error occurred (InvalidEventPatternException) when calling the TestEventPattern operation: ${error.message}`);
       return 2;

@@ -1,3 +1,4 @@
+import { logger } from '../observability/logger.ts';
 import { runEventsCommand } from './events-command.ts';
 import { runSimulateCommand } from './simulate-command.ts';
 import { runStartCommand } from './start-command.ts';
@@ -15,6 +16,8 @@ Commands:
 
 /** Exit codes: 0 success, 1 failure while running, 2 bad usage or bad input. */
 export const main = async (args: readonly string[]): Promise<number> => {
+  // Warnings and errors go to stderr; info lines would mix with reports on stdout.
+  if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
   const [command, ...rest] = args;
   switch (command) {
     case 'start':

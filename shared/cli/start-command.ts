@@ -14,7 +14,6 @@ const say = (line = '') => process.stdout.write(`${line}\n`);
  * updated summary after each burst, until Ctrl-C.
  */
 export const runStartCommand = async (): Promise<number> => {
-  if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('ERROR');
   say('Herald local runtime: starting DynamoDB Local (Java) and the SQS engine...');
   const runtime = await startLocalRuntime({ busPort: Number(process.env.HERALD_BUS_PORT ?? 0) });
   let stopping = false;

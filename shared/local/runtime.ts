@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createDeliveryWorker } from '../../functions/delivery-worker/handler.ts';
 import { createFanoutWorker } from '../../functions/fanout-worker/handler.ts';
 import { createPlanner } from '../../functions/planner/handler.ts';
 import { createRelationWriter } from '../../functions/relation-writer/handler.ts';
-import { awsPorts } from '../adapters/aws-ports.ts';
+import { SqsRejectedEvents } from '../adapters/sqs/rejected-events.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { RejectedEvent } from '../domain/ports.ts';
 import { defaultCatalog } from '../domain/recipes/default-catalog.ts';
@@ -14,14 +11,13 @@ import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import { busRules, type RuleTarget } from '../domain/routing/bus-rules.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
 import { logger } from '../observability/logger.ts';
-import { allQueues, deliveryQueue, fanoutQueue, rejectedEventsQueue } from '../resources/queues.ts';
-import { tables } from '../resources/tables.ts';
+import { deliveryQueue, fanoutQueue, rejectedEventsQueue, undeliverableEventsQueue } from '../resources/queues.ts';
 import { LocalEventBus } from './bus/local-bus.ts';
 import { servePutEvents } from './bus/put-events-server.ts';
 import { DeviceSimulator, type SimulatorFaults } from './device-simulator.ts';
-import { type LocalEngines, localCredentials, localRegion, startLocalEngines } from './engines.ts';
+import { type LocalEngines, localRegion, startLocalEngines } from './engines.ts';
+import { provisionLocalPorts } from './local-ports.ts';
 import { localContext } from './lambda-context.ts';
-import { provisionQueues, provisionTables } from './provision.ts';
 import { SqsPoller } from './sqs-poller.ts';
 
 export interface LocalRuntimeOptions {
@@ -61,40 +57,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const catalog = options.catalog ?? defaultCatalog();
   const ownEngines = options.engines === undefined;
   const engines = options.engines ?? (await startLocalEngines());
-  const common = { region: localRegion, credentials: localCredentials };
-  const dynamodb = new DynamoDBClient({ ...common, endpoint: engines.dynamodbEndpoint });
-  const sqs = new SQSClient({ ...common, endpoint: engines.sqsEndpoint });
-  // Each runtime gets its own names, so runtimes can share engines without sharing state.
-  const prefix = `herald-${randomUUID().slice(0, 8)}-`;
-  const [tableNames, queueUrls] = await Promise.all([
-    provisionTables(dynamodb, tables, prefix),
-    provisionQueues(sqs, allQueues, prefix),
-  ]);
-  const url = (id: string) => queueUrls[id]!;
-
   const simulator = new DeviceSimulator(() => clock.now(), options.faults);
-  const ports = awsPorts(
-    {
-      tables: {
-        relations: tableNames.Relations!,
-        users: tableNames.Users!,
-        devices: tableNames.Devices!,
-        ledger: tableNames.Ledger!,
-        outcomes: tableNames.Outcomes!,
-      },
-      queues: {
-        fanout: url(fanoutQueue.id),
-        fanoutDeadLetters: url(fanoutQueue.deadLetterQueue!.id),
-        delivery: url(deliveryQueue.id),
-        deliveryDeadLetters: url(deliveryQueue.deadLetterQueue!.id),
-        rejectedEvents: url(rejectedEventsQueue.id),
-      },
-    },
-    { dynamodb: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), sqs },
-    simulator,
-    catalog,
-    clock,
-  );
+  const local = await provisionLocalPorts(engines, simulator, catalog, clock);
+  const { ports, sqs, queueUrls } = local;
+  const url = (id: string) => queueUrls[id]!;
 
   const planner = createPlanner(() => ports);
   const relationWriter = createRelationWriter(() => ports);
@@ -103,6 +69,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     'relation-writer': async (input) => void (await relationWriter(input, localContext('relation-writer'))),
     'rejected-events': (input) => ports.rejected.keep(input as RejectedEvent),
   };
+  const undeliverable = new SqsRejectedEvents(sqs, url(undeliverableEventsQueue.id));
   const busName = 'herald-local';
   const bus = new LocalEventBus(
     busRules(catalog).map((rule) => ({ rule, deliver: targets[rule.target] })),
@@ -110,7 +77,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       busName,
       clock,
       onUndeliverable: (rule, event, error) =>
-        ports.rejected.keep({ reason: `target of rule ${rule.name} kept failing: ${String(error)}`, event }),
+        undeliverable.keep({ reason: `target of rule ${rule.name} kept failing: ${String(error)}`, event }),
     },
   );
   const { endpoint: busEndpoint, server } = await servePutEvents(bus, options.busPort ?? 0);
@@ -173,8 +140,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const stop = async () => {
     await Promise.all(pollers.map((p) => p.stop()));
     await new Promise((r) => server.close(r));
-    dynamodb.destroy();
-    sqs.destroy();
+    local.close();
     if (ownEngines) await engines.stop();
   };
 

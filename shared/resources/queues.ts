@@ -48,6 +48,16 @@ export const rejectedEventsQueue: QueueDefinition = {
   retentionDays: 14,
 };
 
+/**
+ * Events a bus rule could not hand its target after every retry (EventBridge target DLQ). Kept
+ * with EventBridge's error attributes for a person to replay.
+ */
+export const undeliverableEventsQueue: QueueDefinition = {
+  id: 'UndeliverableEventsQueue',
+  visibilityTimeoutSeconds: 30,
+  retentionDays: 14,
+};
+
 export const workQueues = [fanoutQueue, deliveryQueue] as const;
 
 export const allQueues: readonly QueueDefinition[] = [
@@ -56,6 +66,7 @@ export const allQueues: readonly QueueDefinition[] = [
   deliveryQueue,
   deliveryQueue.deadLetterQueue!,
   rejectedEventsQueue,
+  undeliverableEventsQueue,
 ];
 
 export const queueEnvName = (queue: QueueDefinition): string =>

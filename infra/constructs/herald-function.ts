@@ -1,0 +1,41 @@
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface HeraldFunctionProps {
+  /** Path of the handler module, from the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly memorySize?: number;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/**
+ * A Herald Lambda function: Node.js 24 on arm64, bundled with esbuild, JSON logs kept for a
+ * month, X-Ray tracing. Callers choose only what differs between functions.
+ */
+export class HeraldFunction extends Construct {
+  readonly fn: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: HeraldFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: 'herald', NODE_OPTIONS: '--enable-source-maps' },
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      tracing: Tracing.ACTIVE,
+      bundling: { minify: true, sourceMap: true, target: 'node24' },
+    });
+  }
+}

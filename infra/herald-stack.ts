@@ -1,0 +1,167 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, EventField, type EventPattern, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { Platform } from '../shared/domain/push/device.ts';
+import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
+import { type BusRule, busRules, type RuleInput } from '../shared/domain/routing/bus-rules.ts';
+import {
+  deliveryQueue,
+  fanoutQueue,
+  queueEnvName,
+  rejectedEventsQueue,
+  undeliverableEventsQueue,
+} from '../shared/resources/queues.ts';
+import {
+  devicesTable,
+  ledgerTable,
+  outcomesTable,
+  relationsTable,
+  type TableDefinition,
+  tableEnvName,
+  tables,
+  usersTable,
+} from '../shared/resources/tables.ts';
+import { HeraldFunction } from './constructs/herald-function.ts';
+import { HeraldQueue } from './constructs/herald-queue.ts';
+
+export interface HeraldStackProps extends StackProps {
+  readonly tables: ReadonlyMap<string, TableV2>;
+  /** SNS platform applications by platform; a platform left out cannot register devices. */
+  readonly platformApplicationArns: Readonly<Partial<Record<Platform, string>>>;
+}
+
+const platformEnv: Record<Platform, string> = {
+  APNS: 'APNS_APPLICATION_ARN',
+  APNS_SANDBOX: 'APNS_SANDBOX_APPLICATION_ARN',
+  FCM: 'FCM_APPLICATION_ARN',
+};
+
+/** The input a rule hands its target, rendered as an EventBridge input transformer. */
+const targetInput = (input: RuleInput): RuleTargetInput =>
+  RuleTargetInput.fromObject({ ...input.constants, [input.eventField]: EventField.fromPath('$') });
+
+/** A shared pattern in the shape CDK's EventPattern takes; values pass through unchanged. */
+const eventPatternOf = (rule: BusRule): EventPattern => {
+  const { 'detail-type': detailType, ...rest } = rule.pattern;
+  // CDK types content filters (anything-but, prefix...) as strings but renders any value as is.
+  return { ...rest, ...(detailType ? { detailType } : {}) } as EventPattern;
+};
+
+/**
+ * Herald's serverless pipeline: the event bus and its rules (generated from the recipe catalog),
+ * the fan-out and delivery queues with their dead-letter queues, the four functions with only
+ * the rights each needs, and alarms on everything that holds failed work.
+ */
+export class HeraldStack extends Stack {
+  readonly bus: EventBus;
+  readonly functions: Readonly<Record<'relationWriter' | 'planner' | 'fanoutWorker' | 'deliveryWorker', IFunction>>;
+
+  constructor(scope: Construct, id: string, props: HeraldStackProps) {
+    super(scope, id, props);
+    const table = (definition: TableDefinition) => props.tables.get(definition.id)!;
+    const fanout = new HeraldQueue(this, fanoutQueue);
+    const delivery = new HeraldQueue(this, deliveryQueue);
+    const rejected = new HeraldQueue(this, rejectedEventsQueue).queue;
+    const undeliverable = new HeraldQueue(this, undeliverableEventsQueue).queue;
+
+    const environment: Record<string, string> = {};
+    for (const definition of tables) environment[tableEnvName(definition)] = table(definition).tableName;
+    const queueUrls: [string, Queue][] = [
+      [queueEnvName(fanoutQueue), fanout.queue],
+      [queueEnvName(fanoutQueue.deadLetterQueue!), fanout.deadLetterQueue!],
+      [queueEnvName(deliveryQueue), delivery.queue],
+      [queueEnvName(deliveryQueue.deadLetterQueue!), delivery.deadLetterQueue!],
+      [queueEnvName(rejectedEventsQueue), rejected],
+    ];
+    for (const [name, queue] of queueUrls) environment[name] = queue.queueUrl;
+    for (const [platform, arn] of Object.entries(props.platformApplicationArns)) {
+      if (arn) environment[platformEnv[platform as Platform]] = arn;
+    }
+
+    const fn = (id: string, entry: string, description: string, timeout: Duration, memorySize?: number) =>
+      new HeraldFunction(this, id, { entry, description, timeout, environment, ...(memorySize ? { memorySize } : {}) }).fn;
+    const relationWriter = fn('RelationWriter', 'functions/relation-writer/handler.ts', 'Keeps relations from social events', Duration.seconds(10));
+    const planner = fn('Planner', 'functions/planner/handler.ts', 'Splits a fired trigger into audience slices', Duration.seconds(30));
+    const fanoutWorker = fn('FanoutWorker', 'functions/fanout-worker/handler.ts', 'Filters an audience slice into delivery jobs', Duration.minutes(5), 1024);
+    const deliveryWorker = fn('DeliveryWorker', 'functions/delivery-worker/handler.ts', 'Publishes delivery jobs to SNS endpoints', Duration.seconds(150), 1024);
+    this.functions = { relationWriter, planner, fanoutWorker, deliveryWorker };
+
+    // Least privilege: each function gets exactly the reads and writes its use case makes.
+    table(relationsTable).grantWriteData(relationWriter);
+    rejected.grantSendMessages(relationWriter);
+
+    fanout.queue.grantSendMessages(planner);
+    rejected.grantSendMessages(planner);
+    table(outcomesTable).grantWriteData(planner);
+    table(ledgerTable).grantWriteData(planner);
+
+    table(relationsTable).grantReadData(fanoutWorker);
+    table(usersTable).grantReadData(fanoutWorker);
+    table(ledgerTable).grantReadWriteData(fanoutWorker);
+    table(outcomesTable).grantWriteData(fanoutWorker);
+    delivery.queue.grantSendMessages(fanoutWorker);
+    fanout.deadLetterQueue!.grantSendMessages(fanoutWorker);
+
+    table(devicesTable).grantReadWriteData(deliveryWorker);
+    table(ledgerTable).grantReadWriteData(deliveryWorker);
+    table(outcomesTable).grantWriteData(deliveryWorker);
+    delivery.deadLetterQueue!.grantSendMessages(deliveryWorker);
+    const endpointArns = Object.values(props.platformApplicationArns)
+      .filter((arn): arn is string => Boolean(arn))
+      .map((arn) => arn.replace(':app/', ':endpoint/').concat('/*'));
+    if (endpointArns.length > 0) {
+      deliveryWorker.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: endpointArns }));
+    }
+
+    fanoutWorker.addEventSource(new SqsEventSource(fanout.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 50 }));
+    deliveryWorker.addEventSource(
+      new SqsEventSource(delivery.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 200 }),
+    );
+
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `${this.stackName}-bus` });
+    const lambdaTarget = (target: IFunction, rule: BusRule) =>
+      new LambdaFunction(target, {
+        deadLetterQueue: undeliverable,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(2),
+        ...(rule.input ? { event: targetInput(rule.input) } : {}),
+      });
+    for (const rule of busRules(defaultCatalog())) {
+      const target =
+        rule.target === 'rejected-events'
+          ? new SqsQueue(rejected, { ...(rule.input ? { message: targetInput(rule.input) } : {}), deadLetterQueue: undeliverable })
+          : lambdaTarget(rule.target === 'planner' ? planner : relationWriter, rule);
+      new Rule(this, `Rule-${rule.name}`, {
+        eventBus: this.bus,
+        ruleName: `${this.stackName}-${rule.name}`.slice(0, 64),
+        description: rule.description.slice(0, 512),
+        eventPattern: eventPatternOf(rule),
+        targets: [target],
+      });
+    }
+
+    const holdsFailedWork: [string, Queue][] = [
+      ['FanoutDeadLetters', fanout.deadLetterQueue!],
+      ['DeliveryDeadLetters', delivery.deadLetterQueue!],
+      ['UndeliverableEvents', undeliverable],
+      ['RejectedEvents', rejected],
+    ];
+    for (const [name, queue] of holdsFailedWork) {
+      new Alarm(this, `${name}Alarm`, {
+        alarmDescription: `${name}: messages are waiting for a person to look at them`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsPorts } from '../adapters/aws-ports.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { PushGateway } from '../domain/push/push-gateway.ts';
+import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
+import type { HeraldPorts } from '../herald-ports.ts';
+import { allQueues, deliveryQueue, fanoutQueue, rejectedEventsQueue } from '../resources/queues.ts';
+import { tables } from '../resources/tables.ts';
+import { type LocalEngines, localCredentials, localRegion } from './engines.ts';
+import { provisionQueues, provisionTables } from './provision.ts';
+
+export interface LocalPorts {
+  readonly ports: HeraldPorts;
+  readonly dynamodb: DynamoDBClient;
+  readonly sqs: SQSClient;
+  /** Queue URLs by definition id. */
+  readonly queueUrls: Readonly<Record<string, string>>;
+  /** Table names by definition id. */
+  readonly tableNames: Readonly<Record<string, string>>;
+  close(): void;
+}
+
+/**
+ * Fresh tables and queues (from the shared definitions, under a unique prefix so that several
+ * runtimes can share one pair of engines) and every port wired to them, as on AWS.
+ */
+export const provisionLocalPorts = async (
+  engines: LocalEngines,
+  gateway: PushGateway,
+  catalog: RecipeCatalog,
+  clock: Clock,
+): Promise<LocalPorts> => {
+  const common = { region: localRegion, credentials: localCredentials };
+  const dynamodb = new DynamoDBClient({ ...common, endpoint: engines.dynamodbEndpoint });
+  const sqs = new SQSClient({ ...common, endpoint: engines.sqsEndpoint });
+  const prefix = `herald-${randomUUID().slice(0, 8)}-`;
+  const [tableNames, queueUrls] = await Promise.all([
+    provisionTables(dynamodb, tables, prefix),
+    provisionQueues(sqs, allQueues, prefix),
+  ]);
+  const url = (id: string) => queueUrls[id]!;
+  const ports = awsPorts(
+    {
+      tables: {
+        relations: tableNames.Relations!,
+        users: tableNames.Users!,
+        devices: tableNames.Devices!,
+        ledger: tableNames.Ledger!,
+        outcomes: tableNames.Outcomes!,
+      },
+      queues: {
+        fanout: url(fanoutQueue.id),
+        fanoutDeadLetters: url(fanoutQueue.deadLetterQueue!.id),
+        delivery: url(deliveryQueue.id),
+        deliveryDeadLetters: url(deliveryQueue.deadLetterQueue!.id),
+        rejectedEvents: url(rejectedEventsQueue.id),
+      },
+    },
+    { dynamodb: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), sqs },
+    gateway,
+    catalog,
+    clock,
+  );
+  return {
+    ports,
+    dynamodb,
+    sqs,
+    queueUrls,
+    tableNames,
+    close: () => {
+      dynamodb.destroy();
+      sqs.destroy();
+    },
+  };
+};

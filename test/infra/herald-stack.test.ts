@@ -1,0 +1,115 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HeraldDataStack } from '../../infra/herald-data-stack.ts';
+import { HeraldStack } from '../../infra/herald-stack.ts';
+import { defaultCatalog } from '../../shared/domain/recipes/default-catalog.ts';
+
+const apns = 'arn:aws:sns:us-east-1:123456789012:app/APNS/herald';
+const fcm = 'arn:aws:sns:us-east-1:123456789012:app/GCM/herald';
+
+let service: Template;
+let data: Template;
+let json: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+/** Every IAM statement attached to the role of the function whose logical id starts with `prefix`. */
+const statementsOf = (prefix: string) => {
+  const functionId = Object.keys(json.Resources).find(
+    (id) => id.startsWith(prefix) && json.Resources[id]!.Type === 'AWS::Lambda::Function',
+  )!;
+  const role = (json.Resources[functionId]!.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  return Object.values(json.Resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${role}"`))
+    .flatMap((r) => (r.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement)
+    .map((s) => ({ actions: [s.Action].flat(), resource: JSON.stringify(s.Resource) }));
+};
+const actionsOf = (prefix: string) => statementsOf(prefix).flatMap((s) => s.actions);
+
+describe('the Herald CDK app', () => {
+  beforeAll(() => {
+    // Bundling is esbuild's job and costs seconds per function; the template is what is checked here.
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const dataStack = new HeraldDataStack(app, 'HeraldData');
+    const stack = new HeraldStack(app, 'Herald', {
+      tables: dataStack.tables,
+      platformApplicationArns: { APNS: apns, FCM: fcm },
+    });
+    data = Template.fromStack(dataStack);
+    service = Template.fromStack(stack);
+    json = service.toJSON() as typeof json;
+  });
+
+  it('keeps every table in the data stack, with TTL where the definition has it, retained', () => {
+    data.resourceCountIs('AWS::DynamoDB::GlobalTable', 5);
+    data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'bySource' })],
+    });
+    data.allResources('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+    service.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+  });
+
+  it('runs every function on Node.js 24, arm64', () => {
+    const functions = service.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(4);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    }
+  });
+
+  it('generates one rule per recipe, handing the planner the recipe id and the event', () => {
+    for (const recipe of defaultCatalog().recipes) {
+      service.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { source: [recipe.trigger.source], 'detail-type': [recipe.trigger.detailType] },
+        Targets: [
+          Match.objectLike({
+            InputTransformer: {
+              InputPathsMap: { f1: '$' },
+              InputTemplate: `{"recipeId":"${recipe.id}","event":<f1>}`,
+            },
+            RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 7200 },
+            DeadLetterConfig: Match.objectLike({}),
+          }),
+        ],
+      });
+    }
+  });
+
+  it('routes relation events to the relation writer and keeps unexpected ones', () => {
+    service.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['market.social'], 'detail-type': ['UserFollowed', 'UserUnfollowed', 'ItemFavorited', 'ItemViewed'] },
+    });
+    service.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['market.items'], 'detail-type': [{ 'anything-but': ['ItemListed', 'PriceDropped'] }] },
+    });
+  });
+
+  it('redrives fan-out and delivery messages to dead-letter queues, and alarms on them', () => {
+    const redriven = Object.values(service.findResources('AWS::SQS::Queue')).filter((q) => q.Properties?.RedrivePolicy);
+    expect(redriven.map((q) => q.Properties.RedrivePolicy.maxReceiveCount)).toEqual([5, 5]);
+    service.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    service.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it('consumes both queues reporting partial batch failures', () => {
+    service.resourcePropertiesCountIs(
+      'AWS::Lambda::EventSourceMapping',
+      { FunctionResponseTypes: ['ReportBatchItemFailures'] },
+      2,
+    );
+  });
+
+  it('gives each function only the rights its use case needs', () => {
+    expect(actionsOf('RelationWriter')).not.toContain('dynamodb:Query');
+    expect(actionsOf('RelationWriter').some((a) => a.startsWith('sns:'))).toBe(false);
+    expect(actionsOf('Planner')).not.toContain('dynamodb:Query');
+    expect(actionsOf('FanoutWorker').some((a) => a.startsWith('sns:'))).toBe(false);
+    expect(statementsOf('DeliveryWorker').find((s) => s.actions.includes('sns:Publish'))?.resource).toBe(
+      JSON.stringify([`${apns.replace(':app/', ':endpoint/')}/*`, `${fcm.replace(':app/', ':endpoint/')}/*`]),
+    );
+  });
+});
