@@ -9,7 +9,14 @@ import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import type { HeraldPorts } from '../shared/herald-ports.ts';
 import { deliveryQueue, fanoutQueue, queueEnvName, rejectedEventsQueue } from '../shared/resources/queues.ts';
-import { devicesTable, ledgerTable, outcomesTable, relationsTable, tableEnvName, usersTable } from '../shared/resources/tables.ts';
+import {
+  devicesTable,
+  ledgerTable,
+  outcomesTable,
+  relationsTable,
+  tableEnvName,
+  usersTable,
+} from '../shared/resources/tables.ts';
 
 const env = (name: string) => z.string({ error: `environment variable ${name} is not set` }).min(1);
 const optional = z.string().min(1).optional();

@@ -1,14 +1,15 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { z } from 'zod';
-import { ValidationError } from '../shared/domain/errors.ts';
+import { HeraldError, ValidationError } from '../shared/domain/errors.ts';
 import type { RejectedEvents } from '../shared/domain/ports.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import { logger } from '../shared/observability/logger.ts';
 
 /**
  * Runs `work` on every message of an SQS batch and reports only the failed ones, so one bad
- * message never sends its neighbours back to the queue. A message that cannot be parsed is
- * moved to the dead letters at once with its reason: retrying it could never succeed.
+ * message never sends its neighbours back to the queue. A message that cannot be parsed, or that
+ * the domain refuses, is moved to the dead letters at once with its reason: retrying it could
+ * never succeed. Anything else (a throttled write, a network error) is retried by SQS.
  */
 export const processBatch = async <S extends z.ZodType>(
   event: SQSEvent,
@@ -31,7 +32,19 @@ export const processBatch = async <S extends z.ZodType>(
       try {
         await work(message);
       } catch (error) {
-        logger.error('message failed, SQS will redeliver it', { messageId: record.messageId, error: error as Error });
+        if (error instanceof HeraldError) {
+          // A domain error (unknown recipe, broken contract) would fail the same way on every retry.
+          logger.warn('message refused, moved to dead letters', {
+            messageId: record.messageId,
+            reason: error.message,
+          });
+          await deadLetters.keep({ reason: error.message, event: record.body });
+          return;
+        }
+        logger.error('message failed, SQS will redeliver it', {
+          messageId: record.messageId,
+          error: error as Error,
+        });
         failures.push({ itemIdentifier: record.messageId });
       }
     }),

@@ -13,6 +13,8 @@ export class HeraldDataStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    this.tables = new Map(tables.map((definition) => [definition.id, new HeraldTable(this, definition).table]));
+    this.tables = new Map(
+      tables.map((definition) => [definition.id, new HeraldTable(this, definition).table]),
+    );
   }
 }

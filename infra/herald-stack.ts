@@ -61,7 +61,9 @@ const eventPatternOf = (rule: BusRule): EventPattern => {
  */
 export class HeraldStack extends Stack {
   readonly bus: EventBus;
-  readonly functions: Readonly<Record<'relationWriter' | 'planner' | 'fanoutWorker' | 'deliveryWorker', IFunction>>;
+  readonly functions: Readonly<
+    Record<'relationWriter' | 'planner' | 'fanoutWorker' | 'deliveryWorker', IFunction>
+  >;
 
   constructor(scope: Construct, id: string, props: HeraldStackProps) {
     super(scope, id, props);
@@ -86,11 +88,39 @@ export class HeraldStack extends Stack {
     }
 
     const fn = (id: string, entry: string, description: string, timeout: Duration, memorySize?: number) =>
-      new HeraldFunction(this, id, { entry, description, timeout, environment, ...(memorySize ? { memorySize } : {}) }).fn;
-    const relationWriter = fn('RelationWriter', 'functions/relation-writer/handler.ts', 'Keeps relations from social events', Duration.seconds(10));
-    const planner = fn('Planner', 'functions/planner/handler.ts', 'Splits a fired trigger into audience slices', Duration.seconds(30));
-    const fanoutWorker = fn('FanoutWorker', 'functions/fanout-worker/handler.ts', 'Filters an audience slice into delivery jobs', Duration.minutes(5), 1024);
-    const deliveryWorker = fn('DeliveryWorker', 'functions/delivery-worker/handler.ts', 'Publishes delivery jobs to SNS endpoints', Duration.seconds(150), 1024);
+      new HeraldFunction(this, id, {
+        entry,
+        description,
+        timeout,
+        environment,
+        ...(memorySize ? { memorySize } : {}),
+      }).fn;
+    const relationWriter = fn(
+      'RelationWriter',
+      'functions/relation-writer/handler.ts',
+      'Keeps relations from social events',
+      Duration.seconds(10),
+    );
+    const planner = fn(
+      'Planner',
+      'functions/planner/handler.ts',
+      'Splits a fired trigger into audience slices',
+      Duration.seconds(30),
+    );
+    const fanoutWorker = fn(
+      'FanoutWorker',
+      'functions/fanout-worker/handler.ts',
+      'Filters an audience slice into delivery jobs',
+      Duration.minutes(5),
+      1024,
+    );
+    const deliveryWorker = fn(
+      'DeliveryWorker',
+      'functions/delivery-worker/handler.ts',
+      'Publishes delivery jobs to SNS endpoints',
+      Duration.seconds(150),
+      1024,
+    );
     this.functions = { relationWriter, planner, fanoutWorker, deliveryWorker };
 
     // Least privilege: each function gets exactly the reads and writes its use case makes.
@@ -117,12 +147,20 @@ export class HeraldStack extends Stack {
       .filter((arn): arn is string => Boolean(arn))
       .map((arn) => arn.replace(':app/', ':endpoint/').concat('/*'));
     if (endpointArns.length > 0) {
-      deliveryWorker.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: endpointArns }));
+      deliveryWorker.addToRolePolicy(
+        new PolicyStatement({ actions: ['sns:Publish'], resources: endpointArns }),
+      );
     }
 
-    fanoutWorker.addEventSource(new SqsEventSource(fanout.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 50 }));
+    fanoutWorker.addEventSource(
+      new SqsEventSource(fanout.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 50 }),
+    );
     deliveryWorker.addEventSource(
-      new SqsEventSource(delivery.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 200 }),
+      new SqsEventSource(delivery.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: 200,
+      }),
     );
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: `${this.stackName}-bus` });
@@ -136,7 +174,10 @@ export class HeraldStack extends Stack {
     for (const rule of busRules(defaultCatalog())) {
       const target =
         rule.target === 'rejected-events'
-          ? new SqsQueue(rejected, { ...(rule.input ? { message: targetInput(rule.input) } : {}), deadLetterQueue: undeliverable })
+          ? new SqsQueue(rejected, {
+              ...(rule.input ? { message: targetInput(rule.input) } : {}),
+              deadLetterQueue: undeliverable,
+            })
           : lambdaTarget(rule.target === 'planner' ? planner : relationWriter, rule);
       new Rule(this, `Rule-${rule.name}`, {
         eventBus: this.bus,

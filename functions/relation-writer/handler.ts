@@ -20,7 +20,11 @@ export const createRelationWriter = (ports: () => HeraldPorts) =>
       return { status: 'rejected', reason: error.message };
     }
     const result = await ingestRelationEvent(toDomainEvent(envelope), event, deps);
-    logger.info('relation event', { eventId: envelope.id, detailType: envelope['detail-type'], status: result.status });
+    logger.info('relation event', {
+      eventId: envelope.id,
+      detailType: envelope['detail-type'],
+      status: result.status,
+    });
     return result.status === 'applied' ? { status: 'applied' } : result;
   });
 

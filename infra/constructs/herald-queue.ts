@@ -22,7 +22,12 @@ export class HeraldQueue extends Construct {
       visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(definition.retentionDays),
       ...(this.deadLetterQueue
-        ? { deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: definition.maxReceiveCount ?? 5 } }
+        ? {
+            deadLetterQueue: {
+              queue: this.deadLetterQueue,
+              maxReceiveCount: definition.maxReceiveCount ?? 5,
+            },
+          }
         : {}),
     });
   }

@@ -1,4 +1,3 @@
-import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../domain/clock.ts';
@@ -47,7 +46,11 @@ export const awsPorts = (
     users: new DynamoDbUserDirectory(dynamodb, names.tables.users),
     devices: new DynamoDbDeviceDirectory(dynamodb, names.tables.devices),
     claims: new DynamoDbRecipientClaims(dynamodb, names.tables.ledger, now),
-    outcomes: new DynamoDbOutcomeLedger(dynamodb, { outcomes: names.tables.outcomes, ledger: names.tables.ledger }, now),
+    outcomes: new DynamoDbOutcomeLedger(
+      dynamodb,
+      { outcomes: names.tables.outcomes, ledger: names.tables.ledger },
+      now,
+    ),
     fanout: new SqsWorkQueue(sqs, names.queues.fanout),
     delivery: new SqsWorkQueue(sqs, names.queues.delivery),
     rejected: new SqsRejectedEvents(sqs, names.queues.rejectedEvents),

@@ -5,7 +5,8 @@ import { InvalidEventError, InvalidEventPatternError, testEventPattern } from '.
 const usage = 'Usage: herald events test-pattern --pattern <json|@file> --event <json|@file>';
 
 /** `@path` reads a file, as the AWS CLI's `file://` does; anything else is the JSON itself. */
-const textOf = async (value: string): Promise<string> => (value.startsWith('@') ? readFile(value.slice(1), 'utf8') : value);
+const textOf = async (value: string): Promise<string> =>
+  value.startsWith('@') ? readFile(value.slice(1), 'utf8') : value;
 
 /**
  * `herald events test-pattern`: mirrors `aws events test-event-pattern`, printing
@@ -19,7 +20,10 @@ export const runEventsCommand = async (args: readonly string[]): Promise<number>
   }
   let values: { pattern?: string; event?: string };
   try {
-    ({ values } = parseArgs({ args: [...rest], options: { pattern: { type: 'string' }, event: { type: 'string' } } }));
+    ({ values } = parseArgs({
+      args: [...rest],
+      options: { pattern: { type: 'string' }, event: { type: 'string' } },
+    }));
   } catch (error) {
     console.error(`${(error as Error).message}\n${usage}`);
     return 2;
@@ -34,11 +38,15 @@ export const runEventsCommand = async (args: readonly string[]): Promise<number>
     return 0;
   } catch (error: unknown) {
     if (error instanceof InvalidEventPatternError) {
-      console.error(`An error occurred (InvalidEventPatternException) when calling the TestEventPattern operation: ${error.message}`);
+      console.error(
+        `An error occurred (InvalidEventPatternException) when calling the TestEventPattern operation: ${error.message}`,
+      );
       return 2;
     }
     if (error instanceof InvalidEventError) {
-      console.error(`An error occurred (ValidationException) when calling the TestEventPattern operation: ${error.message}`);
+      console.error(
+        `An error occurred (ValidationException) when calling the TestEventPattern operation: ${error.message}`,
+      );
       return 2;
     }
     console.error(`herald events test-pattern: ${(error as Error).message}`);

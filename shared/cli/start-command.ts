@@ -39,7 +39,11 @@ export const runStartCommand = async (): Promise<number> => {
   say(
     `\nDemo data: ${scenario.users.length} buyers, ${scenario.devices.length} devices, ${scenario.relations.length} relations.`,
   );
-  const publisher = new EventBridgeClient({ endpoint: runtime.busEndpoint, region: localRegion, credentials: localCredentials });
+  const publisher = new EventBridgeClient({
+    endpoint: runtime.busEndpoint,
+    region: localRegion,
+    credentials: localCredentials,
+  });
   const sent = await publisher.send(
     new PutEventsCommand({
       Entries: scenario.events.map((e) => ({
@@ -61,7 +65,9 @@ export const runStartCommand = async (): Promise<number> => {
     say(formatSummary(await runtime.ports.outcomes.summary()));
   };
   await report();
-  say(`\nHerald is running. Publish events with any EventBridge client pointed at ${runtime.busEndpoint}, e.g.`);
+  say(
+    `\nHerald is running. Publish events with any EventBridge client pointed at ${runtime.busEndpoint}, e.g.`,
+  );
   say(
     `  aws events put-events --endpoint-url ${runtime.busEndpoint} --entries ` +
       `'[{"Source":"market.social","DetailType":"UserFollowed","Detail":"{\\"followerId\\":\\"buyer-cai\\",\\"sellerId\\":\\"seller-anna\\"}"}]'`,
@@ -69,7 +75,8 @@ export const runStartCommand = async (): Promise<number> => {
   say('Press Ctrl-C to stop.');
 
   const watcher = setInterval(() => {
-    if (!stopping && runtime.bus.published !== seen) void report().catch((e) => logger.error('report failed', e));
+    if (!stopping && runtime.bus.published !== seen)
+      void report().catch((e) => logger.error('report failed', e));
   }, 1000);
   const code = await stopped;
   clearInterval(watcher);

@@ -7,7 +7,11 @@ import type { Scenario } from '../simulation/scenario.ts';
  */
 export const demoScenario = (now: Date): Scenario => {
   const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
-  const buyer = (id: string, timeZone: string, extra: Partial<{ flags: string[]; optOuts: string[] }> = {}) => ({
+  const buyer = (
+    id: string,
+    timeZone: string,
+    extra: Partial<{ flags: string[]; optOuts: string[] }> = {},
+  ) => ({
     id,
     timeZone,
     flags: extra.flags ?? [],
@@ -52,7 +56,13 @@ export const demoScenario = (now: Date): Scenario => {
         time: at(2),
         source: 'market.items',
         'detail-type': 'ItemListed',
-        detail: { itemId: 'item-chair', sellerId: 'seller-anna', title: 'Oak chair', price: 45, currency: 'EUR' },
+        detail: {
+          itemId: 'item-chair',
+          sellerId: 'seller-anna',
+          title: 'Oak chair',
+          price: 45,
+          currency: 'EUR',
+        },
       },
       {
         time: at(3),

@@ -22,18 +22,26 @@ process.once('exit', () => {
 });
 
 const waitForDynamoDb = async (endpoint: string, child: ChildProcess, output: () => string) => {
-  const client = documentClient({ endpoint, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
+  const client = documentClient({
+    endpoint,
+    region: localRegion,
+    credentials: localCredentials,
+    maxAttempts: 1,
+  });
   const deadline = Date.now() + 60_000;
   try {
     for (;;) {
       if (child.exitCode !== null) {
-        throw new Error(`DynamoDB Local exited with code ${child.exitCode}. Is Java 17+ installed?\n${output()}`);
+        throw new Error(
+          `DynamoDB Local exited with code ${child.exitCode}. Is Java 17+ installed?\n${output()}`,
+        );
       }
       try {
         await client.send(new ListTablesCommand({}));
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s`, { cause: error });
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s`, { cause: error });
         await new Promise((r) => setTimeout(r, 100));
       }
     }

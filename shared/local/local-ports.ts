@@ -59,7 +59,10 @@ export const provisionLocalPorts = async (
         rejectedEvents: url(rejectedEventsQueue.id),
       },
     },
-    { dynamodb: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), sqs },
+    {
+      dynamodb: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
+      sqs,
+    },
     gateway,
     catalog,
     clock,

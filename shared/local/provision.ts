@@ -17,14 +17,21 @@ const keySchema = (pk: KeyAttribute, sk?: KeyAttribute) => [
 export const createTableInput = (table: TableDefinition, tableName: string): CreateTableCommandInput => {
   const indexes = table.globalSecondaryIndexes ?? [];
   const attributes = new Map<string, KeyAttribute>();
-  for (const key of [table.partitionKey, table.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
+  for (const key of [
+    table.partitionKey,
+    table.sortKey,
+    ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]) {
     if (key) attributes.set(key.name, key);
   }
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
     KeySchema: keySchema(table.partitionKey, table.sortKey),
-    AttributeDefinitions: [...attributes.values()].map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+    AttributeDefinitions: [...attributes.values()].map((a) => ({
+      AttributeName: a.name,
+      AttributeType: a.type,
+    })),
     ...(indexes.length > 0
       ? {
           GlobalSecondaryIndexes: indexes.map((i) => ({
@@ -77,7 +84,9 @@ export const provisionQueues = async (
     let redrive: Record<string, string> = {};
     if (queue.deadLetterQueue) {
       const dlqUrl = await create(queue.deadLetterQueue);
-      const arn = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
+      const arn = await client.send(
+        new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
+      );
       redrive = {
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: arn.Attributes?.QueueArn,

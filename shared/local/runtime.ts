@@ -11,13 +11,13 @@ import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import { busRules, type RuleTarget } from '../domain/routing/bus-rules.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
 import { logger } from '../observability/logger.ts';
-import { deliveryQueue, fanoutQueue, rejectedEventsQueue, undeliverableEventsQueue } from '../resources/queues.ts';
+import { deliveryQueue, fanoutQueue, undeliverableEventsQueue } from '../resources/queues.ts';
 import { LocalEventBus } from './bus/local-bus.ts';
 import { servePutEvents } from './bus/put-events-server.ts';
 import { DeviceSimulator, type SimulatorFaults } from './device-simulator.ts';
 import { type LocalEngines, localRegion, startLocalEngines } from './engines.ts';
-import { provisionLocalPorts } from './local-ports.ts';
 import { localContext } from './lambda-context.ts';
+import { provisionLocalPorts } from './local-ports.ts';
 import { SqsPoller } from './sqs-poller.ts';
 
 export interface LocalRuntimeOptions {
@@ -85,7 +85,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const arnOf = (queueUrl: string) => `arn:aws:sqs:${localRegion}:000000000000:${queueUrl.split('/').pop()}`;
   const fanoutWorker = createFanoutWorker(() => ports);
   const deliveryWorker = createDeliveryWorker(() => ports);
-  const onError = (error: unknown) => logger.error('local event source mapping failed', { error: error as Error });
+  const onError = (error: unknown) =>
+    logger.error('local event source mapping failed', { error: error as Error });
   const pollers = [
     new SqsPoller(sqs, {
       queueUrl: url(fanoutQueue.id),

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
-export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined | void>;
+export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 export interface PollerOptions {
   readonly queueUrl: string;
@@ -33,7 +33,8 @@ const toRecord = (message: Message, queueArn: string): SQSRecord => ({
     ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
     SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
     SenderId: message.Attributes?.SenderId ?? 'local',
-    ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    ApproximateFirstReceiveTimestamp:
+      message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
   },
   messageAttributes: {},
   md5OfBody: message.MD5OfBody ?? '',

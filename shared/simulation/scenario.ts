@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { platforms } from '../domain/push/device.ts';
 import { parseOrThrow } from '../domain/validation.ts';
 
-const instant = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time such as 2026-11-21T10:00:00Z' });
+const instant = z.iso.datetime({
+  offset: true,
+  error: 'expected an ISO 8601 date-time such as 2026-11-21T10:00:00Z',
+});
 const id = z.string().min(1).max(128);
 
 const timeZone = z.string().refine(
@@ -33,7 +36,9 @@ export const scenarioSchema = z.strictObject({
       }),
     )
     .default([]),
-  devices: z.array(z.strictObject({ userId: id, platform: z.enum(platforms), token: z.string().min(8) })).default([]),
+  devices: z
+    .array(z.strictObject({ userId: id, platform: z.enum(platforms), token: z.string().min(8) }))
+    .default([]),
   relations: z
     .array(
       z.strictObject({

@@ -1,10 +1,10 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { ScopeSummary } from '../domain/outcomes/outcome.ts';
 import type { Platform } from '../domain/push/device.ts';
-import { rejectedEventsQueue } from '../resources/queues.ts';
 import type { LocalEngines } from '../local/engines.ts';
 import { ManualClock } from '../local/manual-clock.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
+import { rejectedEventsQueue } from '../resources/queues.ts';
 import { loadWorld } from './load-world.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -42,7 +42,10 @@ const readRejected = async (runtime: Awaited<ReturnType<typeof startLocalRuntime
   const rejected: SimulationReport['rejected'] = [];
   for (;;) {
     const out = await runtime.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: runtime.queueUrls[rejectedEventsQueue.id], MaxNumberOfMessages: 10 }),
+      new ReceiveMessageCommand({
+        QueueUrl: runtime.queueUrls[rejectedEventsQueue.id],
+        MaxNumberOfMessages: 10,
+      }),
     );
     if (!out.Messages?.length) return rejected;
     for (const m of out.Messages) {
@@ -63,20 +66,32 @@ const readRejected = async (runtime: Awaited<ReturnType<typeof startLocalRuntime
  */
 export const simulate = async (scenario: Scenario, engines?: LocalEngines): Promise<SimulationReport> => {
   const clock = new ManualClock(new Date(scenario.start));
-  const runtime = await startLocalRuntime({ clock, faults: scenario.faults, ...(engines ? { engines } : {}) });
+  const runtime = await startLocalRuntime({
+    clock,
+    faults: scenario.faults,
+    ...(engines ? { engines } : {}),
+  });
   try {
     const { ports } = runtime;
     await loadWorld(ports, scenario);
 
     const refused: SimulationReport['refused'] = [];
-    const ordered = scenario.events.map((event, index) => ({ event, index })).sort((a, b) => Date.parse(a.event.time) - Date.parse(b.event.time));
+    const ordered = scenario.events
+      .map((event, index) => ({ event, index }))
+      .sort((a, b) => Date.parse(a.event.time) - Date.parse(b.event.time));
     for (const { event, index } of ordered) {
       clock.advanceTo(new Date(event.time));
       const result = runtime.bus.putEvents([
-        { Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail ?? {}), Time: event.time },
+        {
+          Source: event.source,
+          DetailType: event['detail-type'],
+          Detail: JSON.stringify(event.detail ?? {}),
+          Time: event.time,
+        },
       ]);
       const entry = result.Entries[0]!;
-      if ('ErrorCode' in entry) refused.push({ index, errorCode: entry.ErrorCode, errorMessage: entry.ErrorMessage });
+      if ('ErrorCode' in entry)
+        refused.push({ index, errorCode: entry.ErrorCode, errorMessage: entry.ErrorMessage });
       await runtime.drain();
     }
 
@@ -92,7 +107,12 @@ export const simulate = async (scenario: Scenario, engines?: LocalEngines): Prom
         time: r.at.toISOString(),
       };
     });
-    return { deliveries, outcomes: await ports.outcomes.summary(), refused, rejected: await readRejected(runtime) };
+    return {
+      deliveries,
+      outcomes: await ports.outcomes.summary(),
+      refused,
+      rejected: await readRejected(runtime),
+    };
   } finally {
     await runtime.stop();
   }

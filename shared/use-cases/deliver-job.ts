@@ -36,7 +36,8 @@ const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item
  * terminal outcome per recipient: delivered when any device got the push.
  */
 export const deliverJob = async (job: DeliveryJob, deps: DeliverJobDeps): Promise<DeliverJobResult> => {
-  if (await deps.outcomes.wasRecorded(job.jobId)) return { delivered: 0, suppressed: 0, failed: 0, alreadyDone: true };
+  if (await deps.outcomes.wasRecorded(job.jobId))
+    return { delivered: 0, suppressed: 0, failed: 0, alreadyDone: true };
   const tally = new OutcomeTally(job.recipeId, deps.clock.now());
   const devicesByUser = await deps.devices.devicesOf(job.userIds);
   const sends: { userId: string; device: Device }[] = [];
@@ -49,20 +50,28 @@ export const deliverJob = async (job: DeliveryJob, deps: DeliverJobDeps): Promis
   const results = new Map<string, PublishResult[]>();
   const data = { eventId: job.eventId, recipeId: job.recipeId, variant: job.variant };
   await forEachLimited(sends, deps.concurrency ?? 16, async ({ userId, device }) => {
-    const result = await deps.gateway.publish(device.endpointArn, platformMessage(device.platform, job.push, data));
-    if (result.status === 'endpoint-disabled') await deps.devices.disable(userId, device.deviceId, result.reason);
+    const result = await deps.gateway.publish(
+      device.endpointArn,
+      platformMessage(device.platform, job.push, data),
+    );
+    if (result.status === 'endpoint-disabled')
+      await deps.devices.disable(userId, device.deviceId, result.reason);
     results.set(userId, [...(results.get(userId) ?? []), result]);
   });
 
   for (const userResults of results.values()) {
     const failure = userResults.find((r) => r.status !== 'sent');
     if (userResults.some((r) => r.status === 'sent')) tally.add('delivered', '', job.variant);
-    else if (failure) tally.add('failed', failure.status === 'failed' ? failure.reason : failure.status, job.variant);
+    else if (failure)
+      tally.add('failed', failure.status === 'failed' ? failure.reason : failure.status, job.variant);
   }
 
   const recorded = await deps.outcomes.record(job.jobId, tally.entries());
   const count = (outcome: string) =>
-    tally.entries().filter((c) => c.outcome === outcome).reduce((n, c) => n + c.count, 0);
+    tally
+      .entries()
+      .filter((c) => c.outcome === outcome)
+      .reduce((n, c) => n + c.count, 0);
   return {
     delivered: count('delivered'),
     suppressed: count('suppressed'),

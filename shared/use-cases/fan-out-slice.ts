@@ -1,6 +1,11 @@
 import { audiencePages } from '../domain/audience/audience-stream.ts';
 import type { FanoutTask } from '../domain/audience/fanout-task.ts';
-import { defaultFilterChain, type FilterContext, firstSuppression, type RecipientFilter } from '../domain/audience/filters.ts';
+import {
+  defaultFilterChain,
+  type FilterContext,
+  firstSuppression,
+  type RecipientFilter,
+} from '../domain/audience/filters.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { DomainEvent } from '../domain/events/envelope.ts';
 import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
@@ -53,9 +58,13 @@ const render = (recipe: Recipe, detail: Readonly<Record<string, unknown>>): Rend
  * double pushes.
  */
 export const fanOutSlice = async (task: FanoutTask, deps: FanOutDeps): Promise<FanOutResult> => {
-  if (await deps.outcomes.wasRecorded(task.taskId)) return { planned: 0, passed: 0, jobs: 0, alreadyDone: true };
+  if (await deps.outcomes.wasRecorded(task.taskId))
+    return { planned: 0, passed: 0, jobs: 0, alreadyDone: true };
   const recipe = deps.catalog.get(task.recipeId);
-  const event: DomainEvent<Readonly<Record<string, unknown>>> = { ...task.event, time: new Date(task.event.time) };
+  const event: DomainEvent<Readonly<Record<string, unknown>>> = {
+    ...task.event,
+    time: new Date(task.event.time),
+  };
   const now = deps.clock.now();
   const context: FilterContext = { recipe, event, now };
   const chain = deps.filters ?? defaultFilterChain;
@@ -69,7 +78,7 @@ export const fanOutSlice = async (task: FanoutTask, deps: FanOutDeps): Promise<F
     after: task.after,
   };
 
-  let pending: string[] = [];
+  const pending: string[] = [];
   let jobs = 0;
   let passedTotal = 0;
   const flush = async (all: boolean) => {
@@ -114,6 +123,9 @@ export const fanOutSlice = async (task: FanoutTask, deps: FanOutDeps): Promise<F
   await flush(true);
 
   const recorded = await deps.outcomes.record(task.taskId, tally.entries());
-  const planned = tally.entries().filter((c) => c.outcome === 'planned').reduce((n, c) => n + c.count, 0);
+  const planned = tally
+    .entries()
+    .filter((c) => c.outcome === 'planned')
+    .reduce((n, c) => n + c.count, 0);
   return { planned, passed: passedTotal, jobs, alreadyDone: recorded === 'already-recorded' };
 };

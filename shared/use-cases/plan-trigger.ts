@@ -1,7 +1,7 @@
 import type { FanoutTask } from '../domain/audience/fanout-task.ts';
 import { HeraldError, ValidationError } from '../domain/errors.ts';
-import type { DomainEvent } from '../domain/events/envelope.ts';
 import { findContract } from '../domain/events/contracts.ts';
+import type { DomainEvent } from '../domain/events/envelope.ts';
 import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
 import type { RejectedEvents, WorkQueue } from '../domain/ports.ts';
 import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
@@ -23,7 +23,8 @@ export type PlanResult =
 
 const checkedDetail = (event: DomainEvent): Record<string, unknown> => {
   const contract = findContract(event.source, event.detailType);
-  if (!contract) throw new ValidationError('detail-type', `no contract for "${event.detailType}" from ${event.source}`);
+  if (!contract)
+    throw new ValidationError('detail-type', `no contract for "${event.detailType}" from ${event.source}`);
   return parseOrThrow(contract.detail, event.detail, 'detail') as Record<string, unknown>;
 };
 
@@ -54,7 +55,9 @@ export const planTrigger = async (
   }
 
   const recipe = deps.catalog.get(recipeId);
-  const shardCounts = recipe.audience.map((a) => deps.shardCountOf?.(String(detail[a.targetField])) ?? defaultShardCount);
+  const shardCounts = recipe.audience.map(
+    (a) => deps.shardCountOf?.(String(detail[a.targetField])) ?? defaultShardCount,
+  );
   const shards = Math.max(...shardCounts);
   const tasks: FanoutTask[] = Array.from({ length: shards }, (_, shard) => ({
     taskId: `${event.id}#${recipeId}#${shard}`,

@@ -23,6 +23,13 @@ export const registerDevice = async (registration: DeviceRegistration, deps: Reg
   const deviceId = await deviceIdOf(platform, token);
   const known = (await deps.devices.devicesOf([userId])).get(userId)?.find((d) => d.deviceId === deviceId);
   const endpointArn = known?.endpointArn ?? (await deps.gateway.createEndpoint(platform, token, userId));
-  await deps.devices.save(userId, { deviceId, platform, token, endpointArn, enabled: true, lastSeen: deps.clock.now() });
+  await deps.devices.save(userId, {
+    deviceId,
+    platform,
+    token,
+    endpointArn,
+    enabled: true,
+    lastSeen: deps.clock.now(),
+  });
   return { deviceId, endpointArn, created: known === undefined };
 };

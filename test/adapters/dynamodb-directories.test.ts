@@ -29,7 +29,11 @@ describe('DynamoDB user and device directories on DynamoDB Local', () => {
 
   it('reads profiles in batches larger than one BatchGetItem', async () => {
     const ids = Array.from({ length: 150 }, (_, i) => `user-${i}`);
-    await Promise.all(ids.map((id, i) => users.save({ id, timeZone: 'Asia/Shanghai', flags: i === 7 ? ['minor'] : [], optOuts: [] })));
+    await Promise.all(
+      ids.map((id, i) =>
+        users.save({ id, timeZone: 'Asia/Shanghai', flags: i === 7 ? ['minor'] : [], optOuts: [] }),
+      ),
+    );
 
     const profiles = await users.profilesOf([...ids, 'nobody']);
 
@@ -46,7 +50,12 @@ describe('DynamoDB user and device directories on DynamoDB Local', () => {
 
     const found = await devices.devicesOf(['amy', 'ben', 'cai']);
 
-    expect(found.get('amy')?.map((d) => [d.deviceId, d.enabled, d.disabledReason ?? null]).sort()).toEqual([
+    expect(
+      found
+        .get('amy')
+        ?.map((d) => [d.deviceId, d.enabled, d.disabledReason ?? null])
+        .sort(),
+    ).toEqual([
       ['d1', false, 'EndpointDisabled'],
       ['d2', true, null],
     ]);

@@ -9,8 +9,15 @@ let ledger: DynamoDbOutcomeLedger;
 
 describe('DynamoDbOutcomeLedger on DynamoDB Local', () => {
   beforeAll(async () => {
-    const [outcomes, ledgerName] = await Promise.all([freshTable(client, outcomesTable), freshTable(client, ledgerTable)]);
-    ledger = new DynamoDbOutcomeLedger(documentClientOf(client), { outcomes, ledger: ledgerName }, () => new Date());
+    const [outcomes, ledgerName] = await Promise.all([
+      freshTable(client, outcomesTable),
+      freshTable(client, ledgerTable),
+    ]);
+    ledger = new DynamoDbOutcomeLedger(
+      documentClientOf(client),
+      { outcomes, ledger: ledgerName },
+      () => new Date(),
+    );
   });
   afterAll(() => client.destroy());
 

@@ -10,7 +10,11 @@ const later = new Date('2026-11-28T10:00:00Z');
 
 describe('DynamoDbRecipientClaims on DynamoDB Local', () => {
   beforeAll(async () => {
-    claims = new DynamoDbRecipientClaims(documentClientOf(client), await freshTable(client, ledgerTable), () => now);
+    claims = new DynamoDbRecipientClaims(
+      documentClientOf(client),
+      await freshTable(client, ledgerTable),
+      () => now,
+    );
   });
   afterAll(() => client.destroy());
 

@@ -26,34 +26,79 @@ describe('DynamoDbRelationStore on DynamoDB Local', () => {
 
   it('answers followers of a target in account order, page by page', async () => {
     for (const from of ['u3', 'u1', 'u2', 'u5', 'u4']) {
-      await store.apply({ kind: 'put', relation: { type: 'follow', from, to: 'seller-a', since: t('2026-01-01T00:00:00Z') } });
+      await store.apply({
+        kind: 'put',
+        relation: { type: 'follow', from, to: 'seller-a', since: t('2026-01-01T00:00:00Z') },
+      });
     }
-    const firstPage = await store.audiencePage({ type: 'follow', to: 'seller-a', shard: 0, at: t('2026-02-01T00:00:00Z'), limit: 2 });
+    const firstPage = await store.audiencePage({
+      type: 'follow',
+      to: 'seller-a',
+      shard: 0,
+      at: t('2026-02-01T00:00:00Z'),
+      limit: 2,
+    });
 
     expect(firstPage.userIds).toEqual(['u1', 'u2']);
     expect(firstPage.next).toBe('u2');
-    expect(await audience('follow', 'seller-a', t('2026-02-01T00:00:00Z'), 2)).toEqual(['u1', 'u2', 'u3', 'u4', 'u5']);
+    expect(await audience('follow', 'seller-a', t('2026-02-01T00:00:00Z'), 2)).toEqual([
+      'u1',
+      'u2',
+      'u3',
+      'u4',
+      'u5',
+    ]);
   });
 
   it('answers both directions: whom a buyer follows', async () => {
-    await store.apply({ kind: 'put', relation: { type: 'follow', from: 'b9', to: 'seller-x', since: t('2026-01-01T00:00:00Z') } });
-    await store.apply({ kind: 'put', relation: { type: 'follow', from: 'b9', to: 'seller-y', since: t('2026-01-01T00:00:00Z') } });
+    await store.apply({
+      kind: 'put',
+      relation: { type: 'follow', from: 'b9', to: 'seller-x', since: t('2026-01-01T00:00:00Z') },
+    });
+    await store.apply({
+      kind: 'put',
+      relation: { type: 'follow', from: 'b9', to: 'seller-y', since: t('2026-01-01T00:00:00Z') },
+    });
 
-    expect((await store.targetsOf('follow', 'b9', t('2026-01-02T00:00:00Z'))).sort()).toEqual(['seller-x', 'seller-y']);
+    expect((await store.targetsOf('follow', 'b9', t('2026-01-02T00:00:00Z'))).sort()).toEqual([
+      'seller-x',
+      'seller-y',
+    ]);
   });
 
   it('removes a relation, and a late older follow does not bring it back', async () => {
-    await store.apply({ kind: 'put', relation: { type: 'follow', from: 'u1', to: 'seller-b', since: t('2026-03-01T10:00:00Z') } });
-    await store.apply({ kind: 'remove', type: 'follow', from: 'u1', to: 'seller-b', at: t('2026-03-01T11:00:00Z') });
-    await store.apply({ kind: 'put', relation: { type: 'follow', from: 'u1', to: 'seller-b', since: t('2026-03-01T10:30:00Z') } });
+    await store.apply({
+      kind: 'put',
+      relation: { type: 'follow', from: 'u1', to: 'seller-b', since: t('2026-03-01T10:00:00Z') },
+    });
+    await store.apply({
+      kind: 'remove',
+      type: 'follow',
+      from: 'u1',
+      to: 'seller-b',
+      at: t('2026-03-01T11:00:00Z'),
+    });
+    await store.apply({
+      kind: 'put',
+      relation: { type: 'follow', from: 'u1', to: 'seller-b', since: t('2026-03-01T10:30:00Z') },
+    });
 
     expect(await audience('follow', 'seller-b', t('2026-03-02T00:00:00Z'))).toEqual([]);
     expect(await store.targetsOf('follow', 'u1', t('2026-03-02T00:00:00Z'))).not.toContain('seller-b');
   });
 
   it('a follow after an unfollow counts again', async () => {
-    await store.apply({ kind: 'remove', type: 'follow', from: 'u7', to: 'seller-c', at: t('2026-03-01T11:00:00Z') });
-    await store.apply({ kind: 'put', relation: { type: 'follow', from: 'u7', to: 'seller-c', since: t('2026-03-01T12:00:00Z') } });
+    await store.apply({
+      kind: 'remove',
+      type: 'follow',
+      from: 'u7',
+      to: 'seller-c',
+      at: t('2026-03-01T11:00:00Z'),
+    });
+    await store.apply({
+      kind: 'put',
+      relation: { type: 'follow', from: 'u7', to: 'seller-c', since: t('2026-03-01T12:00:00Z') },
+    });
 
     expect(await audience('follow', 'seller-c', t('2026-03-02T00:00:00Z'))).toEqual(['u7']);
   });

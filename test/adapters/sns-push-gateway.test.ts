@@ -30,7 +30,9 @@ describe('SnsPushGateway', () => {
   });
 
   it('refuses a platform with no application configured, naming it', async () => {
-    await expect(gateway().createEndpoint('APNS_SANDBOX', 'token-12345', 'u')).rejects.toThrow(/APNS_SANDBOX/);
+    await expect(gateway().createEndpoint('APNS_SANDBOX', 'token-12345', 'u')).rejects.toThrow(
+      /APNS_SANDBOX/,
+    );
   });
 
   it('publishes with MessageStructure json to the endpoint', async () => {

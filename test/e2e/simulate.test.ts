@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { expectBalanced, listed, minute, priceDropped, receivedBy, run, social } from '../support/scenarios.ts';
+import {
+  expectBalanced,
+  listed,
+  minute,
+  priceDropped,
+  receivedBy,
+  run,
+  social,
+} from '../support/scenarios.ts';
 
 const phones = [
   { userId: 'amy', platform: 'APNS', token: 'apns-token-amy-phone' },
@@ -26,7 +34,11 @@ describe('herald simulate, end to end on DynamoDB Local and fauxqs', () => {
       'amy/FCM/followed-seller-new-item',
       'ben/FCM/followed-seller-new-item',
     ]);
-    expect(report.deliveries[0]).toMatchObject({ title: 'New from a seller you follow', body: 'Oak chair: 45 EUR', time: minute(5) });
+    expect(report.deliveries[0]).toMatchObject({
+      title: 'New from a seller you follow',
+      body: 'Oak chair: 45 EUR',
+      time: minute(5),
+    });
     expect(report.outcomes['followed-seller-new-item']).toMatchObject({ planned: 2, delivered: 2 });
     expectBalanced(report);
   });
@@ -43,7 +55,10 @@ describe('herald simulate, end to end on DynamoDB Local and fauxqs', () => {
       ],
     });
 
-    expect(receivedBy(report)).toEqual(['ben/FCM/followed-seller-new-item', 'cai/APNS_SANDBOX/followed-seller-new-item']);
+    expect(receivedBy(report)).toEqual([
+      'ben/FCM/followed-seller-new-item',
+      'cai/APNS_SANDBOX/followed-seller-new-item',
+    ]);
     expectBalanced(report);
   });
 
@@ -87,7 +102,10 @@ describe('herald simulate, end to end on DynamoDB Local and fauxqs', () => {
       ],
     });
 
-    expect(receivedBy(report)).toEqual(['amy/APNS/seller-offer-to-favoriters', 'amy/FCM/seller-offer-to-favoriters']);
+    expect(receivedBy(report)).toEqual([
+      'amy/APNS/seller-offer-to-favoriters',
+      'amy/FCM/seller-offer-to-favoriters',
+    ]);
     expect(report.outcomes['seller-offer-to-favoriters']).toEqual({
       planned: 4,
       delivered: 1,
@@ -103,14 +121,20 @@ describe('herald simulate, end to end on DynamoDB Local and fauxqs', () => {
       devices: phones,
       relations: [{ type: 'follow', from: 'amy', to: 'seller-9' }],
       events: [
-        { ...listed(minute(1), 'seller-9'), detail: { itemId: 'i', sellerId: 'seller-9', title: 'x', currency: 'EUR' } },
+        {
+          ...listed(minute(1), 'seller-9'),
+          detail: { itemId: 'i', sellerId: 'seller-9', title: 'x', currency: 'EUR' },
+        },
         { time: minute(2), source: 'market.items', 'detail-type': 'ItemRecalled', detail: { itemId: 'i' } },
         social(minute(3), 'UserFollowed', { followerId: 'ben' }),
         listed(minute(4), 'seller-9'),
       ],
     });
 
-    expect(receivedBy(report)).toEqual(['amy/APNS/followed-seller-new-item', 'amy/FCM/followed-seller-new-item']);
+    expect(receivedBy(report)).toEqual([
+      'amy/APNS/followed-seller-new-item',
+      'amy/FCM/followed-seller-new-item',
+    ]);
     expect(report.rejected.map((r) => [r.detailType, r.reason.split(':')[0]]).sort()).toEqual([
       ['ItemListed', 'detail.price'],
       ['ItemRecalled', 'detail-type'],

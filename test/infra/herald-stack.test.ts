@@ -20,7 +20,11 @@ const statementsOf = (prefix: string) => {
   const role = (json.Resources[functionId]!.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
   return Object.values(json.Resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${role}"`))
-    .flatMap((r) => (r.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement)
+    .flatMap(
+      (r) =>
+        (r.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
+          .Statement,
+    )
     .map((s) => ({ actions: [s.Action].flat(), resource: JSON.stringify(s.Resource) }));
 };
 const actionsOf = (prefix: string) => statementsOf(prefix).flatMap((s) => s.actions);
@@ -81,15 +85,23 @@ describe('the Herald CDK app', () => {
 
   it('routes relation events to the relation writer and keeps unexpected ones', () => {
     service.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['market.social'], 'detail-type': ['UserFollowed', 'UserUnfollowed', 'ItemFavorited', 'ItemViewed'] },
+      EventPattern: {
+        source: ['market.social'],
+        'detail-type': ['UserFollowed', 'UserUnfollowed', 'ItemFavorited', 'ItemViewed'],
+      },
     });
     service.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['market.items'], 'detail-type': [{ 'anything-but': ['ItemListed', 'PriceDropped'] }] },
+      EventPattern: {
+        source: ['market.items'],
+        'detail-type': [{ 'anything-but': ['ItemListed', 'PriceDropped'] }],
+      },
     });
   });
 
   it('redrives fan-out and delivery messages to dead-letter queues, and alarms on them', () => {
-    const redriven = Object.values(service.findResources('AWS::SQS::Queue')).filter((q) => q.Properties?.RedrivePolicy);
+    const redriven = Object.values(service.findResources('AWS::SQS::Queue')).filter(
+      (q) => q.Properties?.RedrivePolicy,
+    );
     expect(redriven.map((q) => q.Properties.RedrivePolicy.maxReceiveCount)).toEqual([5, 5]);
     service.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     service.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });

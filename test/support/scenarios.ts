@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { parseScenario, type Scenario } from '../../shared/simulation/scenario.ts';
+import { parseScenario } from '../../shared/simulation/scenario.ts';
 import { type SimulationReport, simulate } from '../../shared/simulation/simulate.ts';
 import { sharedEngines } from './engines.ts';
 
@@ -29,7 +29,7 @@ export const social = (time: string, detailType: string, detail: Record<string, 
 });
 
 /** Runs a scenario (given as JSON would be) on the shared engines. */
-export const run = (input: Partial<Scenario> & Record<string, unknown>): Promise<SimulationReport> =>
+export const run = (input: Record<string, unknown>): Promise<SimulationReport> =>
   simulate(parseScenario({ start, ...input }), sharedEngines());
 
 /** Who received what: `user/platform/recipe`, sorted. */

@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  ScanCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Outcome, OutcomeCount, OutcomeLedger, ScopeSummary } from '../../domain/outcomes/outcome.ts';
 import { summarise } from '../../domain/outcomes/outcome.ts';
 import { isTransactionConditionFailure } from './errors.ts';
@@ -27,11 +32,15 @@ export class DynamoDbOutcomeLedger implements OutcomeLedger {
   }
 
   async record(batchId: string, counts: readonly OutcomeCount[]): Promise<'recorded' | 'already-recorded'> {
-    if (counts.length > MAX_COUNTS) throw new Error(`outcome batch ${batchId}: ${counts.length} counters, at most ${MAX_COUNTS}`);
+    if (counts.length > MAX_COUNTS)
+      throw new Error(`outcome batch ${batchId}: ${counts.length} counters, at most ${MAX_COUNTS}`);
     const marker = {
       Put: {
         TableName: this.#ledgerTable,
-        Item: { pk: `outcomes#${batchId}`, expiresAt: Math.floor(this.#now().getTime() / 1000) + MARKER_SECONDS },
+        Item: {
+          pk: `outcomes#${batchId}`,
+          expiresAt: Math.floor(this.#now().getTime() / 1000) + MARKER_SECONDS,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -39,7 +48,8 @@ export class DynamoDbOutcomeLedger implements OutcomeLedger {
       Update: {
         TableName: this.#outcomesTable,
         Key: { pk: `${c.scope}#${c.day}`, sk: `${c.variant}#${c.outcome}#${c.reason}` },
-        UpdateExpression: 'ADD #count :n SET #scope = :scope, #day = :day, variant = :variant, outcome = :outcome, reason = :reason',
+        UpdateExpression:
+          'ADD #count :n SET #scope = :scope, #day = :day, variant = :variant, outcome = :outcome, reason = :reason',
         ExpressionAttributeNames: { '#count': 'count', '#scope': 'scope', '#day': 'day' },
         ExpressionAttributeValues: {
           ':n': c.count,
@@ -62,7 +72,11 @@ export class DynamoDbOutcomeLedger implements OutcomeLedger {
 
   async wasRecorded(batchId: string): Promise<boolean> {
     const out = await this.#client.send(
-      new GetCommand({ TableName: this.#ledgerTable, Key: { pk: `outcomes#${batchId}` }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.#ledgerTable,
+        Key: { pk: `outcomes#${batchId}` },
+        ConsistentRead: true,
+      }),
     );
     return out.Item !== undefined;
   }
@@ -72,7 +86,9 @@ export class DynamoDbOutcomeLedger implements OutcomeLedger {
     const counts: OutcomeCount[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.#client.send(new ScanCommand({ TableName: this.#outcomesTable, ExclusiveStartKey: start }));
+      const out = await this.#client.send(
+        new ScanCommand({ TableName: this.#outcomesTable, ExclusiveStartKey: start }),
+      );
       for (const item of out.Items ?? []) {
         counts.push({
           scope: item.scope as string,

@@ -42,7 +42,10 @@ export class DynamoDbRecipientClaims implements RecipientClaims {
           Item: { pk: claim.key, owner: claim.owner, expiresAt: Math.floor(expiresAt.getTime() / 1000) },
           ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner OR expiresAt <= :now',
           ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': claim.owner, ':now': Math.floor(this.#now().getTime() / 1000) },
+          ExpressionAttributeValues: {
+            ':owner': claim.owner,
+            ':now': Math.floor(this.#now().getTime() / 1000),
+          },
           ReturnValues: 'ALL_OLD',
         }),
       );

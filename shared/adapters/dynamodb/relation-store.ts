@@ -1,5 +1,11 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AudiencePage, AudienceQuery, RelationChange, RelationStore, RelationType } from '../../domain/relations/relation.ts';
+import type {
+  AudiencePage,
+  AudienceQuery,
+  RelationChange,
+  RelationStore,
+  RelationType,
+} from '../../domain/relations/relation.ts';
 import { defaultShardCount, shardOf } from '../../domain/relations/sharding.ts';
 import { isConditionFailure } from './errors.ts';
 
@@ -19,7 +25,11 @@ export class DynamoDbRelationStore implements RelationStore {
   readonly #tableName: string;
   readonly #shardCountOf: (target: string) => number;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string, shardCountOf = (_: string) => defaultShardCount) {
+  constructor(
+    client: DynamoDBDocumentClient,
+    tableName: string,
+    shardCountOf = (_: string) => defaultShardCount,
+  ) {
     this.#client = client;
     this.#tableName = tableName;
     this.#shardCountOf = shardCountOf;
@@ -63,7 +73,8 @@ export class DynamoDbRelationStore implements RelationStore {
       new QueryCommand({
         TableName: this.#tableName,
         KeyConditionExpression: 'pk = :pk',
-        FilterExpression: 'attribute_not_exists(removed) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
+        FilterExpression:
+          'attribute_not_exists(removed) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
         ExpressionAttributeValues: { ':pk': shardKey, ':now': epochSeconds(query.at) },
         ProjectionExpression: 'sk',
         Limit: query.limit,
@@ -83,7 +94,8 @@ export class DynamoDbRelationStore implements RelationStore {
           TableName: this.#tableName,
           IndexName: 'bySource',
           KeyConditionExpression: 'sourceKey = :source',
-          FilterExpression: 'attribute_not_exists(removed) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
+          FilterExpression:
+            'attribute_not_exists(removed) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
           ExpressionAttributeValues: { ':source': `${type}#${from}`, ':now': epochSeconds(at) },
           ProjectionExpression: 'targetKey',
           ExclusiveStartKey: start,

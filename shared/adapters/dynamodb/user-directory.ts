@@ -30,7 +30,12 @@ export class DynamoDbUserDirectory implements UserDirectory {
     await this.#client.send(
       new PutCommand({
         TableName: this.#tableName,
-        Item: { pk: profile.id, timeZone: profile.timeZone, flags: [...profile.flags], optOuts: [...profile.optOuts] },
+        Item: {
+          pk: profile.id,
+          timeZone: profile.timeZone,
+          flags: [...profile.flags],
+          optOuts: [...profile.optOuts],
+        },
       }),
     );
   }

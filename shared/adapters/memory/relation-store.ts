@@ -1,4 +1,10 @@
-import type { AudiencePage, AudienceQuery, RelationChange, RelationStore, RelationType } from '../../domain/relations/relation.ts';
+import type {
+  AudiencePage,
+  AudienceQuery,
+  RelationChange,
+  RelationStore,
+  RelationType,
+} from '../../domain/relations/relation.ts';
 import { defaultShardCount, shardOf } from '../../domain/relations/sharding.ts';
 
 interface Stored {
@@ -32,7 +38,9 @@ export class InMemoryRelationStore implements RelationStore {
     members.set(from, {
       since: at,
       removed: change.kind === 'remove',
-      ...(change.kind === 'put' && change.relation.expiresAt ? { expiresAt: change.relation.expiresAt.getTime() } : {}),
+      ...(change.kind === 'put' && change.relation.expiresAt
+        ? { expiresAt: change.relation.expiresAt.getTime() }
+        : {}),
     });
   }
 

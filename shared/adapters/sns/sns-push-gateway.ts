@@ -4,7 +4,12 @@ import type { PublishResult, PushGateway } from '../../domain/push/push-gateway.
 
 /** SNS errors that mean the endpoint will never accept a push again. */
 const GONE = new Set(['EndpointDisabledException', 'EndpointDisabled', 'NotFoundException', 'NotFound']);
-const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'ThrottledException', 'KMSThrottlingException']);
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'KMSThrottlingException',
+]);
 
 /**
  * SNS mobile push behind the push-gateway port: platform endpoints for APNs and FCM, one
@@ -24,7 +29,11 @@ export class SnsPushGateway implements PushGateway {
     const application = this.#applications[platform];
     if (!application) throw new Error(`platform: no SNS platform application is configured for ${platform}`);
     const out = await this.#client.send(
-      new CreatePlatformEndpointCommand({ PlatformApplicationArn: application, Token: token, CustomUserData: userId }),
+      new CreatePlatformEndpointCommand({
+        PlatformApplicationArn: application,
+        Token: token,
+        CustomUserData: userId,
+      }),
     );
     if (!out.EndpointArn) throw new Error('SNS CreatePlatformEndpoint returned no EndpointArn');
     return out.EndpointArn;

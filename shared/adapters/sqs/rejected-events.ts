@@ -12,6 +12,8 @@ export class SqsRejectedEvents implements RejectedEvents {
   }
 
   async keep(rejection: RejectedEvent): Promise<void> {
-    await this.#client.send(new SendMessageCommand({ QueueUrl: this.#queueUrl, MessageBody: JSON.stringify(rejection) }));
+    await this.#client.send(
+      new SendMessageCommand({ QueueUrl: this.#queueUrl, MessageBody: JSON.stringify(rejection) }),
+    );
   }
 }

@@ -1,4 +1,8 @@
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { WorkQueue } from '../../domain/ports.ts';
 
 /** SQS takes at most 10 entries and 1 MiB per SendMessageBatch; 256 KB keeps batches cheap to bill. */
@@ -40,10 +44,13 @@ export class SqsWorkQueue<T> implements WorkQueue<T> {
   async #sendBatch(entries: SendMessageBatchRequestEntry[]): Promise<void> {
     let pending = entries;
     for (let attempt = 1; pending.length > 0; attempt++) {
-      const out = await this.#client.send(new SendMessageBatchCommand({ QueueUrl: this.#queueUrl, Entries: pending }));
+      const out = await this.#client.send(
+        new SendMessageBatchCommand({ QueueUrl: this.#queueUrl, Entries: pending }),
+      );
       const failed = new Set((out.Failed ?? []).map((f) => f.Id));
       const senderFault = (out.Failed ?? []).find((f) => f.SenderFault);
-      if (senderFault) throw new Error(`SQS refused a message: ${senderFault.Code} ${senderFault.Message ?? ''}`);
+      if (senderFault)
+        throw new Error(`SQS refused a message: ${senderFault.Code} ${senderFault.Message ?? ''}`);
       pending = pending.filter((e) => failed.has(e.Id));
       if (pending.length > 0 && attempt >= MAX_ATTEMPTS) {
         throw new Error(`SQS kept failing ${pending.length} messages after ${attempt} attempts`);

@@ -15,7 +15,13 @@ async function* accountsOf(
 ): AsyncGenerator<string> {
   let after = slice.after;
   do {
-    const page = await store.audiencePage({ ...source, shard: slice.shard, at: slice.at, limit: pageSize, after });
+    const page = await store.audiencePage({
+      ...source,
+      shard: slice.shard,
+      at: slice.at,
+      limit: pageSize,
+      after,
+    });
     yield* page.userIds;
     after = page.next;
   } while (after !== undefined);

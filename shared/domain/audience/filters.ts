@@ -28,7 +28,9 @@ export const sensitiveUsers: RecipientFilter = {
 export const optedOut: RecipientFilter = {
   name: 'opted-out',
   check: (user, { recipe }) =>
-    user.optOuts.includes(recipe.business) || user.optOuts.includes(recipe.category) ? 'opted-out' : undefined,
+    user.optOuts.includes(recipe.business) || user.optOuts.includes(recipe.category)
+      ? 'opted-out'
+      : undefined,
 };
 
 /** Nobody is told about their own listing or offer. */

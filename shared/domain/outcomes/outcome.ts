@@ -60,13 +60,20 @@ export class OutcomeTally {
   }
 }
 
-const emptySummary = (): ScopeSummary => ({ planned: 0, delivered: 0, suppressed: {}, failed: {}, rejected: {} });
+const emptySummary = (): ScopeSummary => ({
+  planned: 0,
+  delivered: 0,
+  suppressed: {},
+  failed: {},
+  rejected: {},
+});
 
 /** Folds counters into one summary per scope, the shape reports and `herald simulate` print. */
 export const summarise = (counts: Iterable<OutcomeCount>): Record<string, ScopeSummary> => {
   const summaries: Record<string, ScopeSummary> = {};
   for (const c of counts) {
-    const s = (summaries[c.scope] ??= emptySummary());
+    const s = summaries[c.scope] ?? emptySummary();
+    summaries[c.scope] = s;
     if (c.outcome === 'planned' || c.outcome === 'delivered') s[c.outcome] += c.count;
     else s[c.outcome][c.reason] = (s[c.outcome][c.reason] ?? 0) + c.count;
   }

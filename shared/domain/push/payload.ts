@@ -1,5 +1,5 @@
-import type { Platform } from './device.ts';
 import type { RenderedPush } from './delivery-job.ts';
+import type { Platform } from './device.ts';
 
 /** APNs and FCM both refuse payloads over 4 KB. */
 export const maxPayloadBytes = 4096;
@@ -44,7 +44,11 @@ const fcmPayload = (push: RenderedPush, data: Record<string, string>, body: stri
  * The SNS `MessageStructure: json` message for one platform. The body is trimmed (never split
  * mid-character) until the platform payload fits its 4 KB limit.
  */
-export const platformMessage = (platform: Platform, push: RenderedPush, data: Record<string, string>): string => {
+export const platformMessage = (
+  platform: Platform,
+  push: RenderedPush,
+  data: Record<string, string>,
+): string => {
   const build = platform === 'FCM' ? fcmPayload : apnsPayload;
   let body = push.body;
   let payload = build(push, data, body);

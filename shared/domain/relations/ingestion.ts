@@ -1,6 +1,6 @@
 import { UnknownEventTypeError } from '../errors.ts';
-import type { DomainEvent } from '../events/envelope.ts';
 import { findContract } from '../events/contracts.ts';
+import type { DomainEvent } from '../events/envelope.ts';
 import { parseOrThrow } from '../validation.ts';
 import type { RelationChange } from './relation.ts';
 

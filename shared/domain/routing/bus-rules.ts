@@ -1,5 +1,5 @@
-import { relationRules } from '../relations/ingestion.ts';
 import type { RecipeCatalog } from '../recipes/recipe.ts';
+import { relationRules } from '../relations/ingestion.ts';
 
 /** What a bus rule delivers to. The stack maps these to functions and queues. */
 export type RuleTarget = 'planner' | 'relation-writer' | 'rejected-events';
@@ -47,12 +47,14 @@ export const busRules = (catalog: RecipeCatalog): BusRule[] => {
     input: { constants: { recipeId: recipe.id }, eventField: 'event' },
   }));
 
-  const relationIngestion: BusRule[] = [...groupBy(relationRules, (r) => r.source)].map(([source, rules]) => ({
-    name: `relations-${source.replaceAll('.', '-')}`,
-    description: `Keeps the relations that events of ${source} describe`,
-    pattern: { source: [source], 'detail-type': rules.map((r) => r.detailType) },
-    target: 'relation-writer',
-  }));
+  const relationIngestion: BusRule[] = [...groupBy(relationRules, (r) => r.source)].map(
+    ([source, rules]) => ({
+      name: `relations-${source.replaceAll('.', '-')}`,
+      description: `Keeps the relations that events of ${source} describe`,
+      pattern: { source: [source], 'detail-type': rules.map((r) => r.detailType) },
+      target: 'relation-writer',
+    }),
+  );
 
   const expected = [
     ...catalog.recipes.map((r) => ({ source: r.trigger.source, detailType: r.trigger.detailType })),

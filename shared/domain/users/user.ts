@@ -10,7 +10,12 @@ export interface UserProfile {
 }
 
 /** A user Herald has no profile for: pushes go out under the defaults. */
-export const anonymousProfile = (id: string): UserProfile => ({ id, timeZone: 'UTC', flags: [], optOuts: [] });
+export const anonymousProfile = (id: string): UserProfile => ({
+  id,
+  timeZone: 'UTC',
+  flags: [],
+  optOuts: [],
+});
 
 /** Port: user profiles, read in batches. */
 export interface UserDirectory {

@@ -67,7 +67,10 @@ export class LocalEventBus {
   }
 
   /** Accepts up to ten entries and answers per entry, as PutEvents does. */
-  putEvents(entries: readonly PutEventsEntry[]): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
+  putEvents(entries: readonly PutEventsEntry[]): {
+    FailedEntryCount: number;
+    Entries: PutEventsResultEntry[];
+  } {
     const results = entries.map((entry) => this.#accept(entry));
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
@@ -82,21 +85,31 @@ export class LocalEventBus {
   }
 
   #accept(entry: PutEventsEntry): PutEventsResultEntry {
-    if (entry.EventBusName && !entry.EventBusName.endsWith(this.#options.busName) && entry.EventBusName !== 'default') {
+    if (
+      entry.EventBusName &&
+      !entry.EventBusName.endsWith(this.#options.busName) &&
+      entry.EventBusName !== 'default'
+    ) {
       return fail('NotFoundException', `Event bus ${entry.EventBusName} does not exist.`);
     }
-    if (!entry.Source) return fail('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
+    if (!entry.Source)
+      return fail('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
     if (!entry.DetailType) {
-      return fail('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
+      return fail(
+        'InvalidArgument',
+        'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+      );
     }
-    if (entry.Detail === undefined) return fail('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
+    if (entry.Detail === undefined)
+      return fail('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
     let detail: unknown;
     try {
       detail = JSON.parse(entry.Detail);
     } catch {
       return fail('MalformedDetail', 'Detail is malformed.');
     }
-    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) return fail('MalformedDetail', 'Detail is malformed.');
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail))
+      return fail('MalformedDetail', 'Detail is malformed.');
     const id = randomUUID();
     const time = entry.Time === undefined ? this.#options.clock.now() : new Date(entry.Time);
     if (Number.isNaN(time.getTime())) return fail('InvalidArgument', 'Parameter Time is not valid.');
@@ -125,7 +138,9 @@ export class LocalEventBus {
     const input = target.transformer
       ? JSON.parse(applyInputTransformer(target.transformer, eventJson, { ruleName }))
       : event;
-    const delivery = this.#deliver(target.binding, input, event).finally(() => this.#inFlight.delete(delivery));
+    const delivery = this.#deliver(target.binding, input, event).finally(() =>
+      this.#inFlight.delete(delivery),
+    );
     this.#inFlight.add(delivery);
   }
 

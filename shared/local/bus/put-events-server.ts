@@ -29,12 +29,19 @@ const toEntry = (raw: Record<string, unknown>): PutEventsEntry => ({
  * Serves the EventBridge PutEvents API (JSON 1.1 protocol) for the local bus, so a publisher's
  * own `@aws-sdk/client-eventbridge` client, pointed at this endpoint, works unchanged.
  */
-export const servePutEvents = async (bus: LocalEventBus, port = 0): Promise<{ endpoint: string; server: Server }> => {
+export const servePutEvents = async (
+  bus: LocalEventBus,
+  port = 0,
+): Promise<{ endpoint: string; server: Server }> => {
   const server = createServer(async (request, response) => {
     try {
       const target = request.headers['x-amz-target'];
       if (request.method !== 'POST' || target !== 'AWSEvents.PutEvents') {
-        return clientError(response, 'UnknownOperationException', `The local bus answers only PutEvents, not ${String(target)}`);
+        return clientError(
+          response,
+          'UnknownOperationException',
+          `The local bus answers only PutEvents, not ${String(target)}`,
+        );
       }
       let body: { Entries?: unknown };
       try {

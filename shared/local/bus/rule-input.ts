@@ -11,7 +11,9 @@ export interface InputTransformer {
  * event under `eventField`. The local bus applies it with the same semantics as EventBridge.
  */
 export const toInputTransformer = (input: RuleInput): InputTransformer => {
-  const constants = Object.entries(input.constants).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  const constants = Object.entries(input.constants).map(
+    ([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`,
+  );
   return {
     inputPathsMap: { [input.eventField]: '$' },
     inputTemplate: `{${[...constants, `${JSON.stringify(input.eventField)}:<${input.eventField}>`].join(',')}}`,

@@ -7,7 +7,8 @@ const at = new Date('2026-02-01T00:00:00Z');
 
 const storeWith = async (relations: [type: string, from: string, to: string][]) => {
   const store = new InMemoryRelationStore();
-  for (const [type, from, to] of relations) await store.apply({ kind: 'put', relation: { type, from, to, since } });
+  for (const [type, from, to] of relations)
+    await store.apply({ kind: 'put', relation: { type, from, to, since } });
   return store;
 };
 
@@ -28,22 +29,44 @@ describe('audiencePages', () => {
     ]);
 
     const pages = await collect(
-      audiencePages(store, { sources: [{ type: 'favorite', to: 'item' }, { type: 'browse', to: 'item' }], shard: 0, at }, 2),
+      audiencePages(
+        store,
+        {
+          sources: [
+            { type: 'favorite', to: 'item' },
+            { type: 'browse', to: 'item' },
+          ],
+          shard: 0,
+          at,
+        },
+        2,
+      ),
     );
 
-    expect(pages).toEqual([['u1', 'u2'], ['u4', 'u5']]);
+    expect(pages).toEqual([
+      ['u1', 'u2'],
+      ['u4', 'u5'],
+    ]);
   });
 
   it('yields nothing for a target nobody relates to', async () => {
     const store = await storeWith([['follow', 'u1', 'seller-a']]);
 
-    expect(await collect(audiencePages(store, { sources: [{ type: 'follow', to: 'seller-z' }], shard: 0, at }, 10))).toEqual([]);
+    expect(
+      await collect(
+        audiencePages(store, { sources: [{ type: 'follow', to: 'seller-z' }], shard: 0, at }, 10),
+      ),
+    ).toEqual([]);
   });
 
   it('resumes after a cursor, for follow-up tasks', async () => {
-    const store = await storeWith(['u1', 'u2', 'u3', 'u4'].map((u) => ['follow', u, 's'] as [string, string, string]));
+    const store = await storeWith(
+      ['u1', 'u2', 'u3', 'u4'].map((u) => ['follow', u, 's'] as [string, string, string]),
+    );
 
-    const pages = await collect(audiencePages(store, { sources: [{ type: 'follow', to: 's' }], shard: 0, at, after: 'u2' }, 10));
+    const pages = await collect(
+      audiencePages(store, { sources: [{ type: 'follow', to: 's' }], shard: 0, at, after: 'u2' }, 10),
+    );
 
     expect(pages).toEqual([['u3', 'u4']]);
   });

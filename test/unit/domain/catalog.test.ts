@@ -26,7 +26,13 @@ describe('the recipe catalog', () => {
   it('exports every contract as JSON Schema', () => {
     const schemas = contractsAsJsonSchema() as Record<string, { required?: string[] }>;
 
-    expect(schemas['market.items/ItemListed']?.required).toEqual(['itemId', 'sellerId', 'title', 'price', 'currency']);
+    expect(schemas['market.items/ItemListed']?.required).toEqual([
+      'itemId',
+      'sellerId',
+      'title',
+      'price',
+      'currency',
+    ]);
     expect(Object.keys(schemas)).toHaveLength(7);
   });
 });

@@ -16,7 +16,13 @@ describe('toRelationChange', () => {
   it('a follow becomes follow(follower -> seller)', () => {
     expect(toRelationChange(event('UserFollowed', { followerId: 'b1', sellerId: 's1' }))).toEqual({
       kind: 'put',
-      relation: { type: 'follow', from: 'b1', to: 's1', since: new Date('2026-11-21T10:00:00Z'), expiresAt: undefined },
+      relation: {
+        type: 'follow',
+        from: 'b1',
+        to: 's1',
+        since: new Date('2026-11-21T10:00:00Z'),
+        expiresAt: undefined,
+      },
     });
   });
 
@@ -38,7 +44,9 @@ describe('toRelationChange', () => {
 
   it('names the field that breaks the contract', () => {
     expect(() => toRelationChange(event('UserFollowed', { followerId: 'b1' }))).toThrow(ValidationError);
-    expect(() => toRelationChange(event('UserFollowed', { followerId: 'b1' }))).toThrow(/^detail\.sellerId: /);
+    expect(() => toRelationChange(event('UserFollowed', { followerId: 'b1' }))).toThrow(
+      /^detail\.sellerId: /,
+    );
   });
 
   it('refuses an event type no relation rule knows', () => {

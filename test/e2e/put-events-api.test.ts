@@ -1,0 +1,93 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCredentials, localRegion } from '../../shared/local/engines.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../shared/local/runtime.ts';
+import { sharedEngines } from '../support/engines.ts';
+
+let runtime: LocalRuntime;
+let publisher: EventBridgeClient;
+
+describe('the local bus answers the EventBridge PutEvents API', () => {
+  beforeAll(async () => {
+    runtime = await startLocalRuntime({ engines: sharedEngines() });
+    // A publisher's own client, unchanged but for the endpoint.
+    publisher = new EventBridgeClient({
+      endpoint: runtime.busEndpoint,
+      region: localRegion,
+      credentials: localCredentials,
+    });
+  });
+  afterAll(async () => {
+    publisher.destroy();
+    await runtime.stop();
+  });
+
+  it('accepts good entries and reports bad ones per entry, in request order', async () => {
+    const out = await publisher.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: runtime.busName,
+            Source: 'market.social',
+            DetailType: 'UserFollowed',
+            Detail: JSON.stringify({ followerId: 'amy', sellerId: 'seller-1' }),
+          },
+          { Source: 'market.social', DetailType: 'UserFollowed', Detail: '{not json' },
+          { DetailType: 'UserFollowed', Detail: '{}' },
+          {
+            Source: 'market.social',
+            DetailType: 'UserFollowed',
+            Detail: '{}',
+            EventBusName: 'someone-elses-bus',
+          },
+        ],
+      }),
+    );
+
+    expect(out.FailedEntryCount).toBe(3);
+    expect(out.Entries?.[0]?.EventId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(out.Entries?.slice(1).map((e) => e.ErrorCode)).toEqual([
+      'MalformedDetail',
+      'InvalidArgument',
+      'NotFoundException',
+    ]);
+    expect(out.Entries?.[2]?.ErrorMessage).toMatch(/Source/);
+
+    await runtime.drain();
+    expect(await runtime.ports.relations.targetsOf('follow', 'amy', new Date())).toEqual(['seller-1']);
+  });
+
+  it('stamps the event time the publisher gives', async () => {
+    const time = new Date('2026-11-20T08:00:00Z');
+    await publisher.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: 'market.social',
+            DetailType: 'UserFollowed',
+            Detail: JSON.stringify({ followerId: 'ben', sellerId: 'seller-2' }),
+            Time: time,
+          },
+          {
+            Source: 'market.social',
+            DetailType: 'UserUnfollowed',
+            Detail: JSON.stringify({ followerId: 'ben', sellerId: 'seller-2' }),
+            Time: new Date('2026-11-20T07:00:00Z'),
+          },
+        ],
+      }),
+    );
+    await runtime.drain();
+
+    // The unfollow happened before the follow, so the follow stands, whatever the arrival order.
+    expect(await runtime.ports.relations.targetsOf('follow', 'ben', new Date())).toEqual(['seller-2']);
+  });
+
+  it('refuses a request of more than ten entries as a whole', async () => {
+    const entry = { Source: 'market.social', DetailType: 'UserFollowed', Detail: '{}' };
+
+    await expect(
+      publisher.send(new PutEventsCommand({ Entries: Array.from({ length: 11 }, () => entry) })),
+    ).rejects.toThrow(/length between 1 and 10/);
+  });
+});
