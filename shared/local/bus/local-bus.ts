@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../domain/clock.ts';
 import type { BusRule } from '../../domain/routing/bus-rules.ts';
-import { applyInputTransformer, PatternIndex } from '../../event-patterns/index.ts';
-import { type InputTransformer, toInputTransformer } from './rule-input.ts';
+import {
+  applyInputTransformer,
+  type InputTransformer,
+  type ParsedEvent,
+  PatternIndex,
+  validateEventEnvelope,
+} from '../../event-patterns/index.ts';
+import { toInputTransformer } from './rule-input.ts';
 
 /** A PutEvents request entry, as the EventBridge API takes it. */
 export interface PutEventsEntry {
@@ -129,14 +135,16 @@ export class LocalEventBus {
       return fail('InvalidArgument', 'Total size of the entries in the request is over the limit.');
     }
     this.published++;
-    for (const name of this.#index.matchingRules(eventJson)) this.#dispatch(name, event, eventJson);
+    // Parsed once, shared by the matching of every rule and every input transformer.
+    const parsed = validateEventEnvelope(eventJson);
+    for (const name of this.#index.matchingRules(parsed)) this.#dispatch(name, event, parsed);
     return { EventId: id };
   }
 
-  #dispatch(ruleName: string, event: unknown, eventJson: string): void {
+  #dispatch(ruleName: string, event: unknown, parsed: ParsedEvent): void {
     const target = this.#targets.get(ruleName)!;
     const input = target.transformer
-      ? JSON.parse(applyInputTransformer(target.transformer, eventJson, { ruleName }))
+      ? JSON.parse(applyInputTransformer(target.transformer, parsed, { ruleName }))
       : event;
     const delivery = this.#deliver(target.binding, input, event).finally(() =>
       this.#inFlight.delete(delivery),

@@ -1,10 +1,5 @@
 import type { RuleInput } from '../../domain/routing/bus-rules.ts';
-
-/** The EventBridge input transformer of a rule input, as the CDK stack renders it too. */
-export interface InputTransformer {
-  readonly inputPathsMap: Readonly<Record<string, string>>;
-  readonly inputTemplate: string;
-}
+import type { InputTransformer } from '../../event-patterns/index.ts';
 
 /**
  * `{constants, eventField}` becomes a template holding the constants as JSON and the whole
