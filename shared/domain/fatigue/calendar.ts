@@ -1,0 +1,85 @@
+/**
+ * Calendar arithmetic in a user's time zone, with no date library: Intl does the zone rules.
+ * Formatters are cached per zone because building one costs far more than using it.
+ */
+export interface LocalTime {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  /** 1 = Monday ... 7 = Sunday, as ISO 8601 counts. */
+  readonly weekday: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      weekday: 'short',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+};
+
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+export const localTime = (at: Date, timeZone: string): LocalTime => {
+  const parts: Record<string, string> = {};
+  for (const part of formatterFor(timeZone).formatToParts(at)) parts[part.type] = part.value;
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    weekday: WEEKDAYS[parts.weekday!]!,
+  };
+};
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The calendar windows an instant falls in, named as the user lives them. */
+export interface CalendarWindows {
+  /** `2026-11-21T22` */
+  readonly hour: string;
+  /** `2026-11-21` */
+  readonly day: string;
+  /** The Monday that starts the ISO week: `2026-11-16`. Days and hours nest inside it. */
+  readonly week: string;
+}
+
+export const calendarWindows = (at: Date, timeZone: string): CalendarWindows => {
+  const t = localTime(at, timeZone);
+  const day = `${t.year}-${pad(t.month)}-${pad(t.day)}`;
+  const monday = new Date(Date.UTC(t.year, t.month - 1, t.day - (t.weekday - 1)));
+  return { hour: `${day}T${pad(t.hour)}`, day, week: monday.toISOString().slice(0, 10) };
+};
+
+/**
+ * The instant at which the user's wall clock next shows `hh:mm`, at or after `from`. Found by
+ * stepping the UTC offset, so it holds across daylight-saving changes.
+ */
+export const nextLocalTime = (from: Date, timeZone: string, hhmm: string): Date => {
+  const [hh, mm] = hhmm.split(':').map(Number) as [number, number];
+  const t = localTime(from, timeZone);
+  const wallNow = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute);
+  let wallTarget = Date.UTC(t.year, t.month - 1, t.day, hh, mm);
+  if (wallTarget < wallNow) wallTarget += 86_400_000;
+  // Offset of the zone now; re-check at the target since the offset may differ there.
+  const offset = wallNow - Math.floor(from.getTime() / 60_000) * 60_000;
+  let candidate = new Date(wallTarget - offset);
+  const c = localTime(candidate, timeZone);
+  const drift = Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute) - wallTarget;
+  if (drift !== 0) candidate = new Date(candidate.getTime() - drift);
+  return candidate;
+};

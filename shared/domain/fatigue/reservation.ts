@@ -1,0 +1,33 @@
+import type { CounterCap } from './policy.ts';
+
+/**
+ * A request to reserve one push for one recipient: check every cap, count it, and record the
+ * dedupe key, all at once.
+ */
+export interface ReservationRequest {
+  readonly userId: string;
+  readonly timeZone: string;
+  /** The instant whose windows the push counts in. */
+  readonly at: Date;
+  /** One push per (event, recipe, user): `eventId#recipeId`. */
+  readonly dedupeKey: string;
+  readonly counters: readonly CounterCap[];
+  readonly enforce: boolean;
+  readonly count: boolean;
+}
+
+export type ReservationResult =
+  | { readonly status: 'reserved' }
+  /** The same push was reserved before (a redelivered task): carry on, it is not a second push. */
+  | { readonly status: 'already-reserved' }
+  | { readonly status: 'capped'; readonly layer: CounterCap['layer'] };
+
+/** Port: fatigue counters and dedupe keys, with a lifetime. */
+export interface FatigueLedger {
+  reserve(requests: readonly ReservationRequest[]): Promise<ReservationResult[]>;
+  /** Gives back the counts of reservations whose push was not sent (no device, permanent failure). */
+  release(requests: readonly ReservationRequest[]): Promise<void>;
+}
+
+/** Suppression reason for a cap of a layer: `fatigue.user`, `fatigue.group`... */
+export const fatigueReason = (layer: CounterCap['layer']): string => `fatigue.${layer}`;
