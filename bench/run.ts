@@ -2,23 +2,81 @@
  * `npm run bench`: every benchmark, printed as a table, or as one JSON object with `--json`.
  * Figures, not assertions: the budgets they are read against are in the README.
  */
+import { logger } from '../shared/observability/logger.ts';
 import { benchBus } from './bus.bench.ts';
+import { benchFanoutCore } from './fanout-core.bench.ts';
+import { benchMemory } from './memory.bench.ts';
+import { benchPipeline } from './pipeline.bench.ts';
 
 const json = process.argv.includes('--json');
-const log = (line: string) => {
+if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('ERROR');
+const say = (line = '') => {
   if (!json) console.log(line);
 };
+// Progress goes to stderr so that `--json` output stays one clean object.
+const progress = (what: string) => console.error(`bench: ${what}...`);
+const n = (value: number) => Math.round(value).toLocaleString('en-US');
 
-log('bus: events/s through the local bus rule index (parse, envelope check, match)');
-const bus = await benchBus();
-for (const row of bus)
-  log(
-    `  ${String(row.rules).padStart(5)} rules  ${Math.round(row.eventsPerSec).toLocaleString('en-US').padStart(10)} events/s`,
+progress('fan-out core (200,000 recipients, in process)');
+const core = await benchFanoutCore();
+say('Fan-out core, in process, one core (target: 200k/s shared template, 50k/s personalised)');
+say(`  shared template   ${n(core.sharedTemplate.recipientsPerSec).padStart(10)} recipients/s`);
+say(`  personalised      ${n(core.personalised.recipientsPerSec).padStart(10)} recipients/s`);
+say(
+  `  baseline loop     ${n(core.baselineRecipientsPerSec).padStart(10)} recipients/s (read + serialise only)`,
+);
+say(`  ratio             ${core.ratio.toFixed(3).padStart(10)}`);
+
+progress('memory (10k, 100k, 1M recipients, one process each)');
+const memory = await benchMemory();
+say('\nPeak memory of one fan-out slice (target: flat)');
+for (const m of memory)
+  say(
+    `  ${n(m.audience).padStart(9)} recipients  peak RSS ${m.peakRssMb.toFixed(1).padStart(6)} MB  heap after GC ${m.heapAfterGcMb.toFixed(1)} MB`,
   );
 
-const figures = {
-  bus: {
-    eventsPerSec: Object.fromEntries(bus.map((row) => [String(row.rules), Math.round(row.eventsPerSec)])),
-  },
-};
-if (json) console.log(JSON.stringify(figures, null, 2));
+progress('local bus (10, 100, 1000 rules)');
+const bus = await benchBus();
+say('\nLocal bus: events/s through the rule index (parse, envelope check, match)');
+for (const row of bus)
+  say(`  ${String(row.rules).padStart(5)} rules  ${n(row.eventsPerSec).padStart(10)} events/s`);
+
+progress('pipeline on DynamoDB Local and fauxqs (20,000 recipients; loading takes a minute or two)');
+const pipeline = await benchPipeline();
+say('\nPipeline on DynamoDB Local + fauxqs (targets: at most 2.2 requests and $1.40 per million pushes)');
+say(`  audience ${n(pipeline.audience)}, delivered ${n(pipeline.delivered)} in ${pipeline.seconds} s`);
+say(`  billable requests per delivered push  ${pipeline.requestsPerDeliveredPush}`);
+say(`  cost per million delivered pushes     $${pipeline.costPerMillionUsd.toFixed(4)}`);
+for (const [service, usd] of Object.entries(pipeline.costPerMillionByService))
+  say(`    ${service.padEnd(12)} $${usd.toFixed(4)}`);
+say('  request mix:');
+for (const [request, count] of Object.entries(pipeline.requestMix).sort((a, b) => b[1] - a[1]))
+  say(`    ${request.padEnd(28)} ${n(count)}`);
+
+if (json) {
+  console.log(
+    JSON.stringify(
+      {
+        core: {
+          sharedTemplate: core.sharedTemplate,
+          personalised: core.personalised,
+          baselineRecipientsPerSec: core.baselineRecipientsPerSec,
+          ratio: core.ratio,
+          audience: core.audience,
+        },
+        pipeline,
+        memory: {
+          peakRssMb: Object.fromEntries(memory.map((m) => [String(m.audience), m.peakRssMb])),
+          heapAfterGcMb: Object.fromEntries(memory.map((m) => [String(m.audience), m.heapAfterGcMb])),
+        },
+        bus: {
+          eventsPerSec: Object.fromEntries(
+            bus.map((row) => [String(row.rules), Math.round(row.eventsPerSec)]),
+          ),
+        },
+      },
+      null,
+      2,
+    ),
+  );
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { interruptionLevels } from '../shared/domain/push/delivery-job.ts';
 import { platforms } from '../shared/domain/push/device.ts';
 
 /** What a recipe rule's input transformer hands the planner. */
@@ -15,7 +16,20 @@ export const fanoutTaskMessage = z.strictObject({
     detail: z.record(z.string(), z.unknown()),
   }),
   shard: z.number().int().nonnegative(),
+  shards: z.number().int().positive().optional(),
   after: z.string().optional(),
+  readSoFar: z.number().int().nonnegative().optional(),
+});
+
+const renderedPush = z.strictObject({
+  title: z.string(),
+  body: z.string(),
+  deepLink: z.string().optional(),
+  badge: z.number().int().nonnegative().optional(),
+  sound: z.string().min(1).optional(),
+  threadId: z.string().min(1).optional(),
+  interruptionLevel: z.enum(interruptionLevels).optional(),
+  collapseId: z.string().min(1).optional(),
 });
 
 export const deliveryJobMessage = z.strictObject({
@@ -23,12 +37,23 @@ export const deliveryJobMessage = z.strictObject({
   eventId: z.string().min(1),
   recipeId: z.string().min(1),
   variant: z.string().min(1),
-  push: z.strictObject({ title: z.string(), body: z.string(), deepLink: z.string().optional() }),
+  push: renderedPush,
   userIds: z.array(z.string().min(1)).min(1),
+  pushes: z.record(z.string().min(1), renderedPush).optional(),
+  attempt: z.number().int().min(1).optional(),
+  onlyDevices: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional(),
+  settledUserIds: z.array(z.string().min(1)).optional(),
 });
 
 export const deviceRegistrationRequest = z.strictObject({
   userId: z.string().min(1).max(128),
   platform: z.enum(platforms),
   token: z.string().min(8).max(4096),
+  /** The app's stable id for its installation, so a rotated token updates the same device. */
+  installationId: z.string().min(1).max(128).optional(),
+});
+
+export const deviceUnregistrationRequest = z.strictObject({
+  userId: z.string().min(1).max(128),
+  deviceId: z.string().min(1).max(64),
 });

@@ -1,13 +1,18 @@
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { awsPorts } from '../shared/adapters/aws-ports.ts';
 import { documentClient } from '../shared/adapters/dynamodb/document-client.ts';
+import { EventBridgeHoldScheduler } from '../shared/adapters/scheduler/eventbridge-hold-scheduler.ts';
 import { SnsPushGateway } from '../shared/adapters/sns/sns-push-gateway.ts';
+import { SqsWorkQueue } from '../shared/adapters/sqs/work-queue.ts';
 import { systemClock } from '../shared/domain/clock.ts';
+import { defaultPolicy, parsePolicy } from '../shared/domain/fatigue/policy.ts';
 import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import type { HeraldPorts } from '../shared/herald-ports.ts';
+import { requestMeter } from '../shared/observability/request-meter.ts';
 import { deliveryQueue, fanoutQueue, queueEnvName, rejectedEventsQueue } from '../shared/resources/queues.ts';
 import {
   devicesTable,
@@ -33,6 +38,11 @@ const lambdaEnvironment = z.object({
   [queueEnvName(deliveryQueue)]: env(queueEnvName(deliveryQueue)),
   [queueEnvName(deliveryQueue.deadLetterQueue!)]: env(queueEnvName(deliveryQueue.deadLetterQueue!)),
   [queueEnvName(rejectedEventsQueue)]: env(queueEnvName(rejectedEventsQueue)),
+  HOLD_SCHEDULE_GROUP: env('HOLD_SCHEDULE_GROUP'),
+  HOLD_SCHEDULER_ROLE_ARN: env('HOLD_SCHEDULER_ROLE_ARN'),
+  DELIVERY_QUEUE_ARN: env('DELIVERY_QUEUE_ARN'),
+  /** JSON of a fatigue policy replacing the default one. */
+  HERALD_FATIGUE_POLICY: optional,
   APNS_APPLICATION_ARN: optional,
   APNS_SANDBOX_APPLICATION_ARN: optional,
   FCM_APPLICATION_ARN: optional,
@@ -45,6 +55,23 @@ export const lambdaPorts = (): HeraldPorts => {
   if (ports) return ports;
   const e = parseOrThrow(lambdaEnvironment, process.env, 'env') as Record<string, string | undefined>;
   const get = (name: string) => e[name]!;
+  const sqs = new SQSClient({});
+  const dynamodb = documentClient();
+  const sns = new SNSClient({});
+  requestMeter.attach(dynamodb, 'dynamodb');
+  requestMeter.attach(sqs, 'sqs');
+  requestMeter.attach(sns, 'sns');
+  const deliveryUrl = get(queueEnvName(deliveryQueue));
+  const holds = new EventBridgeHoldScheduler(new SchedulerClient({}), {
+    groupName: get('HOLD_SCHEDULE_GROUP'),
+    roleArn: get('HOLD_SCHEDULER_ROLE_ARN'),
+    deliveryQueueArn: get('DELIVERY_QUEUE_ARN'),
+    now: () => systemClock.now(),
+    delivery: new SqsWorkQueue(sqs, deliveryUrl),
+  });
+  const policy = e.HERALD_FATIGUE_POLICY
+    ? parsePolicy(JSON.parse(e.HERALD_FATIGUE_POLICY), 'HERALD_FATIGUE_POLICY')
+    : defaultPolicy;
   ports = awsPorts(
     {
       tables: {
@@ -57,19 +84,23 @@ export const lambdaPorts = (): HeraldPorts => {
       queues: {
         fanout: get(queueEnvName(fanoutQueue)),
         fanoutDeadLetters: get(queueEnvName(fanoutQueue.deadLetterQueue!)),
-        delivery: get(queueEnvName(deliveryQueue)),
+        delivery: deliveryUrl,
         deliveryDeadLetters: get(queueEnvName(deliveryQueue.deadLetterQueue!)),
         rejectedEvents: get(queueEnvName(rejectedEventsQueue)),
       },
     },
-    { dynamodb: documentClient(), sqs: new SQSClient({}) },
-    new SnsPushGateway(new SNSClient({}), {
-      APNS: e.APNS_APPLICATION_ARN,
-      APNS_SANDBOX: e.APNS_SANDBOX_APPLICATION_ARN,
-      FCM: e.FCM_APPLICATION_ARN,
-    }),
-    defaultCatalog(),
-    systemClock,
+    { dynamodb, sqs },
+    {
+      gateway: new SnsPushGateway(sns, {
+        APNS: e.APNS_APPLICATION_ARN,
+        APNS_SANDBOX: e.APNS_SANDBOX_APPLICATION_ARN,
+        FCM: e.FCM_APPLICATION_ARN,
+      }),
+      holds,
+      catalog: defaultCatalog(),
+      policy,
+      clock: systemClock,
+    },
   );
   return ports;
 };

@@ -1,4 +1,4 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
 import { HeraldError, ValidationError } from '../shared/domain/errors.ts';
 import type { RejectedEvents } from '../shared/domain/ports.ts';
@@ -15,7 +15,7 @@ export const processBatch = async <S extends z.ZodType>(
   event: SQSEvent,
   schema: S,
   deadLetters: RejectedEvents,
-  work: (message: z.output<S>) => Promise<void>,
+  work: (message: z.output<S>, record: SQSRecord) => Promise<void>,
 ): Promise<SQSBatchResponse> => {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   await Promise.all(
@@ -30,7 +30,7 @@ export const processBatch = async <S extends z.ZodType>(
         return;
       }
       try {
-        await work(message);
+        await work(message, record);
       } catch (error) {
         if (error instanceof HeraldError) {
           // A domain error (unknown recipe, broken contract) would fail the same way on every retry.

@@ -3,9 +3,10 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, EventField, type EventPattern, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Platform } from '../shared/domain/push/device.ts';
@@ -28,6 +29,7 @@ import {
   tables,
   usersTable,
 } from '../shared/resources/tables.ts';
+import { DeviceRegistry, endpointArnsOf } from './constructs/device-registry.ts';
 import { HeraldFunction } from './constructs/herald-function.ts';
 import { HeraldQueue } from './constructs/herald-queue.ts';
 
@@ -35,6 +37,8 @@ export interface HeraldStackProps extends StackProps {
   readonly tables: ReadonlyMap<string, TableV2>;
   /** SNS platform applications by platform; a platform left out cannot register devices. */
   readonly platformApplicationArns: Readonly<Partial<Record<Platform, string>>>;
+  /** Devices whose app has not registered for this many days are purged (default 90). */
+  readonly deviceMaxAgeDays?: number;
 }
 
 const platformEnv: Record<Platform, string> = {
@@ -56,13 +60,16 @@ const eventPatternOf = (rule: BusRule): EventPattern => {
 
 /**
  * Herald's serverless pipeline: the event bus and its rules (generated from the recipe catalog),
- * the fan-out and delivery queues with their dead-letter queues, the four functions with only
+ * the fan-out and delivery queues with their dead-letter queues, the functions with only
  * the rights each needs, and alarms on everything that holds failed work.
  */
 export class HeraldStack extends Stack {
   readonly bus: EventBus;
   readonly functions: Readonly<
-    Record<'relationWriter' | 'planner' | 'fanoutWorker' | 'deliveryWorker', IFunction>
+    Record<
+      'relationWriter' | 'planner' | 'fanoutWorker' | 'deliveryWorker' | 'deviceRegistration' | 'devicePurge',
+      IFunction
+    >
   >;
 
   constructor(scope: Construct, id: string, props: HeraldStackProps) {
@@ -86,6 +93,19 @@ export class HeraldStack extends Stack {
     for (const [platform, arn] of Object.entries(props.platformApplicationArns)) {
       if (arn) environment[platformEnv[platform as Platform]] = arn;
     }
+
+    // Pushes held for quiet hours longer than SQS timers allow become one-time schedules that
+    // send the delivery job to the delivery queue when quiet hours end.
+    const holdGroupName = `${this.stackName}-holds`;
+    new CfnScheduleGroup(this, 'HoldSchedules', { name: holdGroupName });
+    const holdSchedulerRole = new Role(this, 'HoldSchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'Lets EventBridge Scheduler release held delivery jobs to the delivery queue',
+    });
+    delivery.queue.grantSendMessages(holdSchedulerRole);
+    environment.HOLD_SCHEDULE_GROUP = holdGroupName;
+    environment.HOLD_SCHEDULER_ROLE_ARN = holdSchedulerRole.roleArn;
+    environment.DELIVERY_QUEUE_ARN = delivery.queue.queueArn;
 
     const fn = (id: string, entry: string, description: string, timeout: Duration, memorySize?: number) =>
       new HeraldFunction(this, id, {
@@ -121,31 +141,65 @@ export class HeraldStack extends Stack {
       Duration.seconds(150),
       1024,
     );
-    this.functions = { relationWriter, planner, fanoutWorker, deliveryWorker };
+    const applicationArns = Object.values(props.platformApplicationArns).filter((arn): arn is string =>
+      Boolean(arn),
+    );
+    const devices = new DeviceRegistry(this, 'Devices', {
+      environment,
+      devicesTable: table(devicesTable),
+      platformApplicationArns: applicationArns,
+      deviceMaxAgeDays: props.deviceMaxAgeDays ?? 90,
+      undeliverable,
+    });
+    this.functions = {
+      relationWriter,
+      planner,
+      fanoutWorker,
+      deliveryWorker,
+      deviceRegistration: devices.registration,
+      devicePurge: devices.purge,
+    };
 
     // Least privilege: each function gets exactly the reads and writes its use case makes.
-    table(relationsTable).grantWriteData(relationWriter);
+    // The relation writer reads a target's shard layout before writing its relations.
+    table(relationsTable).grantReadWriteData(relationWriter);
     rejected.grantSendMessages(relationWriter);
 
-    fanout.queue.grantSendMessages(planner);
+    // The planner fans small audiences out itself, so it needs what the fan-out worker needs.
+    const canFanOut = (fn: IFunction) => {
+      // Reads slices; writes only a hot target's shard layout when it promotes it.
+      table(relationsTable).grantReadWriteData(fn);
+      table(usersTable).grantReadData(fn);
+      table(ledgerTable).grantReadWriteData(fn);
+      table(outcomesTable).grantWriteData(fn);
+      fanout.queue.grantSendMessages(fn);
+      delivery.queue.grantSendMessages(fn);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['scheduler:CreateSchedule'],
+          resources: [
+            this.formatArn({
+              service: 'scheduler',
+              resource: 'schedule',
+              resourceName: `${holdGroupName}/*`,
+            }),
+          ],
+        }),
+      );
+      holdSchedulerRole.grantPassRole(fn.role!);
+    };
+    canFanOut(planner);
     rejected.grantSendMessages(planner);
-    table(outcomesTable).grantWriteData(planner);
-    table(ledgerTable).grantWriteData(planner);
-
-    table(relationsTable).grantReadData(fanoutWorker);
-    table(usersTable).grantReadData(fanoutWorker);
-    table(ledgerTable).grantReadWriteData(fanoutWorker);
-    table(outcomesTable).grantWriteData(fanoutWorker);
-    delivery.queue.grantSendMessages(fanoutWorker);
+    canFanOut(fanoutWorker);
     fanout.deadLetterQueue!.grantSendMessages(fanoutWorker);
 
     table(devicesTable).grantReadWriteData(deliveryWorker);
     table(ledgerTable).grantReadWriteData(deliveryWorker);
     table(outcomesTable).grantWriteData(deliveryWorker);
     delivery.deadLetterQueue!.grantSendMessages(deliveryWorker);
-    const endpointArns = Object.values(props.platformApplicationArns)
-      .filter((arn): arn is string => Boolean(arn))
-      .map((arn) => arn.replace(':app/', ':endpoint/').concat('/*'));
+    // Follow-up jobs for throttled sends go back to the delivery queue.
+    delivery.queue.grantSendMessages(deliveryWorker);
+    const endpointArns = endpointArnsOf(applicationArns);
     if (endpointArns.length > 0) {
       deliveryWorker.addToRolePolicy(
         new PolicyStatement({ actions: ['sns:Publish'], resources: endpointArns }),

@@ -1,10 +1,13 @@
 import type { FanoutTask } from './domain/audience/fanout-task.ts';
 import type { Clock } from './domain/clock.ts';
+import type { FatiguePolicy } from './domain/fatigue/policy.ts';
+import type { FatigueLedger } from './domain/fatigue/reservation.ts';
 import type { OutcomeLedger } from './domain/outcomes/outcome.ts';
 import type { RejectedEvents, WorkQueue } from './domain/ports.ts';
-import type { RecipientClaims } from './domain/push/claims.ts';
 import type { DeliveryJob } from './domain/push/delivery-job.ts';
+import type { DeliveryProgress } from './domain/push/delivery-progress.ts';
 import type { DeviceDirectory } from './domain/push/device.ts';
+import type { HoldScheduler } from './domain/push/hold-scheduler.ts';
 import type { PushGateway } from './domain/push/push-gateway.ts';
 import type { RecipeCatalog } from './domain/recipes/recipe.ts';
 import type { RelationStore } from './domain/relations/relation.ts';
@@ -16,16 +19,19 @@ import type { UserDirectory } from './domain/users/user.ts';
  */
 export interface HeraldPorts {
   readonly catalog: RecipeCatalog;
+  readonly policy: FatiguePolicy;
   readonly clock: Clock;
   readonly relations: RelationStore;
   readonly users: UserDirectory;
   readonly devices: DeviceDirectory;
-  readonly claims: RecipientClaims;
+  readonly fatigue: FatigueLedger;
   readonly outcomes: OutcomeLedger;
   readonly fanout: WorkQueue<FanoutTask>;
   readonly delivery: WorkQueue<DeliveryJob>;
+  readonly holds: HoldScheduler;
   readonly rejected: RejectedEvents;
   readonly fanoutDeadLetters: RejectedEvents;
   readonly deliveryDeadLetters: RejectedEvents;
+  readonly deliveryProgress: DeliveryProgress;
   readonly gateway: PushGateway;
 }

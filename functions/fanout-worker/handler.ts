@@ -1,18 +1,23 @@
 import middy from '@middy/core';
-import type { SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { requestMeter } from '../../shared/observability/request-meter.ts';
 import { fanOutSlice } from '../../shared/use-cases/fan-out-slice.ts';
 import { fanoutTaskMessage } from '../contracts.ts';
 import { lambdaPorts } from '../lambda-ports.ts';
 import { processBatch } from '../sqs-batch.ts';
 
+const YIELD_WITH_MS_LEFT = 60_000;
+
 /** SQS consumer of the fan-out queue: one audience slice per message. */
 export const createFanoutWorker = (ports: () => HeraldPorts) =>
-  middy(async (event: SQSEvent) => {
-    const deps = ports();
+  middy(async (event: SQSEvent, context: Context) => {
+    // The rest of a slice goes on as a follow-up task once less than this much time is left.
+    const shouldYield = () => context.getRemainingTimeInMillis() < YIELD_WITH_MS_LEFT;
+    const deps = { ...ports(), shouldYield };
     return processBatch(event, fanoutTaskMessage, deps.fanoutDeadLetters, async (task) => {
-      const result = await fanOutSlice(task, deps);
+      const result = await requestMeter.within(task.recipeId, () => fanOutSlice(task, deps));
       logger.info('slice fanned out', { taskId: task.taskId, ...result });
     });
   });

@@ -4,9 +4,13 @@ import { eventEnvelopeSchema, toDomainEvent } from '../../shared/domain/events/e
 import { parseOrThrow } from '../../shared/domain/validation.ts';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { requestMeter } from '../../shared/observability/request-meter.ts';
 import { planTrigger } from '../../shared/use-cases/plan-trigger.ts';
 import { plannerInput } from '../contracts.ts';
 import { lambdaPorts } from '../lambda-ports.ts';
+
+/** Time the planner spends fanning out a small audience itself, well inside its timeout. */
+const INLINE_BUDGET_MS = 10_000;
 
 /** EventBridge target of every recipe rule: `{recipeId, event}` in, fan-out tasks out. */
 export const createPlanner = (ports: () => HeraldPorts) =>
@@ -23,7 +27,12 @@ export const createPlanner = (ports: () => HeraldPorts) =>
       await deps.rejected.keep({ reason: error.message, event: input });
       return { status: 'rejected', reason: error.message };
     }
-    const result = await planTrigger(recipeId, toDomainEvent(envelope), envelope, deps);
+    const started = Date.now();
+    // A small audience is fanned out here; past the budget the rest goes on as a follow-up task.
+    const shouldYield = () => Date.now() - started > INLINE_BUDGET_MS;
+    const result = await requestMeter.within(recipeId, () =>
+      planTrigger(recipeId, toDomainEvent(envelope), envelope, { ...deps, shouldYield }),
+    );
     logger.info('trigger planned', { eventId: envelope.id, recipeId, ...result });
     return result;
   });

@@ -1,12 +1,10 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from '../domain/clock.ts';
-import type { PushGateway } from '../domain/push/push-gateway.ts';
-import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
+import { DynamoDbDeliveryProgress } from './dynamodb/delivery-progress.ts';
 import { DynamoDbDeviceDirectory } from './dynamodb/device-directory.ts';
+import { DynamoDbFatigueLedger } from './dynamodb/fatigue-ledger.ts';
 import { DynamoDbOutcomeLedger } from './dynamodb/outcome-ledger.ts';
-import { DynamoDbRecipientClaims } from './dynamodb/recipient-claims.ts';
 import { DynamoDbRelationStore } from './dynamodb/relation-store.ts';
 import { DynamoDbUserDirectory } from './dynamodb/user-directory.ts';
 import { SqsRejectedEvents } from './sqs/rejected-events.ts';
@@ -28,24 +26,19 @@ export interface AwsClients {
   readonly sqs: SQSClient;
 }
 
-/** Wires every port to its AWS adapter. The push gateway comes in ready-made (SNS, or a simulator). */
-export const awsPorts = (
-  names: ResourceNames,
-  clients: AwsClients,
-  gateway: PushGateway,
-  catalog: RecipeCatalog,
-  clock: Clock,
-): HeraldPorts => {
-  const now = () => clock.now();
+/** What differs between AWS and the local runtime, or is configuration rather than a resource. */
+export type InjectedPorts = Pick<HeraldPorts, 'gateway' | 'holds' | 'catalog' | 'policy' | 'clock'>;
+
+/** Wires every storage and queue port to its AWS adapter. */
+export const awsPorts = (names: ResourceNames, clients: AwsClients, injected: InjectedPorts): HeraldPorts => {
+  const now = () => injected.clock.now();
   const { dynamodb, sqs } = clients;
   return {
-    catalog,
-    clock,
-    gateway,
+    ...injected,
     relations: new DynamoDbRelationStore(dynamodb, names.tables.relations),
     users: new DynamoDbUserDirectory(dynamodb, names.tables.users),
     devices: new DynamoDbDeviceDirectory(dynamodb, names.tables.devices),
-    claims: new DynamoDbRecipientClaims(dynamodb, names.tables.ledger, now),
+    fatigue: new DynamoDbFatigueLedger(dynamodb, names.tables.ledger),
     outcomes: new DynamoDbOutcomeLedger(
       dynamodb,
       { outcomes: names.tables.outcomes, ledger: names.tables.ledger },
@@ -56,5 +49,6 @@ export const awsPorts = (
     rejected: new SqsRejectedEvents(sqs, names.queues.rejectedEvents),
     fanoutDeadLetters: new SqsRejectedEvents(sqs, names.queues.fanoutDeadLetters),
     deliveryDeadLetters: new SqsRejectedEvents(sqs, names.queues.deliveryDeadLetters),
+    deliveryProgress: new DynamoDbDeliveryProgress(dynamodb, names.tables.ledger),
   };
 };

@@ -63,6 +63,9 @@ export const runStartCommand = async (): Promise<number> => {
     seen = runtime.bus.published;
     say(`\nEvents received: ${seen}; pushes on phones: ${runtime.simulator.received.length}`);
     say(formatSummary(await runtime.ports.outcomes.summary()));
+    const held = runtime.holds.history.reduce((n, h) => n + h.job.userIds.length, 0);
+    if (held > 0)
+      say(`Held for the end of quiet hours: ${held} push(es); they go out when the user's morning comes.`);
   };
   await report();
   say(

@@ -1,3 +1,4 @@
+import { defaultPolicy } from '../domain/fatigue/policy.ts';
 import type { Scenario } from '../simulation/scenario.ts';
 
 /**
@@ -91,5 +92,6 @@ export const demoScenario = (now: Date): Scenario => {
       },
     ],
     faults: undefined,
+    policy: defaultPolicy,
   };
 };

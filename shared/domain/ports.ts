@@ -1,6 +1,7 @@
 /** Port: a queue of work items (fan-out tasks, delivery jobs). Adapters pack and batch. */
 export interface WorkQueue<T> {
-  send(items: readonly T[]): Promise<void>;
+  /** `delaySeconds` (0-900) holds the items back, as a follow-up after throttling wants. */
+  send(items: readonly T[], options?: { readonly delaySeconds?: number }): Promise<void>;
 }
 
 /** An event Herald received but could not act on, kept with its reason. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Platform } from '../domain/push/device.ts';
-import type { PublishResult, PushGateway } from '../domain/push/push-gateway.ts';
+import type { PlatformPush } from '../domain/push/payload.ts';
+import type { EndpointState, PublishResult, PushGateway } from '../domain/push/push-gateway.ts';
 
 /** Failures a scenario can inject, to exercise every path of the delivery worker. */
 export interface SimulatorFaults {
@@ -8,6 +9,10 @@ export interface SimulatorFaults {
   readonly disabledTokens?: readonly string[];
   /** Share (0..1) of publishes answered with throttling. */
   readonly throttleShare?: number;
+  /** The first N publishes are throttled, whatever else happens: throttling a test can count on. */
+  readonly throttleFirst?: number;
+  /** Seed of the draws behind `throttleShare`, so a run throttles the same draws every time. */
+  readonly seed?: number;
   /** Added to every publish, in milliseconds. */
   readonly latencyMs?: number;
 }
@@ -19,37 +24,54 @@ export interface ReceivedPush {
   readonly platform: Platform;
   readonly token: string;
   readonly message: string;
+  readonly attributes: Readonly<Record<string, string>>;
   readonly at: Date;
 }
 
 interface Endpoint {
   readonly platform: Platform;
-  readonly token: string;
-  readonly userId: string;
+  token: string;
+  userId: string;
   enabled: boolean;
 }
 
+/** mulberry32: a tiny seeded generator, enough to make throttling reproducible. */
+const seeded = (seed: number): (() => number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+};
+
 /**
  * Stands in for SNS mobile push locally, behind the same port. It keeps endpoints the way SNS
- * does (one per token), records every push a phone would receive, and injects failures.
+ * does (one per token; attributes that can be read, changed and deleted), records every push a
+ * phone would receive, and injects failures.
  */
 export class DeviceSimulator implements PushGateway {
   readonly received: ReceivedPush[] = [];
+  /** Every publish attempt, throttled and refused ones included. */
   publishes = 0;
   readonly #endpoints = new Map<string, Endpoint>();
   readonly #byToken = new Map<string, string>();
   readonly #now: () => Date;
-  #faults: SimulatorFaults;
-  #random: () => number;
+  #faults: SimulatorFaults = {};
+  #random: () => number = Math.random;
+  #throttled = 0;
 
   constructor(now: () => Date, faults: SimulatorFaults = {}, random: () => number = Math.random) {
     this.#now = now;
-    this.#faults = faults;
-    this.#random = random;
+    this.injectFaults(faults, random);
   }
 
-  injectFaults(faults: SimulatorFaults): void {
+  injectFaults(faults: SimulatorFaults, random: () => number = Math.random): void {
     this.#faults = faults;
+    this.#random = faults.seed === undefined ? random : seeded(faults.seed);
+    this.#throttled = 0;
   }
 
   async createEndpoint(platform: Platform, token: string, userId: string): Promise<string> {
@@ -61,17 +83,48 @@ export class DeviceSimulator implements PushGateway {
     return arn;
   }
 
-  async publish(endpointArn: string, message: string): Promise<PublishResult> {
+  async endpointState(endpointArn: string): Promise<EndpointState | undefined> {
+    const endpoint = this.#endpoints.get(endpointArn);
+    return endpoint ? { token: endpoint.token, enabled: endpoint.enabled } : undefined;
+  }
+
+  async updateEndpoint(endpointArn: string, token: string, userId: string): Promise<void> {
+    const endpoint = this.#endpoints.get(endpointArn);
+    if (!endpoint) throw Object.assign(new Error('Endpoint does not exist'), { name: 'NotFoundException' });
+    this.#byToken.delete(`${endpoint.platform}:${endpoint.token}`);
+    Object.assign(endpoint, { token, userId, enabled: true });
+    this.#byToken.set(`${endpoint.platform}:${token}`, endpointArn);
+  }
+
+  async deleteEndpoint(endpointArn: string): Promise<void> {
+    const endpoint = this.#endpoints.get(endpointArn);
+    if (!endpoint) return;
+    this.#endpoints.delete(endpointArn);
+    this.#byToken.delete(`${endpoint.platform}:${endpoint.token}`);
+  }
+
+  async publish(endpointArn: string, push: PlatformPush): Promise<PublishResult> {
     this.publishes++;
     if (this.#faults.latencyMs) await new Promise((r) => setTimeout(r, this.#faults.latencyMs));
+    // SNS rate-limits at the front door, before it looks at the endpoint.
+    if (this.#throttled < (this.#faults.throttleFirst ?? 0)) {
+      this.#throttled++;
+      return { status: 'throttled', reason: 'Throttling' };
+    }
+    if (this.#faults.throttleShare && this.#random() < this.#faults.throttleShare) {
+      return { status: 'throttled', reason: 'Throttling' };
+    }
     const endpoint = this.#endpoints.get(endpointArn);
     if (!endpoint) return { status: 'endpoint-disabled', reason: 'NotFound' };
     if (this.#faults.disabledTokens?.includes(endpoint.token)) endpoint.enabled = false;
     if (!endpoint.enabled) return { status: 'endpoint-disabled', reason: 'EndpointDisabled' };
-    if (this.#faults.throttleShare && this.#random() < this.#faults.throttleShare) {
-      return { status: 'throttled', reason: 'Throttling' };
-    }
-    this.received.push({ endpointArn, ...endpoint, message, at: this.#now() });
+    this.received.push({
+      endpointArn,
+      ...endpoint,
+      message: push.message,
+      attributes: push.attributes,
+      at: this.#now(),
+    });
     return { status: 'sent', messageId: randomUUID() };
   }
 }

@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsPorts } from '../adapters/aws-ports.ts';
-import type { Clock } from '../domain/clock.ts';
-import type { PushGateway } from '../domain/push/push-gateway.ts';
-import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
+import { awsPorts, type InjectedPorts } from '../adapters/aws-ports.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
+import { requestMeter } from '../observability/request-meter.ts';
 import { allQueues, deliveryQueue, fanoutQueue, rejectedEventsQueue } from '../resources/queues.ts';
 import { tables } from '../resources/tables.ts';
 import { type LocalEngines, localCredentials, localRegion } from './engines.ts';
@@ -29,13 +27,13 @@ export interface LocalPorts {
  */
 export const provisionLocalPorts = async (
   engines: LocalEngines,
-  gateway: PushGateway,
-  catalog: RecipeCatalog,
-  clock: Clock,
+  injected: InjectedPorts,
 ): Promise<LocalPorts> => {
   const common = { region: localRegion, credentials: localCredentials };
   const dynamodb = new DynamoDBClient({ ...common, endpoint: engines.dynamodbEndpoint });
   const sqs = new SQSClient({ ...common, endpoint: engines.sqsEndpoint });
+  requestMeter.attach(dynamodb, 'dynamodb');
+  requestMeter.attach(sqs, 'sqs');
   const prefix = `herald-${randomUUID().slice(0, 8)}-`;
   const [tableNames, queueUrls] = await Promise.all([
     provisionTables(dynamodb, tables, prefix),
@@ -63,9 +61,7 @@ export const provisionLocalPorts = async (
       dynamodb: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
       sqs,
     },
-    gateway,
-    catalog,
-    clock,
+    injected,
   );
   return {
     ports,

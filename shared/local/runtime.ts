@@ -5,18 +5,21 @@ import { createPlanner } from '../../functions/planner/handler.ts';
 import { createRelationWriter } from '../../functions/relation-writer/handler.ts';
 import { SqsRejectedEvents } from '../adapters/sqs/rejected-events.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
+import { defaultPolicy, type FatiguePolicy } from '../domain/fatigue/policy.ts';
 import type { RejectedEvent } from '../domain/ports.ts';
 import { defaultCatalog } from '../domain/recipes/default-catalog.ts';
 import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import { busRules, type RuleTarget } from '../domain/routing/bus-rules.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
 import { logger } from '../observability/logger.ts';
+import { functionSizing } from '../resources/functions.ts';
 import { deliveryQueue, fanoutQueue, undeliverableEventsQueue } from '../resources/queues.ts';
 import { LocalEventBus } from './bus/local-bus.ts';
 import { servePutEvents } from './bus/put-events-server.ts';
 import { DeviceSimulator, type SimulatorFaults } from './device-simulator.ts';
 import { type LocalEngines, localRegion, startLocalEngines } from './engines.ts';
 import { localContext } from './lambda-context.ts';
+import { LocalHoldScheduler } from './local-hold-scheduler.ts';
 import { provisionLocalPorts } from './local-ports.ts';
 import { SqsPoller } from './sqs-poller.ts';
 
@@ -24,6 +27,7 @@ export interface LocalRuntimeOptions {
   readonly clock?: Clock;
   readonly catalog?: RecipeCatalog;
   readonly faults?: SimulatorFaults;
+  readonly policy?: FatiguePolicy;
   /** Engines already running (tests share one pair); otherwise the runtime starts its own. */
   readonly engines?: LocalEngines;
   /** Port of the PutEvents endpoint; 0 picks a free one. */
@@ -37,6 +41,11 @@ export interface LocalRuntime {
   readonly busEndpoint: string;
   readonly busName: string;
   readonly simulator: DeviceSimulator;
+  /** Pushes held for quiet hours, on the runtime's clock. */
+  readonly holds: LocalHoldScheduler;
+  releaseDueHolds(): Promise<number>;
+  /** Lambda invocations and GB-seconds the local functions would have billed. */
+  lambdaUsage(): { lambdaInvocations: number; lambdaGbSeconds: number };
   readonly engines: LocalEngines;
   readonly queueUrls: Readonly<Record<string, string>>;
   readonly sqs: SQSClient;
@@ -58,15 +67,37 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const ownEngines = options.engines === undefined;
   const engines = options.engines ?? (await startLocalEngines());
   const simulator = new DeviceSimulator(() => clock.now(), options.faults);
-  const local = await provisionLocalPorts(engines, simulator, catalog, clock);
+  const holds = new LocalHoldScheduler();
+  const local = await provisionLocalPorts(engines, {
+    gateway: simulator,
+    holds,
+    catalog,
+    policy: options.policy ?? defaultPolicy,
+    clock,
+  });
   const { ports, sqs, queueUrls } = local;
   const url = (id: string) => queueUrls[id]!;
 
   const planner = createPlanner(() => ports);
   const relationWriter = createRelationWriter(() => ports);
+  const busInvocations = { count: 0, gbSeconds: 0 };
+  /** Runs a bus target as Lambda would, keeping count of invocations and GB-seconds. */
+  const invoke = async (memoryMb: number, work: () => Promise<unknown>) => {
+    const started = performance.now();
+    try {
+      await work();
+    } finally {
+      busInvocations.count++;
+      busInvocations.gbSeconds += ((performance.now() - started) / 1000) * (memoryMb / 1024);
+    }
+  };
   const targets: Record<RuleTarget, (input: unknown) => Promise<void>> = {
-    planner: async (input) => void (await planner(input, localContext('planner'))),
-    'relation-writer': async (input) => void (await relationWriter(input, localContext('relation-writer'))),
+    planner: (input) =>
+      invoke(functionSizing.planner.memoryMb, () => planner(input, localContext('planner'))),
+    'relation-writer': (input) =>
+      invoke(functionSizing.relationWriter.memoryMb, () =>
+        relationWriter(input, localContext('relation-writer')),
+      ),
     'rejected-events': (input) => ports.rejected.keep(input as RejectedEvent),
   };
   const undeliverable = new SqsRejectedEvents(sqs, url(undeliverableEventsQueue.id));
@@ -105,6 +136,17 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   ];
   for (const poller of pollers) poller.start();
 
+  /** Sends every held job whose release time the clock has reached to the delivery queue. */
+  const releaseDueHolds = async (): Promise<number> => {
+    const due = holds.takeDue(clock.now());
+    if (due.length > 0) await ports.delivery.send(due);
+    return due.length;
+  };
+  // On the wall clock, holds are released as time passes; a simulation releases them itself.
+  const holdTimer = options.clock
+    ? undefined
+    : setInterval(() => void releaseDueHolds().catch(onError), 1000);
+
   const pendingMessages = async (): Promise<number> => {
     const counts = await Promise.all(
       [fanoutQueue, deliveryQueue].map(async (queue) => {
@@ -139,11 +181,38 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   };
 
   const stop = async () => {
+    if (holdTimer) clearInterval(holdTimer);
     await Promise.all(pollers.map((p) => p.stop()));
     await new Promise((r) => server.close(r));
     local.close();
     if (ownEngines) await engines.stop();
   };
 
-  return { ports, bus, busEndpoint, busName, simulator, engines, queueUrls, sqs, drain, stop };
+  const lambdaUsage = () => {
+    const [fanoutPoller, deliveryPoller] = pollers;
+    const gbSeconds = (poller: SqsPoller, memoryMb: number) => (poller.handlerMs / 1000) * (memoryMb / 1024);
+    return {
+      lambdaInvocations: busInvocations.count + fanoutPoller!.invocations + deliveryPoller!.invocations,
+      lambdaGbSeconds:
+        busInvocations.gbSeconds +
+        gbSeconds(fanoutPoller!, functionSizing.fanoutWorker.memoryMb) +
+        gbSeconds(deliveryPoller!, functionSizing.deliveryWorker.memoryMb),
+    };
+  };
+
+  return {
+    ports,
+    bus,
+    busEndpoint,
+    busName,
+    simulator,
+    holds,
+    releaseDueHolds,
+    lambdaUsage,
+    engines,
+    queueUrls,
+    sqs,
+    drain,
+    stop,
+  };
 };

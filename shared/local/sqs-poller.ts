@@ -55,6 +55,8 @@ export class SqsPoller {
   #lanes: Promise<void>[] = [];
   #busy = 0;
   invocations = 0;
+  /** Time spent in the handler, for Lambda duration (GB-second) estimates. */
+  handlerMs = 0;
 
   constructor(client: SQSClient, options: PollerOptions) {
     this.#client = client;
@@ -103,12 +105,15 @@ export class SqsPoller {
     try {
       this.invocations++;
       let failed: Set<string>;
+      const started = performance.now();
       try {
         const response = await handler({ Records: messages.map((m) => toRecord(m, queueArn)) });
         failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       } catch (error) {
         this.#options.onError?.(error);
         failed = new Set(messages.map((m) => m.MessageId!));
+      } finally {
+        this.handlerMs += performance.now() - started;
       }
       await this.#settle(messages, failed);
     } finally {

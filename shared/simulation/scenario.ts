@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultPolicy, type FatiguePolicy, parsePolicy } from '../domain/fatigue/policy.ts';
 import { platforms } from '../domain/push/device.ts';
 import { parseOrThrow } from '../domain/validation.ts';
 
@@ -61,17 +62,29 @@ export const scenarioSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * Overrides of the fatigue policy: each top-level key given (`user`, `businesses`, `groups`,
+   * `sender`, `quietHours`, `recipes`) replaces the default policy's.
+   */
+  policy: z.record(z.string(), z.unknown()).optional(),
   /** Failures the device simulator injects. */
   faults: z
     .strictObject({
       disabledTokens: z.array(z.string()).optional(),
       throttleShare: z.number().min(0).max(1).optional(),
+      /** The first N publishes are throttled: deterministic throttling. */
+      throttleFirst: z.number().int().min(0).max(1_000_000).optional(),
+      /** Seed of the draws behind throttleShare. */
+      seed: z.number().int().optional(),
       latencyMs: z.number().int().min(0).max(10_000).optional(),
     })
     .optional(),
 });
 
-export type Scenario = z.output<typeof scenarioSchema>;
+export type Scenario = Omit<z.output<typeof scenarioSchema>, 'policy'> & { readonly policy: FatiguePolicy };
 
 /** Parses a scenario, or throws a ValidationError whose field is the JSON path of the error. */
-export const parseScenario = (input: unknown): Scenario => parseOrThrow(scenarioSchema, input, '$');
+export const parseScenario = (input: unknown): Scenario => {
+  const scenario = parseOrThrow(scenarioSchema, input, '$');
+  return { ...scenario, policy: parsePolicy({ ...defaultPolicy, ...scenario.policy }, '$.policy') };
+};

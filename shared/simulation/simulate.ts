@@ -25,7 +25,12 @@ export interface SimulationReport {
   readonly refused: { index: number; errorCode: string; errorMessage: string }[];
   /** What reached Herald but was kept aside with its reason. */
   readonly rejected: { reason: string; source?: string; detailType?: string }[];
+  /** Pushes held for the end of the recipient's quiet hours, with their release time. */
+  readonly held: { userId: string; recipe: string; releaseAt: string }[];
 }
+
+/** Latest instant a Date can hold: releasing holds "until" it releases them all. */
+const END_OF_TIME = new Date(8.64e15);
 
 /** Title and body as the phone shows them, from the platform payload SNS would deliver. */
 const readPush = (platform: Platform, message: string): { title: string; body: string; recipe: string } => {
@@ -69,8 +74,17 @@ export const simulate = async (scenario: Scenario, engines?: LocalEngines): Prom
   const runtime = await startLocalRuntime({
     clock,
     faults: scenario.faults,
+    policy: scenario.policy,
     ...(engines ? { engines } : {}),
   });
+  // Held pushes go out when the clock reaches their release, between events and after the last.
+  const releaseHoldsUntil = async (time: Date) => {
+    for (let next = runtime.holds.nextRelease(); next && next <= time; next = runtime.holds.nextRelease()) {
+      clock.advanceTo(next);
+      await runtime.releaseDueHolds();
+      await runtime.drain();
+    }
+  };
   try {
     const { ports } = runtime;
     await loadWorld(ports, scenario);
@@ -80,6 +94,7 @@ export const simulate = async (scenario: Scenario, engines?: LocalEngines): Prom
       .map((event, index) => ({ event, index }))
       .sort((a, b) => Date.parse(a.event.time) - Date.parse(b.event.time));
     for (const { event, index } of ordered) {
+      await releaseHoldsUntil(new Date(event.time));
       clock.advanceTo(new Date(event.time));
       const result = runtime.bus.putEvents([
         {
@@ -95,6 +110,8 @@ export const simulate = async (scenario: Scenario, engines?: LocalEngines): Prom
       await runtime.drain();
     }
 
+    await releaseHoldsUntil(END_OF_TIME);
+
     const deliveries = runtime.simulator.received.map((r) => {
       const push = readPush(r.platform, r.message);
       return {
@@ -107,11 +124,15 @@ export const simulate = async (scenario: Scenario, engines?: LocalEngines): Prom
         time: r.at.toISOString(),
       };
     });
+    const held = runtime.holds.history.flatMap(({ job, releaseAt }) =>
+      job.userIds.map((userId) => ({ userId, recipe: job.recipeId, releaseAt: releaseAt.toISOString() })),
+    );
     return {
       deliveries,
       outcomes: await ports.outcomes.summary(),
       refused,
       rejected: await readRejected(runtime),
+      held,
     };
   } finally {
     await runtime.stop();

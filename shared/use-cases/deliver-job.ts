@@ -1,25 +1,60 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.ts';
 import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
-import type { DeliveryJob } from '../domain/push/delivery-job.ts';
-import type { Device, DeviceDirectory } from '../domain/push/device.ts';
-import { platformMessage } from '../domain/push/payload.ts';
+import type { WorkQueue } from '../domain/ports.ts';
+import { type DeliveryJob, followUpJobId } from '../domain/push/delivery-job.ts';
+import {
+  type DeliveryCheckpoint,
+  DeliveryJobBusyError,
+  type DeliveryProgress,
+  type OwedDevices,
+} from '../domain/push/delivery-progress.ts';
+import type { Device, DeviceDirectory, Platform } from '../domain/push/device.ts';
+import { PayloadTooLargeError, type PlatformPush, platformPush } from '../domain/push/payload.ts';
 import type { PublishResult, PushGateway } from '../domain/push/push-gateway.ts';
+import { type DeviceAttempt, judgeRecipient } from '../domain/push/recipient-verdict.ts';
+import {
+  defaultThrottlePolicy,
+  publishWithBackoff,
+  type ThrottlePolicy,
+} from '../domain/push/throttle-policy.ts';
 
 export interface DeliverJobDeps {
   readonly devices: DeviceDirectory;
-  readonly gateway: PushGateway;
+  readonly gateway: Pick<PushGateway, 'publish'>;
   readonly outcomes: OutcomeLedger;
+  readonly deliveryProgress: DeliveryProgress;
+  /** Where follow-up jobs go: the delivery queue itself. */
+  readonly delivery: WorkQueue<DeliveryJob>;
   readonly clock: Clock;
   /** Publishes in flight at once per job. */
   readonly concurrency?: number;
+  readonly throttle?: Partial<ThrottlePolicy>;
+  /** Time the invocation has left (Lambda's context); unbounded when absent. */
+  readonly timeLeftMs?: () => number;
 }
 
 export interface DeliverJobResult {
   readonly delivered: number;
   readonly suppressed: number;
   readonly failed: number;
+  /** Recipients handed to a follow-up job with the devices still owed the push. */
+  readonly owed: number;
+  readonly followUpJobId?: string;
+  /** Devices the platform reported gone whose disabling could not be written (retried next push). */
+  readonly disableErrors: number;
   readonly alreadyDone: boolean;
 }
+
+/**
+ * Recipients per checkpoint, as many as one BatchGetItem resolves. A worker killed mid-window
+ * leaves at most this many recipients unconfirmed; a window costs one read and one write.
+ */
+const WINDOW = 100;
+/** A window is started only with this much time left, so a deadline never cuts one in half. */
+const WINDOW_TIME_MS = 30_000;
+/** Lease when the invocation has no deadline (tests, the local runtime). */
+const DEFAULT_LEASE_MS = 180_000;
 
 /** Runs `work` over `items` with at most `limit` in flight. */
 const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
@@ -30,42 +65,159 @@ const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item
   await Promise.all(lanes);
 };
 
+interface Send {
+  readonly userId: string;
+  readonly device: Device;
+  /** Known without publishing: a device of a follow-up disabled since. */
+  readonly known?: PublishResult;
+}
+
+/** The sends a recipient is owed: every enabled device, or only the devices a follow-up names. */
+const sendsOf = (job: DeliveryJob, userId: string, devices: readonly Device[] = []): Send[] => {
+  const only = job.onlyDevices?.[userId];
+  if (!only) return devices.filter((d) => d.enabled).map((device) => ({ userId, device }));
+  return devices
+    .filter((d) => only.includes(d.deviceId))
+    .map((device) =>
+      device.enabled
+        ? { userId, device }
+        : {
+            userId,
+            device,
+            known: { status: 'endpoint-disabled', reason: device.disabledReason ?? 'EndpointDisabled' },
+          },
+    );
+};
+
 /**
- * Resolves the job's recipients to their enabled devices in one batch, publishes the platform
- * payload to each device, disables endpoints the platform says are gone, and records one
- * terminal outcome per recipient: delivered when any device got the push.
+ * Delivers one job: resolves recipients to their enabled devices a window of 100 at a time,
+ * publishes the platform payload to each device, disables endpoints the platform says are gone,
+ * and records one terminal outcome per recipient (delivered when any device got the push).
+ *
+ * No device gets the push twice for one job, whatever happens to the worker:
+ * - the job's ledger marker skips a job that finished; a lease keeps two copies from running at once;
+ * - before publishing a window the worker writes a checkpoint naming it. A copy that resumes after
+ *   a crash skips finished windows and does not push the window in flight again: its recipients
+ *   are counted failed `interrupted` (at most once rather than at least once);
+ * - throttled sends are retried in process with jittered backoff, then handed, device by device,
+ *   to one follow-up job with a derived id, sent before the outcomes are recorded. The recipient's
+ *   outcome is counted by whichever job settles it, once.
+ * Cost per job of 500: one GetItem, one lease write, five BatchGetItem, six checkpoint writes and
+ * one transaction, about 0.02 DynamoDB requests per push.
  */
 export const deliverJob = async (job: DeliveryJob, deps: DeliverJobDeps): Promise<DeliverJobResult> => {
   if (await deps.outcomes.wasRecorded(job.jobId))
-    return { delivered: 0, suppressed: 0, failed: 0, alreadyDone: true };
+    return { delivered: 0, suppressed: 0, failed: 0, owed: 0, disableErrors: 0, alreadyDone: true };
+  const owner = randomUUID();
+  const timeLeft = deps.timeLeftMs ?? (() => Number.POSITIVE_INFINITY);
+  const leaseMs = Number.isFinite(timeLeft()) ? timeLeft() + 5_000 : DEFAULT_LEASE_MS;
+  const lease = await deps.deliveryProgress.acquire(job.jobId, owner, leaseMs);
+  if (lease.status === 'busy') throw new DeliveryJobBusyError(job.jobId, 'another worker holds it');
+  try {
+    return await resume(job, owner, lease.checkpoint, deps, timeLeft);
+  } catch (error) {
+    // A failure this worker sees is no crash: the next copy may start at once, from the checkpoint.
+    await deps.deliveryProgress.release(job.jobId, owner).catch(() => undefined);
+    throw error;
+  }
+};
+
+const resume = async (
+  job: DeliveryJob,
+  owner: string,
+  checkpoint: DeliveryCheckpoint | undefined,
+  deps: DeliverJobDeps,
+  timeLeft: () => number,
+): Promise<DeliverJobResult> => {
+  const policy: ThrottlePolicy = { ...defaultThrottlePolicy, ...deps.throttle };
+  const attempt = job.attempt ?? 0;
+  const settledBefore = new Set(job.settledUserIds ?? []);
   const tally = new OutcomeTally(job.recipeId, deps.clock.now());
-  const devicesByUser = await deps.devices.devicesOf(job.userIds);
-  const sends: { userId: string; device: Device }[] = [];
-  for (const userId of job.userIds) {
-    const enabled = (devicesByUser.get(userId) ?? []).filter((d) => d.enabled);
-    if (enabled.length === 0) tally.add('suppressed', 'no-device', job.variant);
-    for (const device of enabled) sends.push({ userId, device });
+  const owed: OwedDevices[] = [...(checkpoint?.owed ?? [])];
+  for (const c of checkpoint?.counts ?? []) tally.add(c.outcome, c.reason, c.variant, c.count);
+  // Recipients of the window a killed worker was pushing may or may not have the push: none is
+  // pushed again, each is counted failed `interrupted`.
+  const resumeAt = checkpoint?.inFlightUntil ?? 0;
+  for (const userId of job.userIds.slice(checkpoint?.cursor ?? 0, resumeAt)) {
+    if (!settledBefore.has(userId)) tally.add('failed', 'interrupted', job.variant);
   }
+  const save = (at: number, inFlightUntil: number) =>
+    deps.deliveryProgress.save(job.jobId, owner, {
+      cursor: at,
+      inFlightUntil,
+      counts: tally
+        .entries()
+        .map(({ outcome, reason, variant, count }) => ({ outcome, reason, variant, count })),
+      owed,
+    });
 
-  const results = new Map<string, PublishResult[]>();
-  const data = { eventId: job.eventId, recipeId: job.recipeId, variant: job.variant };
-  await forEachLimited(sends, deps.concurrency ?? 16, async ({ userId, device }) => {
-    const result = await deps.gateway.publish(
-      device.endpointArn,
-      platformMessage(device.platform, job.push, data),
-    );
-    if (result.status === 'endpoint-disabled')
-      await deps.devices.disable(userId, device.deviceId, result.reason);
-    results.set(userId, [...(results.get(userId) ?? []), result]);
-  });
+  const pushes = new Map<Platform, PlatformPush | PayloadTooLargeError>();
+  const pushFor = (platform: Platform) => {
+    if (!pushes.has(platform)) {
+      const context = { eventId: job.eventId, recipeId: job.recipeId, variant: job.variant };
+      try {
+        pushes.set(platform, platformPush(platform, job.push, context));
+      } catch (error) {
+        if (!(error instanceof PayloadTooLargeError)) throw error;
+        pushes.set(platform, error);
+      }
+    }
+    return pushes.get(platform)!;
+  };
+  let disableErrors = 0;
+  const deliver = async ({ userId, device, known }: Send): Promise<PublishResult> => {
+    if (known) return known;
+    const push = pushFor(device.platform);
+    if (push instanceof PayloadTooLargeError) return { status: 'failed', reason: 'payload-too-large' };
+    const result = await publishWithBackoff(deps.gateway, device.endpointArn, push, policy);
+    if (result.status === 'endpoint-disabled') {
+      // A failed write must not stop the window: the next push to this endpoint disables it again.
+      await deps.devices.disable(userId, device.deviceId, result.reason).catch(() => disableErrors++);
+    }
+    return result;
+  };
 
-  for (const userResults of results.values()) {
-    const failure = userResults.find((r) => r.status !== 'sent');
-    if (userResults.some((r) => r.status === 'sent')) tally.add('delivered', '', job.variant);
-    else if (failure)
-      tally.add('failed', failure.status === 'failed' ? failure.reason : failure.status, job.variant);
+  for (let start = resumeAt; start < job.userIds.length; start += WINDOW) {
+    if (timeLeft() < WINDOW_TIME_MS) {
+      await save(start, start);
+      throw new DeliveryJobBusyError(job.jobId, 'stopped before the invocation deadline');
+    }
+    const window = job.userIds.slice(start, start + WINDOW);
+    const devicesByUser = await deps.devices.devicesOf(window);
+    await save(start, start + window.length);
+    const attempts = new Map<string, DeviceAttempt[]>(window.map((userId) => [userId, []]));
+    const sends = window.flatMap((userId) => sendsOf(job, userId, devicesByUser.get(userId)));
+    await forEachLimited(sends, deps.concurrency ?? 16, async (send) => {
+      const result = await deliver(send);
+      attempts.get(send.userId)!.push({ deviceId: send.device.deviceId, result });
+    });
+    for (const userId of window) {
+      const verdict = judgeRecipient(
+        attempts.get(userId)!,
+        settledBefore.has(userId),
+        attempt < policy.maxFollowUps,
+      );
+      if (verdict.outcome) tally.add(verdict.outcome.outcome, verdict.outcome.reason, job.variant);
+      if (verdict.owed.length > 0) owed.push({ userId, deviceIds: verdict.owed, settled: verdict.settled });
+    }
   }
+  await save(job.userIds.length, job.userIds.length);
 
+  let followUp: DeliveryJob | undefined;
+  if (owed.length > 0) {
+    followUp = {
+      jobId: followUpJobId(job.jobId, attempt + 1),
+      eventId: job.eventId,
+      recipeId: job.recipeId,
+      variant: job.variant,
+      push: job.push,
+      userIds: owed.map((o) => o.userId),
+      attempt: attempt + 1,
+      onlyDevices: Object.fromEntries(owed.map((o) => [o.userId, o.deviceIds])),
+      settledUserIds: owed.filter((o) => o.settled).map((o) => o.userId),
+    };
+    await deps.delivery.send([followUp], { delaySeconds: policy.followUpDelaySeconds(attempt + 1) });
+  }
   const recorded = await deps.outcomes.record(job.jobId, tally.entries());
   const count = (outcome: string) =>
     tally
@@ -76,6 +228,9 @@ export const deliverJob = async (job: DeliveryJob, deps: DeliverJobDeps): Promis
     delivered: count('delivered'),
     suppressed: count('suppressed'),
     failed: count('failed'),
+    owed: owed.length,
+    ...(followUp ? { followUpJobId: followUp.jobId } : {}),
+    disableErrors,
     alreadyDone: recorded === 'already-recorded',
   };
 };

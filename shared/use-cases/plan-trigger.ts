@@ -2,23 +2,17 @@ import type { FanoutTask } from '../domain/audience/fanout-task.ts';
 import { HeraldError, ValidationError } from '../domain/errors.ts';
 import { findContract } from '../domain/events/contracts.ts';
 import type { DomainEvent } from '../domain/events/envelope.ts';
-import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
-import type { RejectedEvents, WorkQueue } from '../domain/ports.ts';
-import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
-import { defaultShardCount } from '../domain/relations/sharding.ts';
+import { OutcomeTally } from '../domain/outcomes/outcome.ts';
+import type { RejectedEvents } from '../domain/ports.ts';
 import { parseOrThrow } from '../domain/validation.ts';
+import { type FanOutDeps, type FanOutResult, fanOutSlice } from './fan-out-slice.ts';
 
-export interface PlanTriggerDeps {
-  readonly catalog: RecipeCatalog;
-  readonly fanout: WorkQueue<FanoutTask>;
+export interface PlanTriggerDeps extends FanOutDeps {
   readonly rejected: RejectedEvents;
-  readonly outcomes: OutcomeLedger;
-  /** How many relation shards a target's audience spans. */
-  readonly shardCountOf?: (target: string) => number;
 }
 
 export type PlanResult =
-  | { readonly status: 'planned'; readonly tasks: number }
+  | { readonly status: 'planned'; readonly tasks: number; readonly inline?: FanOutResult }
   | { readonly status: 'rejected'; readonly reason: string };
 
 const checkedDetail = (event: DomainEvent): Record<string, unknown> => {
@@ -30,7 +24,10 @@ const checkedDetail = (event: DomainEvent): Record<string, unknown> => {
 
 /**
  * A trigger fired: check the event against its contract, then split the recipe's audience into
- * slices (one per relation shard) and enqueue one fan-out task per slice.
+ * slices, one per relation shard. An audience of one shard (every target that is not hot) is
+ * fanned out right here, with no extra hop; if it turns out larger than the planner's time
+ * budget, the rest goes on as a follow-up task. Hot targets get one fan-out task per shard, read
+ * in parallel by the fan-out workers.
  */
 export const planTrigger = async (
   recipeId: string,
@@ -55,8 +52,8 @@ export const planTrigger = async (
   }
 
   const recipe = deps.catalog.get(recipeId);
-  const shardCounts = recipe.audience.map(
-    (a) => deps.shardCountOf?.(String(detail[a.targetField])) ?? defaultShardCount,
+  const shardCounts = await Promise.all(
+    recipe.audience.map((a) => deps.relations.shardCountOf(a.relation, String(detail[a.targetField]))),
   );
   const shards = Math.max(...shardCounts);
   const tasks: FanoutTask[] = Array.from({ length: shards }, (_, shard) => ({
@@ -70,7 +67,9 @@ export const planTrigger = async (
       detail,
     },
     shard,
+    shards,
   }));
+  if (tasks.length === 1) return { status: 'planned', tasks: 1, inline: await fanOutSlice(tasks[0]!, deps) };
   await deps.fanout.send(tasks);
   return { status: 'planned', tasks: tasks.length };
 };

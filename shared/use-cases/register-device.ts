@@ -1,10 +1,16 @@
 import type { Clock } from '../domain/clock.ts';
-import { type DeviceDirectory, deviceIdOf, type Platform } from '../domain/push/device.ts';
+import {
+  type Device,
+  type DeviceDirectory,
+  deviceIdOf,
+  installationDeviceIdOf,
+  type Platform,
+} from '../domain/push/device.ts';
 import type { PushGateway } from '../domain/push/push-gateway.ts';
 
 export interface RegisterDeviceDeps {
   readonly devices: DeviceDirectory;
-  readonly gateway: PushGateway;
+  readonly gateway: Pick<PushGateway, 'createEndpoint' | 'endpointState' | 'updateEndpoint'>;
   readonly clock: Clock;
 }
 
@@ -12,24 +18,63 @@ export interface DeviceRegistration {
   readonly userId: string;
   readonly platform: Platform;
   readonly token: string;
+  /** The app's stable id for this installation; lets a rotated token update the same device. */
+  readonly installationId?: string;
 }
 
 /**
- * Registers a device for a user. The same token is the same device: registering it again
- * refreshes it and re-enables it rather than creating a second endpoint.
+ * `created`: a new device; `unchanged`: the same token again; `updated`: the token changed or a
+ * disabled endpoint was enabled again; `recreated`: the endpoint was gone and was made anew.
  */
-export const registerDevice = async (registration: DeviceRegistration, deps: RegisterDeviceDeps) => {
+export type RegistrationStatus = 'created' | 'unchanged' | 'updated' | 'recreated';
+
+export interface RegistrationResult {
+  readonly deviceId: string;
+  readonly endpointArn: string;
+  readonly status: RegistrationStatus;
+}
+
+/** Apps register on every start; a known, enabled device seen this recently is not written again. */
+const TOUCH_INTERVAL_MS = 86_400_000;
+
+/**
+ * Makes sure the SNS endpoint exists, carries the latest token and is enabled, the way SNS
+ * recommends: create it when unknown, read its attributes, recreate it when SNS lost it, set
+ * Token and Enabled=true when the token differs or the endpoint was disabled.
+ */
+const ensureEndpoint = async (
+  known: Device | undefined,
+  registration: DeviceRegistration,
+  gateway: RegisterDeviceDeps['gateway'],
+): Promise<{ endpointArn: string; status: RegistrationStatus }> => {
   const { userId, platform, token } = registration;
-  const deviceId = await deviceIdOf(platform, token);
+  const endpointArn = known?.endpointArn ?? (await gateway.createEndpoint(platform, token, userId));
+  const state = await gateway.endpointState(endpointArn);
+  if (!state)
+    return { endpointArn: await gateway.createEndpoint(platform, token, userId), status: 'recreated' };
+  const stale = state.token !== token || !state.enabled;
+  if (stale) await gateway.updateEndpoint(endpointArn, token, userId);
+  if (!known) return { endpointArn, status: 'created' };
+  return { endpointArn, status: stale || known.token !== token ? 'updated' : 'unchanged' };
+};
+
+/**
+ * Registers a device for a user. The same token (or the same installation) is the same device:
+ * registering it again refreshes it and re-enables it rather than creating a second endpoint.
+ */
+export const registerDevice = async (
+  registration: DeviceRegistration,
+  deps: RegisterDeviceDeps,
+): Promise<RegistrationResult> => {
+  const { userId, platform, token, installationId } = registration;
+  const deviceId = installationId
+    ? await installationDeviceIdOf(platform, installationId)
+    : await deviceIdOf(platform, token);
   const known = (await deps.devices.devicesOf([userId])).get(userId)?.find((d) => d.deviceId === deviceId);
-  const endpointArn = known?.endpointArn ?? (await deps.gateway.createEndpoint(platform, token, userId));
-  await deps.devices.save(userId, {
-    deviceId,
-    platform,
-    token,
-    endpointArn,
-    enabled: true,
-    lastSeen: deps.clock.now(),
-  });
-  return { deviceId, endpointArn, created: known === undefined };
+  const { endpointArn, status } = await ensureEndpoint(known, registration, deps.gateway);
+  const now = deps.clock.now();
+  const fresh = known?.enabled && now.getTime() - known.lastSeen.getTime() < TOUCH_INTERVAL_MS;
+  if (status === 'unchanged' && fresh) return { deviceId, endpointArn, status };
+  await deps.devices.save(userId, { deviceId, platform, token, endpointArn, enabled: true, lastSeen: now });
+  return { deviceId, endpointArn, status };
 };

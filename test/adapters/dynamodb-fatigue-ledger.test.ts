@@ -33,6 +33,7 @@ const request = (
   timeZone: 'UTC',
   at: new Date(at),
   dedupeKey: `event-${++sequence}#recipe`,
+  owner: 'task-1',
   counters,
   enforce: true,
   count: true,
@@ -102,13 +103,15 @@ describe('DynamoDbFatigueLedger on DynamoDB Local', () => {
     expect(await statuses([request('u-wk', '2026-11-23T00:30:00Z', caps)])).toEqual(['reserved']); // next Monday
   });
 
-  it('the same push reserved twice is recognised, not counted again', async () => {
-    const caps = [cap('user', '', 1)];
+  it('the same push reserved again by its owner is recognised, by anyone else is a duplicate; neither counts', async () => {
+    const caps = [cap('user', '', 2)];
     const first = request('u-dup', '2026-11-21T10:00:00Z', caps);
 
     expect(await statuses([first])).toEqual(['reserved']);
     expect(await statuses([first])).toEqual(['already-reserved']);
-    expect(await statuses([request('u-dup', '2026-11-21T10:05:00Z', caps)])).toEqual(['capped:user']);
+    expect(await statuses([{ ...first, owner: 'task-2' }])).toEqual(['duplicate']);
+    expect(await statuses([request('u-dup', '2026-11-21T10:05:00Z', caps)])).toEqual(['reserved']);
+    expect(await statuses([request('u-dup', '2026-11-21T10:06:00Z', caps)])).toEqual(['capped:user']);
   });
 
   it('50 triggers for one user at the same instant reserve exactly the cap', async () => {
@@ -152,6 +155,14 @@ describe('DynamoDbFatigueLedger on DynamoDB Local', () => {
     // A new calendar day, but both pushes are within the last 24 hours.
     expect(await statuses([request('u-roll', '2026-11-22T01:00:00Z', caps)])).toEqual(['capped:user']);
     expect(await statuses([request('u-roll', '2026-11-22T22:30:00Z', caps)])).toEqual(['reserved']);
+  });
+
+  it('rolling windows tell a redelivery from a duplicate too', async () => {
+    const first = request('u-roll-dup', '2026-11-21T10:00:00Z', [cap('user', '', 5, 'day', 'rolling')]);
+    await ledger.reserve([first]);
+
+    expect(await statuses([first])).toEqual(['already-reserved']);
+    expect(await statuses([{ ...first, owner: 'task-2' }])).toEqual(['duplicate']);
   });
 
   it('rolling windows stay exact under concurrency', async () => {

@@ -118,4 +118,46 @@ describe('DynamoDbRelationStore on DynamoDB Local', () => {
     expect(await audience('browse', 'item-1', t('2026-01-30T23:59:00Z'))).toEqual(['u1']);
     expect(await audience('browse', 'item-1', t('2026-01-31T00:00:01Z'))).toEqual([]);
   });
+
+  it('a promoted hot target spreads new writes over its shards and still reads every relation once', async () => {
+    const at = t('2026-04-01T00:00:00Z');
+    const followers = Array.from({ length: 12 }, (_, i) => `f${String(i).padStart(2, '0')}`);
+    for (const from of followers.slice(0, 6))
+      await store.apply({ kind: 'put', relation: { type: 'follow', from, to: 'hot', since: at } });
+
+    await store.promote('follow', 'hot', 4);
+    await store.promote('follow', 'hot', 2); // never fewer shards than it has
+    for (const from of followers.slice(6))
+      await store.apply({ kind: 'put', relation: { type: 'follow', from, to: 'hot', since: at } });
+    await store.apply({
+      kind: 'remove',
+      type: 'follow',
+      from: 'f01',
+      to: 'hot',
+      at: t('2026-04-02T00:00:00Z'),
+    });
+
+    expect(await store.shardCountOf('follow', 'hot')).toBe(4);
+    const perShard = await Promise.all(
+      [0, 1, 2, 3].map(async (shard) => {
+        const ids: string[] = [];
+        let after: string | undefined;
+        do {
+          const page = await store.audiencePage({
+            type: 'follow',
+            to: 'hot',
+            shard,
+            at: t('2026-04-03T00:00:00Z'),
+            limit: 100,
+            after,
+          });
+          ids.push(...page.userIds);
+          after = page.next;
+        } while (after);
+        return ids;
+      }),
+    );
+    expect(perShard.flat().sort()).toEqual(followers.filter((f) => f !== 'f01'));
+    expect(perShard.filter((ids) => ids.length > 0).length).toBeGreaterThan(1);
+  });
 });

@@ -5,9 +5,11 @@ import { createDeliveryWorker } from '../../functions/delivery-worker/handler.ts
 import { createFanoutWorker } from '../../functions/fanout-worker/handler.ts';
 import { createPlanner } from '../../functions/planner/handler.ts';
 import { createRelationWriter } from '../../functions/relation-writer/handler.ts';
+import { parsePolicy } from '../../shared/domain/fatigue/policy.ts';
 import { defaultCatalog } from '../../shared/domain/recipes/default-catalog.ts';
 import { DeviceSimulator } from '../../shared/local/device-simulator.ts';
 import { localContext } from '../../shared/local/lambda-context.ts';
+import { LocalHoldScheduler } from '../../shared/local/local-hold-scheduler.ts';
 import { type LocalPorts, provisionLocalPorts } from '../../shared/local/local-ports.ts';
 import { ManualClock } from '../../shared/local/manual-clock.ts';
 import { deliveryQueue, fanoutQueue, rejectedEventsQueue } from '../../shared/resources/queues.ts';
@@ -61,7 +63,14 @@ const messagesOn = async (queueId: string) => {
 
 describe('Lambda handlers, given real event shapes', () => {
   beforeAll(async () => {
-    local = await provisionLocalPorts(sharedEngines(), simulator, defaultCatalog(), clock);
+    local = await provisionLocalPorts(sharedEngines(), {
+      gateway: simulator,
+      holds: new LocalHoldScheduler(),
+      catalog: defaultCatalog(),
+      // No caps, no quiet hours: these tests are about event shapes, not fatigue.
+      policy: parsePolicy({}),
+      clock,
+    });
   });
   afterAll(() => local.close());
 
@@ -86,7 +95,7 @@ describe('Lambda handlers, given real event shapes', () => {
     });
   });
 
-  it('planner: {recipeId, event} from the rule becomes one fan-out task per shard', async () => {
+  it('planner: a small audience is fanned out at once, with no extra hop', async () => {
     const planner = createPlanner(() => local.ports);
     const event = eventBridgeEvent(
       'ItemListed',
@@ -96,9 +105,30 @@ describe('Lambda handlers, given real event shapes', () => {
 
     const result = await planner({ recipeId: 'followed-seller-new-item', event }, localContext('planner'));
 
-    expect(result).toEqual({ status: 'planned', tasks: 1 });
-    expect(await messagesOn(fanoutQueue.id)).toEqual([
-      expect.objectContaining({ taskId: `${event.id}#followed-seller-new-item#0`, shard: 0 }),
+    expect(result).toMatchObject({ status: 'planned', tasks: 1, inline: { planned: 1, jobs: 1 } });
+    expect(await messagesOn(fanoutQueue.id)).toEqual([]);
+    expect(await messagesOn(deliveryQueue.id)).toEqual([
+      expect.objectContaining({ eventId: event.id, userIds: ['amy'] }),
+    ]);
+  });
+
+  it('planner: a hot target gets one fan-out task per shard, read in parallel', async () => {
+    await local.ports.relations.promote('follow', 's-hot', 4);
+    const planner = createPlanner(() => local.ports);
+    const event = eventBridgeEvent(
+      'ItemListed',
+      { itemId: 'i9', sellerId: 's-hot', title: 'Lamp', price: 5, currency: 'EUR' },
+      'market.items',
+    );
+
+    const result = await planner({ recipeId: 'followed-seller-new-item', event }, localContext('planner'));
+
+    expect(result).toEqual({ status: 'planned', tasks: 4 });
+    expect((await messagesOn(fanoutQueue.id)).map((t) => [t.shard, t.shards]).sort()).toEqual([
+      [0, 4],
+      [1, 4],
+      [2, 4],
+      [3, 4],
     ]);
   });
 

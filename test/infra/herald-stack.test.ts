@@ -59,7 +59,7 @@ describe('the Herald CDK app', () => {
 
   it('runs every function on Node.js 24, arm64', () => {
     const functions = service.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(4);
+    expect(Object.keys(functions)).toHaveLength(6);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     }
@@ -103,7 +103,7 @@ describe('the Herald CDK app', () => {
       (q) => q.Properties?.RedrivePolicy,
     );
     expect(redriven.map((q) => q.Properties.RedrivePolicy.maxReceiveCount)).toEqual([5, 5]);
-    service.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    service.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     service.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });
 
@@ -116,12 +116,80 @@ describe('the Herald CDK app', () => {
   });
 
   it('gives each function only the rights its use case needs', () => {
-    expect(actionsOf('RelationWriter')).not.toContain('dynamodb:Query');
-    expect(actionsOf('RelationWriter').some((a) => a.startsWith('sns:'))).toBe(false);
-    expect(actionsOf('Planner')).not.toContain('dynamodb:Query');
+    const devicesTableGrants = (prefix: string) =>
+      statementsOf(prefix).filter((st) => st.resource.includes('Devices'));
+    expect(devicesTableGrants('RelationWriter')).toEqual([]);
+    expect(devicesTableGrants('Planner')).toEqual([]);
+    expect(devicesTableGrants('FanoutWorker')).toEqual([]);
+    expect(devicesTableGrants('DeliveryWorker')).not.toEqual([]);
+    expect(actionsOf('RelationWriter').some((a) => a.startsWith('sns:') || a.startsWith('sqs:Receive'))).toBe(
+      false,
+    );
+    expect(actionsOf('Planner').some((a) => a.startsWith('sns:'))).toBe(false);
     expect(actionsOf('FanoutWorker').some((a) => a.startsWith('sns:'))).toBe(false);
     expect(statementsOf('DeliveryWorker').find((s) => s.actions.includes('sns:Publish'))?.resource).toBe(
       JSON.stringify([`${apns.replace(':app/', ':endpoint/')}/*`, `${fcm.replace(':app/', ':endpoint/')}/*`]),
     );
+  });
+
+  it('lets the fan-out worker hold pushes as one-time schedules that only reach the delivery queue', () => {
+    service.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    const create = statementsOf('FanoutWorker').find((st) => st.actions.includes('scheduler:CreateSchedule'));
+    expect(create?.resource).toContain(':schedule/Herald-holds/*');
+    expect(actionsOf('FanoutWorker')).toContain('iam:PassRole');
+    service.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })],
+      }),
+    });
+  });
+
+  it('serves device registration on a Function URL that only SigV4-signed (AWS_IAM) callers reach', () => {
+    service.resourceCountIs('AWS::Lambda::Url', 1);
+    service.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'AWS_IAM',
+      TargetFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DevicesRegistrationFunction'), 'Arn'] },
+    });
+  });
+
+  it('lets registration manage endpoints only in Herald’s platform applications', () => {
+    const endpoints = JSON.stringify([
+      `${apns.replace(':app/', ':endpoint/')}/*`,
+      `${fcm.replace(':app/', ':endpoint/')}/*`,
+    ]);
+    const statements = statementsOf('DevicesRegistration');
+    expect(statements.find((st) => st.actions.includes('sns:CreatePlatformEndpoint'))?.resource).toBe(
+      JSON.stringify([apns, fcm]),
+    );
+    expect(statements.find((st) => st.actions.includes('sns:SetEndpointAttributes'))).toEqual({
+      actions: ['sns:GetEndpointAttributes', 'sns:SetEndpointAttributes', 'sns:DeleteEndpoint'],
+      resource: endpoints,
+    });
+    expect(actionsOf('DevicesRegistration')).not.toContain('sns:Publish');
+    expect(actionsOf('DevicesRegistration').some((a) => a.startsWith('sqs:'))).toBe(false);
+  });
+
+  it('purges stale devices once a day, deleting only endpoints, with failed invocations kept', () => {
+    service.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DevicesPurgeFunction'), 'Arn'] },
+          DeadLetterConfig: Match.objectLike({}),
+          RetryPolicy: { MaximumRetryAttempts: 2 },
+        }),
+      ],
+    });
+    service.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Timeout: 900,
+      Environment: { Variables: Match.objectLike({ DEVICE_MAX_AGE_DAYS: '90' }) },
+    });
+    expect(actionsOf('DevicesPurge').filter((a) => a.startsWith('sns:'))).toEqual(['sns:DeleteEndpoint']);
+    expect(actionsOf('DevicesPurge')).toContain('dynamodb:Scan');
+  });
+
+  it('lets the delivery worker send follow-up jobs to its own queue', () => {
+    expect(actionsOf('DeliveryWorker')).toContain('sqs:SendMessage');
   });
 });

@@ -29,7 +29,7 @@ export const social = (time: string, detailType: string, detail: Record<string, 
 });
 
 /** Runs a scenario (given as JSON would be) on the shared engines. */
-export const run = (input: Record<string, unknown>): Promise<SimulationReport> =>
+export const run = async (input: Record<string, unknown>): Promise<SimulationReport> =>
   simulate(parseScenario({ start, ...input }), sharedEngines());
 
 /** Who received what: `user/platform/recipe`, sorted. */

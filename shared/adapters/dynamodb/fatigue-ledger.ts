@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -6,7 +7,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { calendarWindows } from '../../domain/fatigue/calendar.ts';
+import { type CalendarWindows, calendarWindows } from '../../domain/fatigue/calendar.ts';
 import type { CounterCap } from '../../domain/fatigue/policy.ts';
 import type {
   FatigueLedger,
@@ -20,7 +21,7 @@ const DAY_S = 86_400;
 const CONCURRENCY = 32;
 const MAX_ROLLING_ATTEMPTS = 8;
 
-type RawItem = Record<string, { N?: string; SS?: string[] } | undefined>;
+type RawItem = Record<string, { N?: string; S?: string; SS?: string[] } | undefined>;
 
 interface CalendarUpdate {
   readonly input: UpdateCommandInput;
@@ -28,8 +29,21 @@ interface CalendarUpdate {
   readonly attributes: readonly (string | undefined)[];
 }
 
+/**
+ * Item size is what an update costs (one write unit per KB), so names are kept short: a week's
+ * counters are `d6|b|listings` (day 6 of the item's week, business layer), and dedupe keys and
+ * their owners are stored as 72-bit and 48-bit hashes.
+ */
+const hashOf = (text: string, chars: number) =>
+  createHash('sha256').update(text).digest('base64url').slice(0, chars);
+const storedKey = (r: ReservationRequest) => hashOf(r.dedupeKey, 12);
+const storedOwner = (r: ReservationRequest) => hashOf(r.owner, 8);
+/** Who reserved a push, so that a redelivered task can tell its own reservation from a duplicate's. */
+const ownerName = (r: ReservationRequest) => `o|${storedKey(r)}`;
+const counterName = (c: CounterCap, windows: CalendarWindows) =>
+  `${windows.inWeek[c.window]}|${c.layer[0]}|${c.subject}`;
 const rollingOf = (r: ReservationRequest) => r.counters.filter((c) => c.mode === 'rolling');
-const rollingName = (c: CounterCap) => `${c.window}:${c.layer}:${c.subject}`;
+const rollingName = (c: CounterCap) => `r${c.window[0]}|${c.layer[0]}|${c.subject}`;
 const sharesReservation = (entry: string, dedupeKey: string) => entry.endsWith(`|${dedupeKey}`);
 
 /**
@@ -95,7 +109,11 @@ export class DynamoDbFatigueLedger implements FatigueLedger {
 
   /** Why a condition failed, read off the item as it was: a known key, or the first full counter. */
   #explain(request: ReservationRequest, update: CalendarUpdate, item: RawItem): ReservationResult {
-    if (item.keys?.SS?.includes(request.dedupeKey)) return { status: 'already-reserved' };
+    if (item.keys?.SS?.includes(storedKey(request))) {
+      return {
+        status: item[ownerName(request)]?.S === storedOwner(request) ? 'already-reserved' : 'duplicate',
+      };
+    }
     const full = request.counters.findIndex((c, i) => {
       const attribute = update.attributes[i];
       return attribute !== undefined && Number(item[attribute]?.N ?? 0) >= c.limit;
@@ -114,7 +132,7 @@ export class DynamoDbFatigueLedger implements FatigueLedger {
     const conditions: string[] = [];
     const attributes = request.counters.map((c, i) => {
       if (c.mode === 'rolling') return undefined;
-      const attribute = `${c.window}:${windows[c.window]}:${c.layer}:${c.subject}`;
+      const attribute = counterName(c, windows);
       const enforced = request.enforce && withConditions;
       if (request.count || enforced) names[`#c${i}`] = attribute;
       if (request.count) {
@@ -127,11 +145,15 @@ export class DynamoDbFatigueLedger implements FatigueLedger {
       }
       return attribute;
     });
+    const sets = ['expiresAt = :expires'];
     if (withConditions) {
       names['#keys'] = 'keys';
-      values[':keys'] = new Set([request.dedupeKey]);
-      values[':key'] = request.dedupeKey;
+      names['#owner'] = ownerName(request);
+      values[':keys'] = new Set([storedKey(request)]);
+      values[':key'] = storedKey(request);
+      values[':owner'] = storedOwner(request);
       adds.push('#keys :keys');
+      sets.push('#owner = :owner');
       conditions.unshift('NOT contains(#keys, :key)');
     }
     // A few days past the end of the week on any clock on Earth.
@@ -141,7 +163,7 @@ export class DynamoDbFatigueLedger implements FatigueLedger {
       input: {
         TableName: this.#tableName,
         Key: { pk: `fatigue#${request.userId}#${windows.week}` },
-        UpdateExpression: `${adds.length > 0 ? `ADD ${adds.join(', ')} ` : ''}SET expiresAt = :expires`,
+        UpdateExpression: `${adds.length > 0 ? `ADD ${adds.join(', ')} ` : ''}SET ${sets.join(', ')}`,
         ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
         ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
         ExpressionAttributeValues: values,
@@ -169,10 +191,15 @@ export class DynamoDbFatigueLedger implements FatigueLedger {
         const recent = ((current[name] as string[] | undefined) ?? []).filter(
           (e) => Number(e.split('|')[0]) > now - WINDOW_MS[c.window],
         );
-        if (recent.some((e) => sharesReservation(e, request.dedupeKey)))
-          return { status: 'already-reserved' };
+        const earlier = recent.find((e) => sharesReservation(e, storedKey(request)));
+        if (earlier)
+          return {
+            status: earlier.split('|')[1] === storedOwner(request) ? 'already-reserved' : 'duplicate',
+          };
         if (request.enforce && recent.length >= c.limit) return { status: 'capped', layer: c.layer };
-        lists[name] = request.count ? [...recent, `${now}|${request.dedupeKey}`] : recent;
+        lists[name] = request.count
+          ? [...recent, `${now}|${storedOwner(request)}|${storedKey(request)}`]
+          : recent;
       }
       const calendar = this.#calendarUpdate(request, 1, true);
       const names = Object.fromEntries(Object.keys(lists).map((n, i) => [`#r${i}`, n]));
@@ -225,7 +252,7 @@ export class DynamoDbFatigueLedger implements FatigueLedger {
     rollingOf(request).forEach((c, i) => {
       names[`#r${i}`] = rollingName(c);
       values[`:r${i}`] = ((item[rollingName(c)] as string[] | undefined) ?? []).filter(
-        (e) => !sharesReservation(e, request.dedupeKey),
+        (e) => !sharesReservation(e, storedKey(request)),
       );
     });
     await this.#client.send(

@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type {
   AudiencePage,
   AudienceQuery,
@@ -6,56 +12,74 @@ import type {
   RelationStore,
   RelationType,
 } from '../../domain/relations/relation.ts';
-import { defaultShardCount, shardOf } from '../../domain/relations/sharding.ts';
+import {
+  currentShards,
+  initialLayouts,
+  positionsOf,
+  type ShardLayouts,
+} from '../../domain/relations/sharding.ts';
 import { isConditionFailure } from './errors.ts';
 
 /** How long an unfollow is remembered, so a follow that arrives late cannot revive it. */
 const TOMBSTONE_SECONDS = 30 * 86_400;
+/** Writers learn of a target's promotion within this long; until then they write the older layout, which readers still cover. */
+const LAYOUT_CACHE_MS = 60_000;
 
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+const LIVE = 'attribute_not_exists(removed) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)';
 
 /**
  * Relations on DynamoDB. Key: `type#target#shard` / source; index bySource: `type#source` /
  * target. A removal is a tombstone so that changes apply in event-time order whatever order
  * they arrive in; reads skip tombstones and relations whose TTL passed but which DynamoDB has
- * not deleted yet (TTL deletes lazily).
+ * not deleted yet (TTL deletes lazily). Hot targets are sharded (see sharding.ts); their layouts
+ * live in an item `layout#type#target` beside the relations.
  */
 export class DynamoDbRelationStore implements RelationStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
-  readonly #shardCountOf: (target: string) => number;
+  readonly #layouts = new Map<string, { layouts: ShardLayouts; readAt: number }>();
 
-  constructor(
-    client: DynamoDBDocumentClient,
-    tableName: string,
-    shardCountOf = (_: string) => defaultShardCount,
-  ) {
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
     this.#client = client;
     this.#tableName = tableName;
-    this.#shardCountOf = shardCountOf;
   }
 
   async apply(change: RelationChange): Promise<void> {
-    const type = change.kind === 'put' ? change.relation.type : change.type;
-    const from = change.kind === 'put' ? change.relation.from : change.from;
-    const to = change.kind === 'put' ? change.relation.to : change.to;
+    const { type, from, to } = change.kind === 'put' ? change.relation : change;
     const at = change.kind === 'put' ? change.relation.since : change.at;
-    const expiresAt =
+    const tombstone = { removed: true, expiresAt: epochSeconds(at) + TOMBSTONE_SECONDS };
+    const [newest, ...older] = positionsOf(from, await this.#layoutsOf(type, to, false));
+    const live =
       change.kind === 'put'
-        ? change.relation.expiresAt && epochSeconds(change.relation.expiresAt)
-        : epochSeconds(at) + TOMBSTONE_SECONDS;
+        ? change.relation.expiresAt
+          ? { expiresAt: epochSeconds(change.relation.expiresAt) }
+          : {}
+        : tombstone;
+    await this.#write(type, from, to, newest!, at, live);
+    // After a promotion, an account's older positions must not stay live beside the new one.
+    for (const shard of older) await this.#write(type, from, to, shard, at, tombstone);
+  }
+
+  async #write(
+    type: RelationType,
+    from: string,
+    to: string,
+    shard: number,
+    at: Date,
+    state: Record<string, unknown>,
+  ) {
     try {
       await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
           Item: {
-            pk: `${type}#${to}#${shardOf(from, this.#shardCountOf(to))}`,
+            pk: `${type}#${to}#${shard}`,
             sk: from,
             sourceKey: `${type}#${from}`,
             targetKey: to,
             since: at.getTime(),
-            ...(expiresAt === undefined ? {} : { expiresAt }),
-            ...(change.kind === 'remove' ? { removed: true } : {}),
+            ...state,
           },
           ConditionExpression: 'attribute_not_exists(pk) OR since <= :since',
           ExpressionAttributeValues: { ':since': at.getTime() },
@@ -73,8 +97,7 @@ export class DynamoDbRelationStore implements RelationStore {
       new QueryCommand({
         TableName: this.#tableName,
         KeyConditionExpression: 'pk = :pk',
-        FilterExpression:
-          'attribute_not_exists(removed) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
+        FilterExpression: LIVE,
         ExpressionAttributeValues: { ':pk': shardKey, ':now': epochSeconds(query.at) },
         ProjectionExpression: 'sk',
         Limit: query.limit,
@@ -86,7 +109,7 @@ export class DynamoDbRelationStore implements RelationStore {
   }
 
   async targetsOf(type: RelationType, from: string, at: Date): Promise<string[]> {
-    const targets: string[] = [];
+    const targets = new Set<string>();
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.#client.send(
@@ -94,16 +117,51 @@ export class DynamoDbRelationStore implements RelationStore {
           TableName: this.#tableName,
           IndexName: 'bySource',
           KeyConditionExpression: 'sourceKey = :source',
-          FilterExpression:
-            'attribute_not_exists(removed) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
+          FilterExpression: LIVE,
           ExpressionAttributeValues: { ':source': `${type}#${from}`, ':now': epochSeconds(at) },
           ProjectionExpression: 'targetKey',
           ExclusiveStartKey: start,
         }),
       );
-      targets.push(...(out.Items ?? []).map((item) => item.targetKey as string));
+      for (const item of out.Items ?? []) targets.add(item.targetKey as string);
       start = out.LastEvaluatedKey;
     } while (start);
-    return targets;
+    return [...targets];
+  }
+
+  async shardCountOf(type: RelationType, to: string): Promise<number> {
+    return currentShards(await this.#layoutsOf(type, to, true));
+  }
+
+  async promote(type: RelationType, to: string, shards: number): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk: `layout#${type}#${to}`, sk: 'layout' },
+          UpdateExpression: 'SET shards = list_append(if_not_exists(shards, :initial), :next), #current = :n',
+          ConditionExpression: 'attribute_not_exists(#current) OR #current < :n',
+          ExpressionAttributeNames: { '#current': 'current' },
+          ExpressionAttributeValues: { ':initial': [...initialLayouts], ':next': [shards], ':n': shards },
+        }),
+      );
+    } catch (error) {
+      // Another worker promoted the target as far or further: nothing to do.
+      if (!isConditionFailure(error)) throw error;
+    }
+    this.#layouts.delete(`${type}#${to}`);
+  }
+
+  /** A target's layouts; `fresh` reads past the cache, as planners do before slicing. */
+  async #layoutsOf(type: RelationType, to: string, fresh: boolean): Promise<ShardLayouts> {
+    const key = `${type}#${to}`;
+    const cached = this.#layouts.get(key);
+    if (!fresh && cached && Date.now() - cached.readAt < LAYOUT_CACHE_MS) return cached.layouts;
+    const out = await this.#client.send(
+      new GetCommand({ TableName: this.#tableName, Key: { pk: `layout#${key}`, sk: 'layout' } }),
+    );
+    const layouts = (out.Item?.shards as number[] | undefined) ?? initialLayouts;
+    this.#layouts.set(key, { layouts, readAt: Date.now() });
+    return layouts;
   }
 }

@@ -5,7 +5,12 @@ import type {
   RelationStore,
   RelationType,
 } from '../../domain/relations/relation.ts';
-import { defaultShardCount, shardOf } from '../../domain/relations/sharding.ts';
+import {
+  currentShards,
+  initialLayouts,
+  positionsOf,
+  type ShardLayouts,
+} from '../../domain/relations/sharding.ts';
 
 interface Stored {
   since: number;
@@ -20,16 +25,32 @@ interface Stored {
 export class InMemoryRelationStore implements RelationStore {
   readonly #byTarget = new Map<string, Map<string, Stored>>();
   readonly #sorted = new Map<string, string[]>();
-  readonly #shardCountOf: (target: string) => number;
+  readonly #layouts = new Map<string, ShardLayouts>();
 
-  constructor(shardCountOf = (_: string) => defaultShardCount) {
-    this.#shardCountOf = shardCountOf;
+  async shardCountOf(type: RelationType, to: string): Promise<number> {
+    return currentShards(this.#layouts.get(`${type}#${to}`) ?? initialLayouts);
+  }
+
+  async promote(type: RelationType, to: string, shards: number): Promise<void> {
+    const layouts = this.#layouts.get(`${type}#${to}`) ?? initialLayouts;
+    if (currentShards(layouts) < shards) this.#layouts.set(`${type}#${to}`, [...layouts, shards]);
   }
 
   async apply(change: RelationChange): Promise<void> {
     const { type, from, to } = change.kind === 'put' ? change.relation : change;
+    const [newest, ...older] = positionsOf(from, this.#layouts.get(`${type}#${to}`) ?? initialLayouts);
+    this.#store(change, newest!);
+    for (const shard of older)
+      this.#store(
+        { kind: 'remove', type, from, to, at: change.kind === 'put' ? change.relation.since : change.at },
+        shard,
+      );
+  }
+
+  #store(change: RelationChange, shard: number): void {
+    const { type, from, to } = change.kind === 'put' ? change.relation : change;
     const at = (change.kind === 'put' ? change.relation.since : change.at).getTime();
-    const key = `${type}#${to}#${shardOf(from, this.#shardCountOf(to))}`;
+    const key = `${type}#${to}#${shard}`;
     const members = this.#byTarget.get(key) ?? new Map<string, Stored>();
     this.#byTarget.set(key, members);
     const previous = members.get(from);

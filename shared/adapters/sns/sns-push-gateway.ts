@@ -1,6 +1,20 @@
-import { CreatePlatformEndpointCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreatePlatformEndpointCommand,
+  DeleteEndpointCommand,
+  GetEndpointAttributesCommand,
+  type MessageAttributeValue,
+  PublishCommand,
+  SetEndpointAttributesCommand,
+  type SNSClient,
+} from '@aws-sdk/client-sns';
 import type { Platform } from '../../domain/push/device.ts';
-import type { PublishResult, PushGateway } from '../../domain/push/push-gateway.ts';
+import type { PlatformPush } from '../../domain/push/payload.ts';
+import {
+  type EndpointState,
+  PlatformNotConfiguredError,
+  type PublishResult,
+  type PushGateway,
+} from '../../domain/push/push-gateway.ts';
 
 /** SNS errors that mean the endpoint will never accept a push again. */
 const GONE = new Set(['EndpointDisabledException', 'EndpointDisabled', 'NotFoundException', 'NotFound']);
@@ -10,43 +24,101 @@ const THROTTLED = new Set([
   'ThrottledException',
   'KMSThrottlingException',
 ]);
+/**
+ * CreatePlatformEndpoint refuses a token that already has an endpoint with other attributes
+ * (another user's CustomUserData) and names that endpoint in the message; SNS documents reusing it.
+ */
+const EXISTING_ENDPOINT = /Endpoint (arn:aws[\w-]*:sns:\S+) already exists with the same [Tt]oken/;
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'UnknownError');
+
+const messageAttributes = (attributes: Readonly<Record<string, string>>) => {
+  const entries = Object.entries(attributes);
+  if (entries.length === 0) return {};
+  const values: Record<string, MessageAttributeValue> = {};
+  for (const [name, value] of entries) values[name] = { DataType: 'String', StringValue: value };
+  return { MessageAttributes: values };
+};
 
 /**
  * SNS mobile push behind the push-gateway port: platform endpoints for APNs and FCM, one
- * `MessageStructure: json` publish per device. SNS exceptions become publish results, so the
- * domain never sees SDK types.
+ * `MessageStructure: json` publish per device. SNS exceptions become publish results or domain
+ * errors, so the domain never sees SDK types.
  */
 export class SnsPushGateway implements PushGateway {
   readonly #client: SNSClient;
-  readonly #applications: Readonly<Record<Platform, string | undefined>>;
+  readonly #applications: Readonly<Partial<Record<Platform, string | undefined>>>;
 
-  constructor(client: SNSClient, platformApplicationArns: Readonly<Record<Platform, string | undefined>>) {
+  constructor(
+    client: SNSClient,
+    platformApplicationArns: Readonly<Partial<Record<Platform, string | undefined>>>,
+  ) {
     this.#client = client;
     this.#applications = platformApplicationArns;
   }
 
   async createEndpoint(platform: Platform, token: string, userId: string): Promise<string> {
     const application = this.#applications[platform];
-    if (!application) throw new Error(`platform: no SNS platform application is configured for ${platform}`);
-    const out = await this.#client.send(
-      new CreatePlatformEndpointCommand({
-        PlatformApplicationArn: application,
-        Token: token,
-        CustomUserData: userId,
-      }),
-    );
-    if (!out.EndpointArn) throw new Error('SNS CreatePlatformEndpoint returned no EndpointArn');
-    return out.EndpointArn;
-  }
-
-  async publish(endpointArn: string, message: string): Promise<PublishResult> {
+    if (!application) throw new PlatformNotConfiguredError(platform);
     try {
       const out = await this.#client.send(
-        new PublishCommand({ TargetArn: endpointArn, Message: message, MessageStructure: 'json' }),
+        new CreatePlatformEndpointCommand({
+          PlatformApplicationArn: application,
+          Token: token,
+          CustomUserData: userId,
+        }),
+      );
+      if (!out.EndpointArn) throw new Error('SNS CreatePlatformEndpoint returned no EndpointArn');
+      return out.EndpointArn;
+    } catch (error) {
+      const existing = errorName(error).startsWith('InvalidParameter')
+        ? EXISTING_ENDPOINT.exec((error as Error).message)?.[1]
+        : undefined;
+      if (existing) return existing;
+      throw error;
+    }
+  }
+
+  async endpointState(endpointArn: string): Promise<EndpointState | undefined> {
+    try {
+      const out = await this.#client.send(new GetEndpointAttributesCommand({ EndpointArn: endpointArn }));
+      return { token: out.Attributes?.Token ?? '', enabled: out.Attributes?.Enabled === 'true' };
+    } catch (error) {
+      if (GONE.has(errorName(error))) return undefined;
+      throw error;
+    }
+  }
+
+  async updateEndpoint(endpointArn: string, token: string, userId: string): Promise<void> {
+    await this.#client.send(
+      new SetEndpointAttributesCommand({
+        EndpointArn: endpointArn,
+        Attributes: { Token: token, Enabled: 'true', CustomUserData: userId },
+      }),
+    );
+  }
+
+  async deleteEndpoint(endpointArn: string): Promise<void> {
+    try {
+      await this.#client.send(new DeleteEndpointCommand({ EndpointArn: endpointArn }));
+    } catch (error) {
+      if (!GONE.has(errorName(error))) throw error;
+    }
+  }
+
+  async publish(endpointArn: string, push: PlatformPush): Promise<PublishResult> {
+    try {
+      const out = await this.#client.send(
+        new PublishCommand({
+          TargetArn: endpointArn,
+          Message: push.message,
+          MessageStructure: 'json',
+          ...messageAttributes(push.attributes),
+        }),
       );
       return { status: 'sent', messageId: out.MessageId ?? '' };
     } catch (error) {
-      const name = error instanceof Error ? error.name : 'UnknownError';
+      const name = errorName(error);
       if (GONE.has(name)) return { status: 'endpoint-disabled', reason: name };
       if (THROTTLED.has(name)) return { status: 'throttled', reason: name };
       return { status: 'failed', reason: name };

@@ -24,7 +24,8 @@ export class SqsWorkQueue<T> implements WorkQueue<T> {
     this.#queueUrl = queueUrl;
   }
 
-  async send(items: readonly T[]): Promise<void> {
+  async send(items: readonly T[], options: { readonly delaySeconds?: number } = {}): Promise<void> {
+    const delay = options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {};
     let batch: SendMessageBatchRequestEntry[] = [];
     let bytes = 0;
     for (const item of items) {
@@ -35,7 +36,7 @@ export class SqsWorkQueue<T> implements WorkQueue<T> {
         batch = [];
         bytes = 0;
       }
-      batch.push({ Id: String(batch.length), MessageBody: body });
+      batch.push({ Id: String(batch.length), MessageBody: body, ...delay });
       bytes += size;
     }
     if (batch.length > 0) await this.#sendBatch(batch);

@@ -14,5 +14,17 @@ export interface FanoutTask {
     readonly detail: Readonly<Record<string, unknown>>;
   };
   readonly shard: number;
+  /** Shards the audience was split into when planned; a slice that finds its shard too full promotes the target. */
+  readonly shards?: number;
   readonly after?: string;
+  /** Accounts the earlier tasks of this slice read, so the slice's size is known when it ends. */
+  readonly readSoFar?: number;
 }
+
+/** The follow-up that reads the rest of a slice after `cursor`: a deterministic id, so a retried hand-over is one task. */
+export const followUpTask = (task: FanoutTask, cursor: string, read: number): FanoutTask => ({
+  ...task,
+  taskId: `${task.taskId.split('@')[0]}@${cursor}`,
+  after: cursor,
+  readSoFar: (task.readSoFar ?? 0) + read,
+});

@@ -33,7 +33,21 @@ const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
 
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
+// A fan-out page asks about the same few (zone, instant) pairs thousands of times: remember them.
+const recent = new Map<string, LocalTime>();
+const RECENT_LIMIT = 4096;
+
 export const localTime = (at: Date, timeZone: string): LocalTime => {
+  const key = `${timeZone}|${at.getTime()}`;
+  const known = recent.get(key);
+  if (known) return known;
+  const computed = computeLocalTime(at, timeZone);
+  if (recent.size >= RECENT_LIMIT) recent.clear();
+  recent.set(key, computed);
+  return computed;
+};
+
+const computeLocalTime = (at: Date, timeZone: string): LocalTime => {
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(at)) parts[part.type] = part.value;
   return {
@@ -56,13 +70,33 @@ export interface CalendarWindows {
   readonly day: string;
   /** The Monday that starts the ISO week: `2026-11-16`. Days and hours nest inside it. */
   readonly week: string;
+  /** Short names of the windows inside their week (`d6`, `h6T22`), for compact storage. */
+  readonly inWeek: { readonly hour: string; readonly day: string; readonly week: string };
 }
 
+const recentWindows = new Map<string, CalendarWindows>();
+
 export const calendarWindows = (at: Date, timeZone: string): CalendarWindows => {
+  const key = `${timeZone}|${at.getTime()}`;
+  let windows = recentWindows.get(key);
+  if (!windows) {
+    if (recentWindows.size >= RECENT_LIMIT) recentWindows.clear();
+    windows = computeWindows(at, timeZone);
+    recentWindows.set(key, windows);
+  }
+  return windows;
+};
+
+const computeWindows = (at: Date, timeZone: string): CalendarWindows => {
   const t = localTime(at, timeZone);
   const day = `${t.year}-${pad(t.month)}-${pad(t.day)}`;
   const monday = new Date(Date.UTC(t.year, t.month - 1, t.day - (t.weekday - 1)));
-  return { hour: `${day}T${pad(t.hour)}`, day, week: monday.toISOString().slice(0, 10) };
+  return {
+    hour: `${day}T${pad(t.hour)}`,
+    day,
+    week: monday.toISOString().slice(0, 10),
+    inWeek: { hour: `h${t.weekday}T${pad(t.hour)}`, day: `d${t.weekday}`, week: 'w' },
+  };
 };
 
 /**

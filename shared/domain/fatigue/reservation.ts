@@ -11,6 +11,8 @@ export interface ReservationRequest {
   readonly at: Date;
   /** One push per (event, recipe, user): `eventId#recipeId`. */
   readonly dedupeKey: string;
+  /** The unit of work reserving (a fan-out task): finding its own reservation again is a redelivery. */
+  readonly owner: string;
   readonly counters: readonly CounterCap[];
   readonly enforce: boolean;
   readonly count: boolean;
@@ -18,8 +20,10 @@ export interface ReservationRequest {
 
 export type ReservationResult =
   | { readonly status: 'reserved' }
-  /** The same push was reserved before (a redelivered task): carry on, it is not a second push. */
+  /** This owner reserved the same push before (a redelivered task): carry on, it is not a second push. */
   | { readonly status: 'already-reserved' }
+  /** Another owner reserved the same push: this one would be a duplicate. */
+  | { readonly status: 'duplicate' }
   | { readonly status: 'capped'; readonly layer: CounterCap['layer'] };
 
 /** Port: fatigue counters and dedupe keys, with a lifetime. */

@@ -9,20 +9,56 @@ export interface Device {
   readonly token: string;
   readonly endpointArn: string;
   readonly enabled: boolean;
+  /** When the app last registered from this device; purges go by it. */
   readonly lastSeen: Date;
   /** Why the device was disabled (the push service said the endpoint is gone). */
   readonly disabledReason?: string;
 }
 
+/** A user who may hold devices unseen since a cutoff, with all of that user's devices. */
+export interface StaleCandidate {
+  readonly userId: string;
+  readonly devices: readonly Device[];
+}
+
+/** One part of a parallel read of the whole directory. */
+export interface ScanSegment {
+  readonly index: number;
+  readonly total: number;
+}
+
 /** Port: devices by user, resolved in bulk. */
 export interface DeviceDirectory {
   devicesOf(userIds: readonly string[]): Promise<Map<string, Device[]>>;
+  /** Adds or replaces one device. `device.lastSeen` is the current time, never older than what is stored. */
   save(userId: string, device: Device): Promise<void>;
   disable(userId: string, deviceId: string, reason: string): Promise<void>;
+  /** Removes one device; removing a device that is not there does nothing. */
+  remove(userId: string, deviceId: string): Promise<void>;
+  /**
+   * Users who may hold a device unseen since `cutoff`, page by page. A candidate may turn out to
+   * hold none (the answer is a superset), never the other way round.
+   */
+  staleCandidates(cutoff: Date, segment: ScanSegment): AsyncIterable<StaleCandidate[]>;
+  /**
+   * Removes `remove` from a user, provided the user still holds exactly `remove` and `keep` and
+   * the removed devices were not seen again meanwhile; false when they changed.
+   */
+  removeStale(userId: string, remove: readonly Device[], keep: readonly Device[]): Promise<boolean>;
 }
 
-/** A stable id for a token, so the same token registered twice is the same device. */
-export const deviceIdOf = async (platform: Platform, token: string): Promise<string> => {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${platform}:${token}`));
-  return Buffer.from(digest).subarray(0, 12).toString('base64url');
+const digest = async (text: string): Promise<string> => {
+  const hash = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Buffer.from(hash).subarray(0, 12).toString('base64url');
 };
+
+/** A stable id for a token, so the same token registered twice is the same device. */
+export const deviceIdOf = async (platform: Platform, token: string): Promise<string> =>
+  digest(`${platform}:${token}`);
+
+/**
+ * A stable id for an app installation, so a token that rotates (APNs and FCM both rotate them)
+ * updates the same device instead of adding one.
+ */
+export const installationDeviceIdOf = async (platform: Platform, installationId: string): Promise<string> =>
+  digest(`${platform}:installation:${installationId}`);

@@ -51,4 +51,8 @@ export interface RelationStore {
   audiencePage(query: AudienceQuery): Promise<AudiencePage>;
   /** What `from` relates to by `type` (a buyer's follows). */
   targetsOf(type: RelationType, from: string, at: Date): Promise<string[]>;
+  /** How many shards the audience of `to` is read in: 1 unless the target is hot. */
+  shardCountOf(type: RelationType, to: string): Promise<number>;
+  /** Moves a hot target to `shards` shards (never fewer than it has). See sharding.ts. */
+  promote(type: RelationType, to: string, shards: number): Promise<void>;
 }

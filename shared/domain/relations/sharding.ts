@@ -1,7 +1,14 @@
 /**
- * Which shard of a target's relation key an account lands in. A hot target (a seller with
- * millions of followers) spreads its relations over several partition keys so that audience
- * reads run in parallel slices. The hash is stable: a relation always lands in the same shard.
+ * Hot targets. A seller followed by millions is one partition key too many: its relations are
+ * spread over several shard keys (`follow#seller#0..N-1`) so that audience reads run as parallel
+ * slices, each small enough for one worker's time budget.
+ *
+ * How the shard count is chosen: every target starts with one shard. When a fan-out slice finds
+ * more than `shardCapacity` accounts in one shard, the target moves to `shardGrowth` times more
+ * shards (1, 4, 16, 64, 256). Moving is cheap and safe: the layouts a target has had are kept;
+ * new writes go to the newest layout and tombstone the account's positions in older ones, and
+ * readers read every shard of the newest layout, which covers every position of the older ones
+ * (a position under N shards is below N, and N is below the new count).
  */
 export const shardOf = (account: string, shardCount: number): number => {
   if (shardCount <= 1) return 0;
@@ -14,5 +21,20 @@ export const shardOf = (account: string, shardCount: number): number => {
   return (hash >>> 0) % shardCount;
 };
 
-/** Shard count of every target until hot-target promotion lands; one read slice per target. */
-export const defaultShardCount = 1;
+/** Accounts one shard holds before its target moves to more shards: a slice one worker reads in well under a minute. */
+export const shardCapacity = 50_000;
+export const shardGrowth = 4;
+export const maxShards = 256;
+
+/** The layouts a target has had, ascending; `[1]` for a target that never moved. */
+export type ShardLayouts = readonly number[];
+export const initialLayouts: ShardLayouts = [1];
+
+export const currentShards = (layouts: ShardLayouts): number => layouts[layouts.length - 1] ?? 1;
+
+export const nextShardCount = (shards: number): number => Math.min(maxShards, shards * shardGrowth);
+
+/** Every shard an account may have been written to under the target's layouts, newest first. */
+export const positionsOf = (account: string, layouts: ShardLayouts): number[] => [
+  ...new Set([...layouts].reverse().map((n) => shardOf(account, n))),
+];

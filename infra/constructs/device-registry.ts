@@ -1,0 +1,102 @@
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { HeraldFunction } from './herald-function.ts';
+
+export interface DeviceRegistryProps {
+  /** What every Herald function is given: table and queue names, platform application ARNs. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly devicesTable: TableV2;
+  /** SNS platform applications (APNs, FCM) the registry may create endpoints in. */
+  readonly platformApplicationArns: readonly string[];
+  /** Devices whose app has not registered for this many days are purged. */
+  readonly deviceMaxAgeDays: number;
+  /** Where a purge invocation the scheduler could not make is kept. */
+  readonly undeliverable: IQueue;
+}
+
+/** Endpoints of a platform application: `...:app/APNS/herald` owns `...:endpoint/APNS/herald/*`. */
+export const endpointArnsOf = (applicationArns: readonly string[]): string[] =>
+  applicationArns.map((arn) => `${arn.replace(':app/', ':endpoint/')}/*`);
+
+/**
+ * The device registry: a registration function behind a Function URL with AWS_IAM auth (the
+ * app's backend signs each call), and a purge run once a day. Each may touch only the Devices
+ * table and the endpoints of Herald's own platform applications.
+ */
+export class DeviceRegistry extends Construct {
+  readonly registration: IFunction;
+  readonly purge: IFunction;
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: DeviceRegistryProps) {
+    super(scope, id);
+    const registration = new HeraldFunction(this, 'Registration', {
+      entry: 'functions/device-registration/handler.ts',
+      description: 'Registers and unregisters devices (SNS platform endpoints)',
+      timeout: Duration.seconds(10),
+      environment: props.environment,
+    }).fn;
+    this.registration = registration;
+    this.purge = new HeraldFunction(this, 'Purge', {
+      entry: 'functions/device-purge/handler.ts',
+      description: 'Purges devices unseen for the configured time, and their endpoints',
+      timeout: Duration.minutes(15),
+      environment: { ...props.environment, DEVICE_MAX_AGE_DAYS: String(props.deviceMaxAgeDays) },
+    }).fn;
+
+    props.devicesTable.grantReadWriteData(this.registration);
+    props.devicesTable.grantReadWriteData(this.purge);
+    const endpoints = endpointArnsOf(props.platformApplicationArns);
+    if (props.platformApplicationArns.length > 0) {
+      this.registration.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['sns:CreatePlatformEndpoint'],
+          resources: [...props.platformApplicationArns],
+        }),
+      );
+      this.registration.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['sns:GetEndpointAttributes', 'sns:SetEndpointAttributes', 'sns:DeleteEndpoint'],
+          resources: endpoints,
+        }),
+      );
+      this.purge.addToRolePolicy(
+        new PolicyStatement({ actions: ['sns:DeleteEndpoint'], resources: endpoints }),
+      );
+    }
+
+    const url = registration.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+    this.url = url.url;
+    new CfnOutput(this, 'RegistrationUrl', {
+      value: url.url,
+      description: 'Device registration: POST to register, DELETE to unregister; SigV4-signed (AWS_IAM)',
+    });
+
+    new Rule(this, 'PurgeSchedule', {
+      description: 'Purges stale devices once a day',
+      schedule: Schedule.rate(Duration.days(1)),
+      targets: [new LambdaFunction(this.purge, { deadLetterQueue: props.undeliverable, retryAttempts: 2 })],
+    });
+
+    for (const [name, fn] of [
+      ['Registration', this.registration],
+      ['Purge', this.purge],
+    ] as const) {
+      new Alarm(this, `${name}ErrorsAlarm`, {
+        alarmDescription: `Device ${name.toLowerCase()}: the function is failing`,
+        metric: fn.metricErrors({ period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { WorkQueue } from '../../domain/ports.ts';
+import type { DeliveryJob } from '../../domain/push/delivery-job.ts';
+import type { HoldScheduler } from '../../domain/push/hold-scheduler.ts';
+
+export interface EventBridgeHoldSchedulerOptions {
+  readonly groupName: string;
+  /** The delivery queue the schedules send to, and the role EventBridge Scheduler assumes to do so. */
+  readonly deliveryQueueArn: string;
+  readonly roleArn: string;
+  readonly now: () => Date;
+  /** Holds within 15 minutes use SQS message timers on the delivery queue instead. */
+  readonly delivery: WorkQueue<DeliveryJob>;
+}
+
+const SQS_MAX_DELAY_S = 15 * 60;
+
+/** Schedule names allow 64 characters of [0-9a-zA-Z-_.]; a hash of the job id fits and repeats. */
+const scheduleName = (jobId: string) =>
+  `hold-${createHash('sha256').update(jobId).digest('hex').slice(0, 40)}`;
+
+/** `at()` expressions take a UTC wall time without zone or fraction. */
+const atExpression = (instant: Date) => `at(${instant.toISOString().slice(0, 19)})`;
+
+/**
+ * Holds on AWS: an SQS message timer when the release is within 15 minutes, otherwise a one-time
+ * EventBridge Scheduler schedule per job that delivers the job to the delivery queue and deletes
+ * itself. A redelivered fan-out task schedules the same name again, which Scheduler refuses as a
+ * conflict: the hold exists already.
+ */
+export class EventBridgeHoldScheduler implements HoldScheduler {
+  readonly #client: SchedulerClient;
+  readonly #options: EventBridgeHoldSchedulerOptions;
+
+  constructor(client: SchedulerClient, options: EventBridgeHoldSchedulerOptions) {
+    this.#client = client;
+    this.#options = options;
+  }
+
+  async hold(jobs: readonly DeliveryJob[], releaseAt: Date): Promise<void> {
+    const delay = Math.max(0, Math.ceil((releaseAt.getTime() - this.#options.now().getTime()) / 1000));
+    if (delay <= SQS_MAX_DELAY_S) {
+      await this.#options.delivery.send(jobs, { delaySeconds: delay });
+      return;
+    }
+    for (const job of jobs) {
+      try {
+        await this.#client.send(
+          new CreateScheduleCommand({
+            Name: scheduleName(job.jobId),
+            GroupName: this.#options.groupName,
+            ScheduleExpression: atExpression(releaseAt),
+            ScheduleExpressionTimezone: 'UTC',
+            FlexibleTimeWindow: { Mode: 'OFF' },
+            ActionAfterCompletion: 'DELETE',
+            Target: {
+              Arn: this.#options.deliveryQueueArn,
+              RoleArn: this.#options.roleArn,
+              Input: JSON.stringify(job),
+            },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ConflictException')) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The one price table: AWS us-east-1 on-demand list prices, in USD. Cost reports, the benchmark
+ * and the capacity plan all read these numbers from here.
+ */
+export const prices = {
+  /** SNS mobile push notifications, per publish. */
+  snsMobilePush: 0.5 / 1e6,
+  /** SQS standard queue, per request; each 64 KB chunk of a payload is billed as one request. */
+  sqsRequest: 0.4 / 1e6,
+  /** DynamoDB on-demand, per write request unit. */
+  dynamodbWriteUnit: 0.625 / 1e6,
+  /** DynamoDB on-demand, per read request unit. */
+  dynamodbReadUnit: 0.125 / 1e6,
+  /** Lambda, per invocation. */
+  lambdaRequest: 0.2 / 1e6,
+  /** Lambda on arm64, per GB-second. */
+  lambdaGbSecond: 0.0000133334,
+  /** EventBridge custom events, per event published. */
+  eventBridgeEvent: 1.0 / 1e6,
+} as const;
+
+/** Billable usage, in the units AWS bills. */
+export interface Usage {
+  snsPublishes: number;
+  sqsRequests: number;
+  dynamodbWriteUnits: number;
+  dynamodbReadUnits: number;
+  lambdaInvocations: number;
+  lambdaGbSeconds: number;
+  eventBridgeEvents: number;
+}
+
+export const emptyUsage = (): Usage => ({
+  snsPublishes: 0,
+  sqsRequests: 0,
+  dynamodbWriteUnits: 0,
+  dynamodbReadUnits: 0,
+  lambdaInvocations: 0,
+  lambdaGbSeconds: 0,
+  eventBridgeEvents: 0,
+});
+
+export const addUsage = (a: Usage, b: Partial<Usage>): Usage => {
+  const sum = { ...a };
+  for (const [key, value] of Object.entries(b) as [keyof Usage, number][]) sum[key] += value;
+  return sum;
+};
+
+/** What the usage costs, per AWS service and in total. */
+export const costOf = (usage: Usage) => {
+  const byService = {
+    sns: usage.snsPublishes * prices.snsMobilePush,
+    sqs: usage.sqsRequests * prices.sqsRequest,
+    dynamodb:
+      usage.dynamodbWriteUnits * prices.dynamodbWriteUnit + usage.dynamodbReadUnits * prices.dynamodbReadUnit,
+    lambda: usage.lambdaInvocations * prices.lambdaRequest + usage.lambdaGbSeconds * prices.lambdaGbSecond,
+    eventbridge: usage.eventBridgeEvents * prices.eventBridgeEvent,
+  };
+  return { byService, total: Object.values(byService).reduce((a, b) => a + b, 0) };
+};
+
+/** SQS bills every 64 KB chunk of a payload as one request. */
+export const sqsBillableRequests = (payloadBytes: number): number =>
+  Math.max(1, Math.ceil(payloadBytes / 65_536));

@@ -1,0 +1,59 @@
+import type { Outcome } from '../outcomes/outcome.ts';
+
+/** An outcome counted so far by a job, before its counters are recorded. */
+export interface ProgressCount {
+  readonly outcome: Outcome;
+  readonly reason: string;
+  readonly variant: string;
+  readonly count: number;
+}
+
+/** Devices of one recipient still owed the push, handed to a follow-up job. */
+export interface OwedDevices {
+  readonly userId: string;
+  readonly deviceIds: readonly string[];
+  /** The recipient's outcome is already counted (another device got the push). */
+  readonly settled: boolean;
+}
+
+/**
+ * Where a delivery job stood when its worker last wrote it down. Recipients before `cursor` are
+ * finished; those in [`cursor`, `inFlightUntil`) were being pushed when the checkpoint was
+ * written, so after a crash nobody can tell which of them got the push.
+ */
+export interface DeliveryCheckpoint {
+  readonly cursor: number;
+  readonly inFlightUntil: number;
+  readonly counts: readonly ProgressCount[];
+  readonly owed: readonly OwedDevices[];
+}
+
+export type LeaseResult =
+  | { readonly status: 'acquired'; readonly checkpoint?: DeliveryCheckpoint }
+  | { readonly status: 'busy' };
+
+/**
+ * Port: per-job leases and checkpoints. The lease keeps two copies of one job (SQS delivers at
+ * least once) from pushing side by side; checkpoints let a redelivered job resume where a killed
+ * worker stopped instead of pushing everyone again.
+ */
+export interface DeliveryProgress {
+  /** Takes the job for `owner` for `leaseMs`, unless another owner's lease is still running. */
+  acquire(jobId: string, owner: string, leaseMs: number): Promise<LeaseResult>;
+  /** Writes the checkpoint; throws DeliveryJobBusyError when `owner` no longer holds the lease. */
+  save(jobId: string, owner: string, checkpoint: DeliveryCheckpoint): Promise<void>;
+  /** Lets the next copy of the job start at once (after a failure this worker caught). */
+  release(jobId: string, owner: string): Promise<void>;
+}
+
+/**
+ * Another worker holds the job, or this worker stopped early to finish before its deadline.
+ * Deliberately not a HeraldError: the message must go back to SQS and be retried, not be moved
+ * to the dead letters.
+ */
+export class DeliveryJobBusyError extends Error {
+  constructor(jobId: string, why: string) {
+    super(`delivery job ${jobId}: ${why}; SQS will hand it over again`);
+    this.name = 'DeliveryJobBusyError';
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Sizing of the functions of the pipeline, shared by the CDK stack and by the local runtime's
+ * Lambda cost estimates (GB-seconds are memory times duration).
+ */
+export interface FunctionSizing {
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+}
+
+export const functionSizing = {
+  relationWriter: { memoryMb: 512, timeoutSeconds: 10 },
+  planner: { memoryMb: 512, timeoutSeconds: 30 },
+  fanoutWorker: { memoryMb: 1024, timeoutSeconds: 300 },
+  deliveryWorker: { memoryMb: 1024, timeoutSeconds: 150 },
+} as const satisfies Record<string, FunctionSizing>;

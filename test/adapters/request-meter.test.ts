@@ -1,0 +1,55 @@
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { costOf, prices } from '../../shared/domain/costs/price-table.ts';
+import { RequestMeter } from '../../shared/observability/request-meter.ts';
+import { fanoutQueue } from '../../shared/resources/queues.ts';
+import { usersTable } from '../../shared/resources/tables.ts';
+import { documentClientOf, dynamoDbClient, freshQueues, freshTable, sqsClient } from '../support/engines.ts';
+
+const dynamodb = dynamoDbClient();
+const sqs = sqsClient();
+const meter = new RequestMeter();
+let tableName: string;
+let queueUrl: string;
+
+describe('RequestMeter on DynamoDB Local and fauxqs', () => {
+  beforeAll(async () => {
+    tableName = await freshTable(dynamodb, usersTable);
+    queueUrl = (await freshQueues(sqs, [fanoutQueue]))[fanoutQueue.id]!;
+    meter.attach(dynamodb, 'dynamodb');
+    meter.attach(sqs, 'sqs');
+  });
+  afterAll(() => {
+    dynamodb.destroy();
+    sqs.destroy();
+  });
+
+  it('attributes DynamoDB capacity units to the scope whose work ran', async () => {
+    const doc = documentClientOf(dynamodb);
+
+    await meter.within('recipe-a', async () => {
+      await doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'u1', big: 'x'.repeat(3000) } }));
+      await doc.send(new GetCommand({ TableName: tableName, Key: { pk: 'u1' }, ConsistentRead: true }));
+    });
+
+    // A 3 KB item costs 3 write units and, read consistently, 1 read unit.
+    expect(meter.usageOf('recipe-a')).toMatchObject({ dynamodbWriteUnits: 3, dynamodbReadUnits: 1 });
+    expect(meter.requests.get('dynamodb:PutItem')).toBe(1);
+  });
+
+  it('bills SQS by 64 KB chunk of payload', async () => {
+    await meter.within('recipe-b', async () => {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'x'.repeat(100 * 1024) }));
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: 'small' })),
+        }),
+      );
+    });
+
+    expect(meter.usageOf('recipe-b').sqsRequests).toBe(3);
+    expect(costOf(meter.usageOf('recipe-b')).byService.sqs).toBeCloseTo(3 * prices.sqsRequest, 12);
+  });
+});

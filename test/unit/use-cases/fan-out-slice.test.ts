@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryFatigueLedger } from '../../../shared/adapters/memory/fatigue-ledger.ts';
+import { InMemoryOutcomeLedger } from '../../../shared/adapters/memory/outcome-ledger.ts';
+import { InMemoryRelationStore } from '../../../shared/adapters/memory/relation-store.ts';
+import { InMemoryUserDirectory } from '../../../shared/adapters/memory/user-directory.ts';
+import { SerialisingWorkQueue } from '../../../shared/adapters/memory/work-queue.ts';
+import { audiencePages } from '../../../shared/domain/audience/audience-stream.ts';
+import type { FanoutTask } from '../../../shared/domain/audience/fanout-task.ts';
+import { parsePolicy } from '../../../shared/domain/fatigue/policy.ts';
+import type { DeliveryJob } from '../../../shared/domain/push/delivery-job.ts';
+import { defaultCatalog } from '../../../shared/domain/recipes/default-catalog.ts';
+import { LocalHoldScheduler } from '../../../shared/local/local-hold-scheduler.ts';
+import { ManualClock } from '../../../shared/local/manual-clock.ts';
+import { fanOutSlice } from '../../../shared/use-cases/fan-out-slice.ts';
+
+const time = new Date('2026-11-21T10:00:00Z');
+
+const setup = async (followers: string[]) => {
+  const relations = new InMemoryRelationStore();
+  for (const from of followers)
+    await relations.apply({ kind: 'put', relation: { type: 'follow', from, to: 'seller-1', since: time } });
+  const delivery = new SerialisingWorkQueue<DeliveryJob>({ keep: true });
+  const fanout = new SerialisingWorkQueue<FanoutTask>({ keep: true });
+  const outcomes = new InMemoryOutcomeLedger();
+  const deps = {
+    catalog: defaultCatalog(),
+    policy: parsePolicy({}),
+    relations,
+    users: new InMemoryUserDirectory(),
+    fatigue: new InMemoryFatigueLedger(),
+    delivery,
+    fanout,
+    holds: new LocalHoldScheduler(),
+    outcomes,
+    clock: new ManualClock(time),
+    pageSize: 2,
+  };
+  return { deps, delivery, fanout, outcomes, relations };
+};
+
+const task: FanoutTask = {
+  taskId: 'e1#followed-seller-new-item#0',
+  recipeId: 'followed-seller-new-item',
+  event: {
+    id: 'e1',
+    source: 'market.items',
+    detailType: 'ItemListed',
+    time: time.toISOString(),
+    detail: { itemId: 'i1', sellerId: 'seller-1', title: 'Lamp', price: 5, currency: 'EUR' },
+  },
+  shard: 0,
+  shards: 1,
+};
+
+const recipientsOf = (jobs: readonly DeliveryJob[] | undefined) =>
+  (jobs ?? []).flatMap((j) => j.userIds).sort();
+
+describe('fanOutSlice', () => {
+  it('hands the rest of its slice on as a follow-up task when its time budget is spent', async () => {
+    const { deps, delivery, fanout, outcomes } = await setup(['u1', 'u2', 'u3', 'u4', 'u5']);
+    let pages = 0;
+
+    const first = await fanOutSlice(task, { ...deps, shouldYield: () => ++pages >= 1 });
+    const handedOn = fanout.items![0]!;
+    const second = await fanOutSlice(handedOn, deps);
+
+    expect(first).toMatchObject({ planned: 2, followUp: 'e1#followed-seller-new-item#0@u2' });
+    expect(handedOn).toMatchObject({ after: 'u2', readSoFar: 2 });
+    expect(second).toMatchObject({ planned: 3 });
+    expect(second.followUp).toBeUndefined();
+    expect(recipientsOf(delivery.items)).toEqual(['u1', 'u2', 'u3', 'u4', 'u5']);
+    expect((await outcomes.summary())['followed-seller-new-item']).toMatchObject({
+      planned: 5,
+      suppressed: {},
+    });
+  });
+
+  it('a follow-up handed on twice (a retried hand-over) runs once', async () => {
+    const { deps, delivery } = await setup(['u1', 'u2', 'u3']);
+    const followUp = { ...task, taskId: `${task.taskId}@u1`, after: 'u1', readSoFar: 1 };
+
+    await fanOutSlice(followUp, deps);
+    const again = await fanOutSlice(followUp, deps);
+
+    expect(again.alreadyDone).toBe(true);
+    expect(recipientsOf(delivery.items)).toEqual(['u2', 'u3']);
+  });
+
+  it('moves a target whose shard holds too many accounts to more shards, and keeps every account readable', async () => {
+    const followers = Array.from({ length: 7 }, (_, i) => `u${i}`);
+    const { deps, relations } = await setup(followers);
+
+    const result = await fanOutSlice(task, { ...deps, shardCapacity: 5 });
+    await relations.apply({
+      kind: 'put',
+      relation: { type: 'follow', from: 'u-new', to: 'seller-1', since: time },
+    });
+    await relations.apply({
+      kind: 'remove',
+      type: 'follow',
+      from: 'u3',
+      to: 'seller-1',
+      at: new Date(time.getTime() + 1),
+    });
+
+    expect(result.promotedTo).toBe(4);
+    expect(await relations.shardCountOf('follow', 'seller-1')).toBe(4);
+    const everyone: string[] = [];
+    for (let shard = 0; shard < 4; shard++) {
+      for await (const page of audiencePages(
+        relations,
+        { sources: [{ type: 'follow', to: 'seller-1' }], shard, at: time },
+        10,
+      )) {
+        everyone.push(...page);
+      }
+    }
+    expect(everyone.sort()).toEqual(['u-new', 'u0', 'u1', 'u2', 'u4', 'u5', 'u6']);
+  });
+
+  it('renders a personalised push for each recipient when the template names the recipient', async () => {
+    const { deps, delivery } = await setup(['u1', 'u2']);
+    const catalog = defaultCatalog();
+    const base = catalog.recipes[0]!;
+    const personal = { ...base, push: { ...base.push, body: 'For you, {{recipient.id}}' } };
+    const { RecipeCatalog } = await import('../../../shared/domain/recipes/recipe.ts');
+
+    await fanOutSlice(task, { ...deps, catalog: new RecipeCatalog([personal]) });
+
+    expect(delivery.items![0]!.pushes).toEqual({
+      u1: expect.objectContaining({ body: 'For you, u1' }),
+      u2: expect.objectContaining({ body: 'For you, u2' }),
+    });
+  });
+});
