@@ -4,6 +4,7 @@
  */
 import { logger } from '../shared/observability/logger.ts';
 import { benchBus } from './bus.bench.ts';
+import { benchDelivery } from './delivery.bench.ts';
 import { benchFanoutCore } from './fanout-core.bench.ts';
 import { benchMemory } from './memory.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
@@ -52,6 +53,13 @@ for (const [service, usd] of Object.entries(pipeline.costPerMillionByService))
 say('  request mix:');
 for (const [request, count] of Object.entries(pipeline.requestMix).sort((a, b) => b[1] - a[1]))
   say(`    ${request.padEnd(28)} ${n(count)}`);
+
+progress('delivery worker on DynamoDB Local and fauxqs');
+const delivery = await benchDelivery();
+say('\nDelivery worker alone (jobs of 500 recipients, 1.5 devices each)');
+say(`  SNS publishes per delivered push       ${delivery.snsPublishesPerDeliveredPush.toFixed(4)}`);
+say(`  SQS requests per delivered push        ${delivery.sqsRequestsPerDeliveredPush.toFixed(4)}`);
+say(`  DynamoDB requests per delivered push   ${delivery.dynamodbRequestsPerDeliveredPush.toFixed(4)}`);
 
 if (json) {
   console.log(

@@ -40,6 +40,20 @@ export const deliveryJobMessage = z.strictObject({
   push: renderedPush,
   userIds: z.array(z.string().min(1)).min(1),
   pushes: z.record(z.string().min(1), renderedPush).optional(),
+  fatigue: z
+    .strictObject({
+      at: z.iso.datetime({ offset: true }),
+      counters: z.array(
+        z.strictObject({
+          layer: z.enum(['user', 'business', 'group', 'sender']),
+          subject: z.string(),
+          window: z.enum(['hour', 'day', 'week']),
+          mode: z.enum(['calendar', 'rolling']),
+          limit: z.number().int().min(0),
+        }),
+      ),
+    })
+    .optional(),
   attempt: z.number().int().min(1).optional(),
   onlyDevices: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional(),
   settledUserIds: z.array(z.string().min(1)).optional(),

@@ -194,6 +194,8 @@ export class HeraldStack extends Stack {
     fanout.deadLetterQueue!.grantSendMessages(fanoutWorker);
 
     table(devicesTable).grantReadWriteData(deliveryWorker);
+    // Time zones of recipients whose unsent pushes give their fatigue counts back.
+    table(usersTable).grantReadData(deliveryWorker);
     table(ledgerTable).grantReadWriteData(deliveryWorker);
     table(outcomesTable).grantWriteData(deliveryWorker);
     delivery.deadLetterQueue!.grantSendMessages(deliveryWorker);

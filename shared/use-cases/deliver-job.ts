@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.ts';
+import type { FatigueLedger } from '../domain/fatigue/reservation.ts';
 import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
 import type { WorkQueue } from '../domain/ports.ts';
 import { type DeliveryJob, followUpJobId } from '../domain/push/delivery-job.ts';
@@ -18,6 +19,7 @@ import {
   publishWithBackoff,
   type ThrottlePolicy,
 } from '../domain/push/throttle-policy.ts';
+import type { UserDirectory } from '../domain/users/user.ts';
 
 export interface DeliverJobDeps {
   readonly devices: DeviceDirectory;
@@ -32,6 +34,9 @@ export interface DeliverJobDeps {
   readonly throttle?: Partial<ThrottlePolicy>;
   /** Time the invocation has left (Lambda's context); unbounded when absent. */
   readonly timeLeftMs?: () => number;
+  /** Where the fatigue counts of pushes never sent are given back; with `users` for their time zones. */
+  readonly fatigue?: FatigueLedger;
+  readonly users?: UserDirectory;
 }
 
 export interface DeliverJobResult {
@@ -165,9 +170,23 @@ const resume = async (
     return pushes.get(platform)!;
   };
   let disableErrors = 0;
+  const personalPushFor = (userId: string, platform: Platform) => {
+    const personal = job.pushes?.[userId];
+    if (!personal) return pushFor(platform);
+    try {
+      return platformPush(platform, personal, {
+        eventId: job.eventId,
+        recipeId: job.recipeId,
+        variant: job.variant,
+      });
+    } catch (error) {
+      if (!(error instanceof PayloadTooLargeError)) throw error;
+      return error;
+    }
+  };
   const deliver = async ({ userId, device, known }: Send): Promise<PublishResult> => {
     if (known) return known;
-    const push = pushFor(device.platform);
+    const push = personalPushFor(userId, device.platform);
     if (push instanceof PayloadTooLargeError) return { status: 'failed', reason: 'payload-too-large' };
     const result = await publishWithBackoff(deps.gateway, device.endpointArn, push, policy);
     if (result.status === 'endpoint-disabled') {
@@ -177,6 +196,8 @@ const resume = async (
     return result;
   };
 
+  // Recipients no device got the push: their fatigue counts are given back once outcomes are recorded.
+  const unsent: string[] = [];
   for (let start = resumeAt; start < job.userIds.length; start += WINDOW) {
     if (timeLeft() < WINDOW_TIME_MS) {
       await save(start, start);
@@ -198,6 +219,8 @@ const resume = async (
         attempt < policy.maxFollowUps,
       );
       if (verdict.outcome) tally.add(verdict.outcome.outcome, verdict.outcome.reason, job.variant);
+      if (verdict.outcome && verdict.outcome.outcome !== 'delivered' && !settledBefore.has(userId))
+        unsent.push(userId);
       if (verdict.owed.length > 0) owed.push({ userId, deviceIds: verdict.owed, settled: verdict.settled });
     }
   }
@@ -214,11 +237,20 @@ const resume = async (
       userIds: owed.map((o) => o.userId),
       attempt: attempt + 1,
       onlyDevices: Object.fromEntries(owed.map((o) => [o.userId, o.deviceIds])),
+      ...(job.pushes
+        ? {
+            pushes: Object.fromEntries(
+              owed.flatMap((o) => (job.pushes?.[o.userId] ? [[o.userId, job.pushes[o.userId]!]] : [])),
+            ),
+          }
+        : {}),
+      ...(job.fatigue ? { fatigue: job.fatigue } : {}),
       settledUserIds: owed.filter((o) => o.settled).map((o) => o.userId),
     };
     await deps.delivery.send([followUp], { delaySeconds: policy.followUpDelaySeconds(attempt + 1) });
   }
   const recorded = await deps.outcomes.record(job.jobId, tally.entries());
+  if (recorded === 'recorded') await releaseFatigue(job, unsent, deps);
   const count = (outcome: string) =>
     tally
       .entries()
@@ -233,4 +265,31 @@ const resume = async (
     disableErrors,
     alreadyDone: recorded === 'already-recorded',
   };
+};
+
+/**
+ * Gives back the fatigue counts of recipients who got nothing (no device, a permanent failure),
+ * after their outcomes are recorded: a crash in between leaves the counts taken, which errs on
+ * the side of sending less. Recipients whose push may have gone out (`interrupted`) keep them.
+ */
+const releaseFatigue = async (
+  job: DeliveryJob,
+  unsent: readonly string[],
+  deps: DeliverJobDeps,
+): Promise<void> => {
+  if (!job.fatigue || !deps.fatigue || !deps.users || unsent.length === 0) return;
+  const profiles = await deps.users.profilesOf(unsent);
+  const at = new Date(job.fatigue.at);
+  await deps.fatigue.release(
+    unsent.map((userId) => ({
+      userId,
+      timeZone: profiles.get(userId)?.timeZone ?? 'UTC',
+      at,
+      dedupeKey: `${job.eventId}#${job.recipeId}`,
+      owner: job.jobId,
+      counters: job.fatigue!.counters,
+      enforce: false,
+      count: true,
+    })),
+  );
 };

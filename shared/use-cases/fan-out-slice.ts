@@ -148,7 +148,15 @@ export const fanOutSlice = async (task: FanoutTask, deps: FanOutDeps): Promise<F
   const tally = new OutcomeTally(recipe.id, event.time);
   const shared = render(recipe, { detail: event.detail });
   const personalised = isPersonalised(recipe);
-  const packer = new JobPacker(task, { eventId: event.id, recipeId: recipe.id, variant: 'A', push: shared });
+  const packer = new JobPacker(task, {
+    eventId: event.id,
+    recipeId: recipe.id,
+    variant: 'A',
+    push: shared,
+    ...(rules.count && rules.counters.length > 0
+      ? { fatigue: { at: event.time.toISOString(), counters: rules.counters } }
+      : {}),
+  });
   const slice = {
     sources: recipe.audience.map((a) => ({ type: a.relation, to: String(event.detail[a.targetField]) })),
     shard: task.shard,

@@ -39,4 +39,12 @@ describe('SqsWorkQueue on fauxqs', () => {
 
     expect(await drainQueue()).toHaveLength(5);
   });
+
+  it('carries emoji and other astral characters intact, on an engine that refuses them raw', async () => {
+    const title = 'Lamp 🎉 价格 𠀀';
+
+    await new SqsWorkQueue(client, queueUrl).send([{ jobId: 'emoji', title }]);
+
+    expect(await drainQueue()).toEqual([{ jobId: 'emoji', title }]);
+  });
 });

@@ -183,4 +183,24 @@ describe('fatigue caps, quiet hours and dedupe, end to end', () => {
     expect(receivedBy(report)).toEqual(['amy/FCM/favorited-item-price-drop']);
     expect(report.outcomes['favorited-item-price-drop']?.planned).toBe(1);
   });
+
+  it('a push no device received gives its fatigue count back', async () => {
+    const report = await run({
+      devices: [phone('amy'), phone('ben')],
+      relations: follows('amy', 's1', 's2').concat(follows('ben', 's1', 's2')),
+      policy: { ...noQuietHours, user: [{ window: 'day', limit: 1 }] },
+      faults: { disabledTokens: ['fcm-token-ben-0001'] },
+      events: [listed(minute(1), 's1'), listed(minute(2), 's2')],
+    });
+
+    // amy got the first push, so the second is capped; ben got nothing, so his count went back
+    // and the second push reaches the cap check again (and finds no device left).
+    expect(report.outcomes['followed-seller-new-item']).toMatchObject({
+      planned: 4,
+      delivered: 1,
+      failed: { 'endpoint-disabled': 1 },
+      suppressed: { 'fatigue.user': 1, 'no-device': 1 },
+    });
+    expectBalanced(report);
+  });
 });

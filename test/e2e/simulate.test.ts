@@ -162,4 +162,15 @@ describe('herald simulate, end to end on DynamoDB Local and fauxqs', () => {
     });
     expectBalanced(report);
   });
+
+  it('an emoji in an event survives every hop to the phone', async () => {
+    const event = listed(minute(1), 'seller-9');
+    const report = await run({
+      devices: phones,
+      relations: [{ type: 'follow', from: 'ben', to: 'seller-9' }],
+      events: [{ ...event, detail: { ...event.detail, title: 'Lamp 🎉 灯' } }],
+    });
+
+    expect(report.deliveries.map((d) => d.body)).toEqual(['Lamp 🎉 灯: 45 EUR']);
+  });
 });

@@ -4,6 +4,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { WorkQueue } from '../../domain/ports.ts';
+import { messageBodyOf } from './message-body.ts';
 
 /** SQS takes at most 10 entries and 1 MiB per SendMessageBatch; 256 KB keeps batches cheap to bill. */
 const MAX_ENTRIES = 10;
@@ -29,7 +30,7 @@ export class SqsWorkQueue<T> implements WorkQueue<T> {
     let batch: SendMessageBatchRequestEntry[] = [];
     let bytes = 0;
     for (const item of items) {
-      const body = JSON.stringify(item);
+      const body = messageBodyOf(item);
       const size = Buffer.byteLength(body);
       if (batch.length === MAX_ENTRIES || (batch.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
         await this.#sendBatch(batch);

@@ -1,6 +1,14 @@
+import type { CounterCap } from '../fatigue/policy.ts';
+
 /** How urgently iOS presents a notification; `critical` needs an Apple entitlement, so it is left out. */
 export const interruptionLevels = ['passive', 'active', 'time-sensitive'] as const;
 export type InterruptionLevel = (typeof interruptionLevels)[number];
+
+/** The fatigue counts a job's pushes took: the windows of `at`, and the counters. */
+export interface FatigueReservation {
+  readonly at: string;
+  readonly counters: readonly CounterCap[];
+}
 
 /** A rendered notification. Optional fields have platform defaults (see payload.ts). */
 export interface RenderedPush {
@@ -31,6 +39,8 @@ export interface DeliveryJob {
   readonly userIds: readonly string[];
   /** Per recipient, a push rendered for them alone (`{{recipient.id}}`); `push` for everyone else. */
   readonly pushes?: Readonly<Record<string, RenderedPush>>;
+  /** What the fan-out counted against the fatigue caps, so that pushes never sent can give it back. */
+  readonly fatigue?: FatigueReservation;
   /** Follow-up number: 1 for the first follow-up of throttled sends, absent for the original job. */
   readonly attempt?: number;
   /** Per recipient, the only devices to push (a follow-up carries just the sends still owed). */
