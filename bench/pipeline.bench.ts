@@ -1,10 +1,12 @@
 /**
- * The whole pipeline on DynamoDB Local and fauxqs: one listing by a seller with a large following,
- * through the local bus, planner, fan-out and delivery workers, to the device simulator. Every
- * AWS request is counted by the SDK middleware in the units AWS bills, then priced.
+ * The whole pipeline on DynamoDB Local and fauxqs: a seller with 20,000 followers lists an item,
+ * and an item half of them favorited drops its price. Both events go through the local bus,
+ * planner, fan-out and delivery workers to the device simulator. Every AWS request is counted by
+ * the SDK middleware in the units AWS bills, attributed to its recipe, then priced.
  */
-import { costOf, type Usage } from '../shared/domain/costs/price-table.ts';
+import { addUsage, costOf, emptyUsage, type Usage } from '../shared/domain/costs/price-table.ts';
 import { deviceIdOf } from '../shared/domain/push/device.ts';
+import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
 import { startLocalEngines } from '../shared/local/engines.ts';
 import { ManualClock } from '../shared/local/manual-clock.ts';
 import { startLocalRuntime } from '../shared/local/runtime.ts';
@@ -23,6 +25,9 @@ const inParallel = async (count: number, work: (i: number) => Promise<void>) => 
   );
 };
 
+const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
+const perMillion = (usd: number, pushes: number) => Number(((usd / pushes) * 1e6).toFixed(4));
+
 export interface PipelineBenchResult {
   readonly audience: number;
   readonly delivered: number;
@@ -30,13 +35,11 @@ export interface PipelineBenchResult {
   readonly requestMix: Record<string, number>;
   readonly costPerMillionUsd: number;
   readonly costPerMillionByService: Record<string, number>;
+  readonly costPerMillionByBusiness: Record<string, number>;
   readonly seconds: number;
 }
 
-const requestsOf = (usage: Usage, awsRequests: number) =>
-  awsRequests + usage.snsPublishes + usage.lambdaInvocations + usage.eventBridgeEvents;
-
-/** One listing to 20,000 followers, each with a phone: requests and cost per delivered push. */
+/** Two events to 20,000 and 10,000 followers with a phone each: requests and cost per delivered push. */
 export async function benchPipeline(): Promise<PipelineBenchResult> {
   const engines = await startLocalEngines();
   const runtime = await startLocalRuntime({ engines, clock: new ManualClock(instant) });
@@ -45,77 +48,81 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
     await inParallel(AUDIENCE, async (i) => {
       const userId = `user-${String(i).padStart(6, '0')}`;
       const token = `fcm-token-${userId}`;
-      await ports.relations.apply({
-        kind: 'put',
-        relation: { type: 'follow', from: userId, to: 'seller-big', since: instant },
-      });
+      const since = instant;
+      await ports.relations.apply({ kind: 'put', relation: { type: 'follow', from: userId, to: 'seller-big', since } });
+      if (i % 2 === 0) {
+        await ports.relations.apply({ kind: 'put', relation: { type: 'favorite', from: userId, to: 'item-1', since } });
+      }
       const endpointArn = await ports.gateway.createEndpoint('FCM', token, userId);
-      await ports.devices.save(userId, {
-        deviceId: await deviceIdOf('FCM', token),
-        platform: 'FCM',
-        token,
-        endpointArn,
-        enabled: true,
-        lastSeen: instant,
-      });
+      const deviceId = await deviceIdOf('FCM', token);
+      await ports.devices.save(userId, { deviceId, platform: 'FCM', token, endpointArn, enabled: true, lastSeen: since });
     });
 
     // Only the pipeline's own requests count from here.
-    const before = requestMeter.total();
-    const requestsBefore = [...requestMeter.requests.values()].reduce((a, b) => a + b, 0);
+    const recipes = defaultCatalog().recipes;
+    const usageBefore = new Map(recipes.map((r) => [r.id, requestMeter.usageOf(r.id)]));
     const mixBefore = new Map(requestMeter.requests);
     const lambdaBefore = runtime.lambdaUsage();
     const started = performance.now();
+    const detail = { itemId: 'item-1', sellerId: 'seller-big', title: 'Oak chair', currency: 'EUR' };
     runtime.bus.putEvents([
+      { Source: 'market.items', DetailType: 'ItemListed', Detail: JSON.stringify({ ...detail, price: 45 }), Time: instant },
       {
         Source: 'market.items',
-        DetailType: 'ItemListed',
-        Detail: JSON.stringify({
-          itemId: 'item-1',
-          sellerId: 'seller-big',
-          title: 'Oak chair',
-          price: 45,
-          currency: 'EUR',
-        }),
+        DetailType: 'PriceDropped',
+        Detail: JSON.stringify({ ...detail, oldPrice: 45, newPrice: 39 }),
         Time: instant,
       },
     ]);
     await runtime.drain(600_000);
     const seconds = (performance.now() - started) / 1000;
 
-    const after = requestMeter.total();
+    const outcomes = await ports.outcomes.summary();
     const lambda = runtime.lambdaUsage();
-    const usage: Usage = {
-      snsPublishes: runtime.simulator.received.length,
-      sqsRequests: after.sqsRequests - before.sqsRequests,
-      dynamodbWriteUnits: after.dynamodbWriteUnits - before.dynamodbWriteUnits,
-      dynamodbReadUnits: after.dynamodbReadUnits - before.dynamodbReadUnits,
-      lambdaInvocations: lambda.lambdaInvocations - lambdaBefore.lambdaInvocations,
-      lambdaGbSeconds: lambda.lambdaGbSeconds - lambdaBefore.lambdaGbSeconds,
-      eventBridgeEvents: 1,
-    };
-    const awsRequests = [...requestMeter.requests.values()].reduce((a, b) => a + b, 0) - requestsBefore;
-    const delivered = (await ports.outcomes.summary())['followed-seller-new-item']?.delivered ?? 0;
-    const requestMix = Object.fromEntries(
-      [...requestMeter.requests]
-        .map(([k, v]) => [k, v - (mixBefore.get(k) ?? 0)])
-        .filter(([, v]) => Number(v) > 0),
-    );
-    const cost = costOf(usage);
-    const perMillion = (usd: number) => Number(((usd / delivered) * 1e6).toFixed(4));
+    const delivered = sum(recipes.map((r) => outcomes[r.id]?.delivered ?? 0));
+    const lambdaShare = (pushes: number): Partial<Usage> => ({
+      lambdaInvocations: ((lambda.lambdaInvocations - lambdaBefore.lambdaInvocations) * pushes) / delivered,
+      lambdaGbSeconds: ((lambda.lambdaGbSeconds - lambdaBefore.lambdaGbSeconds) * pushes) / delivered,
+    });
+    // Each recipe's own requests, its pushes (one phone per recipient), and its share of Lambda.
+    const byRecipe = recipes
+      .map((recipe) => {
+        const pushes = outcomes[recipe.id]?.delivered ?? 0;
+        const before = usageBefore.get(recipe.id) ?? emptyUsage();
+        const own = requestMeter.usageOf(recipe.id);
+        const usage = addUsage(
+          {
+            ...emptyUsage(),
+            sqsRequests: own.sqsRequests - before.sqsRequests,
+            dynamodbWriteUnits: own.dynamodbWriteUnits - before.dynamodbWriteUnits,
+            dynamodbReadUnits: own.dynamodbReadUnits - before.dynamodbReadUnits,
+          },
+          { snsPublishes: pushes, eventBridgeEvents: 1, ...lambdaShare(pushes) },
+        );
+        return { recipe, pushes, usage };
+      })
+      .filter((r) => r.pushes > 0);
+    const total = byRecipe.reduce((a, r) => addUsage(a, r.usage), emptyUsage());
+    const cost = costOf(total);
+
+    const requestMix: Record<string, number> = {};
+    for (const [key, count] of requestMeter.requests) {
+      if (count > (mixBefore.get(key) ?? 0)) requestMix[key] = count - (mixBefore.get(key) ?? 0);
+    }
+    requestMix['sns:Publish'] = total.snsPublishes;
+    requestMix['lambda:Invoke'] = Math.round(total.lambdaInvocations);
+    requestMix['events:PutEvents'] = total.eventBridgeEvents;
     return {
       audience: AUDIENCE,
       delivered,
-      requestsPerDeliveredPush: Number((requestsOf(usage, awsRequests) / delivered).toFixed(3)),
-      requestMix: {
-        ...requestMix,
-        'sns:Publish': usage.snsPublishes,
-        'lambda:Invoke': usage.lambdaInvocations,
-        'events:PutEvents': 1,
-      },
-      costPerMillionUsd: perMillion(cost.total),
+      requestsPerDeliveredPush: Number((sum(Object.values(requestMix)) / delivered).toFixed(3)),
+      requestMix,
+      costPerMillionUsd: perMillion(cost.total, delivered),
       costPerMillionByService: Object.fromEntries(
-        Object.entries(cost.byService).map(([k, v]) => [k, perMillion(v)]),
+        Object.entries(cost.byService).map(([service, usd]) => [service, perMillion(usd, delivered)]),
+      ),
+      costPerMillionByBusiness: Object.fromEntries(
+        byRecipe.map((r) => [r.recipe.business, perMillion(costOf(r.usage).total, r.pushes)]),
       ),
       seconds: Number(seconds.toFixed(1)),
     };

@@ -73,6 +73,7 @@ if (json) {
           audience: core.audience,
         },
         pipeline,
+        delivery,
         memory: {
           peakRssMb: Object.fromEntries(memory.map((m) => [String(m.audience), m.peakRssMb])),
           heapAfterGcMb: Object.fromEntries(memory.map((m) => [String(m.audience), m.heapAfterGcMb])),

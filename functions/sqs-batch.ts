@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
-import { HeraldError, ValidationError } from '../shared/domain/errors.ts';
+import { HeraldError, RetryLaterError, ValidationError } from '../shared/domain/errors.ts';
 import type { RejectedEvents } from '../shared/domain/ports.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import { logger } from '../shared/observability/logger.ts';
@@ -41,7 +41,8 @@ export const processBatch = async <S extends z.ZodType>(
           await deadLetters.keep({ reason: error.message, event: record.body });
           return;
         }
-        logger.error('message failed, SQS will redeliver it', {
+        const log = error instanceof RetryLaterError ? logger.info.bind(logger) : logger.error.bind(logger);
+        log('message handed back, SQS will redeliver it', {
           messageId: record.messageId,
           error: error as Error,
         });

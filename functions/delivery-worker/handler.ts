@@ -3,6 +3,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { HeraldError } from '../../shared/domain/errors.ts';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { requestMeter } from '../../shared/observability/request-meter.ts';
 import { deliveryQueue } from '../../shared/resources/queues.ts';
 import { deliverJob } from '../../shared/use-cases/deliver-job.ts';
 import { deliveryJobMessage } from '../contracts.ts';
@@ -25,10 +26,10 @@ export const createDeliveryWorker = (ports: () => HeraldPorts) =>
     const deps = ports();
     return processBatch(event, deliveryJobMessage, deps.deliveryDeadLetters, async (job, record) => {
       try {
-        const result = await deliverJob(job, {
-          ...deps,
-          timeLeftMs: () => context.getRemainingTimeInMillis(),
-        });
+        const timeLeftMs = () => context.getRemainingTimeInMillis();
+        const result = await requestMeter.within(job.recipeId, () =>
+          deliverJob(job, { ...deps, timeLeftMs }),
+        );
         logger.info('job delivered', { jobId: job.jobId, ...result });
       } catch (error) {
         const receives = Number(record.attributes.ApproximateReceiveCount);

@@ -37,3 +37,14 @@ export class UnknownRecipeError extends HeraldError {
     this.name = 'UnknownRecipeError';
   }
 }
+
+/**
+ * Work that cannot run now but will later (another worker holds it, the invocation is about to
+ * end): SQS redelivers it. Not a failure anyone needs to look at.
+ */
+export class RetryLaterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}

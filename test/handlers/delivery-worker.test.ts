@@ -12,6 +12,7 @@ import { ManualClock } from '../../shared/local/manual-clock.ts';
 import { deliveryQueue } from '../../shared/resources/queues.ts';
 import { registerDevice } from '../../shared/use-cases/register-device.ts';
 import { sharedEngines } from '../support/engines.ts';
+import { sqsRecord } from '../support/sqs-records.ts';
 
 const clock = new ManualClock(new Date('2026-11-21T10:00:00Z'));
 const simulator = new DeviceSimulator(() => clock.now());
@@ -26,22 +27,8 @@ const job = (userIds: string[]) => ({
   push: { title: 'New from a seller you follow', body: 'Oak chair: 45 EUR' },
   userIds,
 });
-const record = (body: unknown, messageId: string, receives = 1): SQSRecord => ({
-  messageId,
-  receiptHandle: `rh-${messageId}`,
-  body: JSON.stringify(body),
-  attributes: {
-    ApproximateReceiveCount: String(receives),
-    SentTimestamp: '1763719200000',
-    SenderId: 'AIDA',
-    ApproximateFirstReceiveTimestamp: '1763719200000',
-  },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:herald-delivery',
-  awsRegion: 'us-east-1',
-});
+const record = (body: unknown, messageId: string, receives = 1) =>
+  sqsRecord(JSON.stringify(body), messageId, receives);
 const queueDepth = async (queueId: string) => {
   const out = await local.sqs.send(
     new GetQueueAttributesCommand({

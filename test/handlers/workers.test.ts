@@ -15,27 +15,13 @@ import { ManualClock } from '../../shared/local/manual-clock.ts';
 import { deliveryQueue, fanoutQueue, rejectedEventsQueue } from '../../shared/resources/queues.ts';
 import { registerDevice } from '../../shared/use-cases/register-device.ts';
 import { sharedEngines } from '../support/engines.ts';
+import { sqsRecord } from '../support/sqs-records.ts';
 
 const clock = new ManualClock(new Date('2026-11-21T10:00:00Z'));
 const simulator = new DeviceSimulator(() => clock.now());
 let local: LocalPorts;
 
-const record = (body: string, messageId: string): SQSRecord => ({
-  messageId,
-  receiptHandle: `rh-${messageId}`,
-  body,
-  attributes: {
-    ApproximateReceiveCount: '1',
-    SentTimestamp: '1763719200000',
-    SenderId: 'AIDA',
-    ApproximateFirstReceiveTimestamp: '1763719200000',
-  },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:herald-fanout',
-  awsRegion: 'us-east-1',
-});
+const record = (body: string, messageId: string) => sqsRecord(body, messageId);
 const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 const eventBridgeEvent = (detailType: string, detail: unknown, source = 'market.social') => ({

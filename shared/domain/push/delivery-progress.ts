@@ -1,3 +1,4 @@
+import { RetryLaterError } from '../errors.ts';
 import type { Outcome } from '../outcomes/outcome.ts';
 
 /** An outcome counted so far by a job, before its counters are recorded. */
@@ -51,7 +52,7 @@ export interface DeliveryProgress {
  * Deliberately not a HeraldError: the message must go back to SQS and be retried, not be moved
  * to the dead letters.
  */
-export class DeliveryJobBusyError extends Error {
+export class DeliveryJobBusyError extends RetryLaterError {
   constructor(jobId: string, why: string) {
     super(`delivery job ${jobId}: ${why}; SQS will hand it over again`);
     this.name = 'DeliveryJobBusyError';
