@@ -49,13 +49,26 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
       const userId = `user-${String(i).padStart(6, '0')}`;
       const token = `fcm-token-${userId}`;
       const since = instant;
-      await ports.relations.apply({ kind: 'put', relation: { type: 'follow', from: userId, to: 'seller-big', since } });
+      await ports.relations.apply({
+        kind: 'put',
+        relation: { type: 'follow', from: userId, to: 'seller-big', since },
+      });
       if (i % 2 === 0) {
-        await ports.relations.apply({ kind: 'put', relation: { type: 'favorite', from: userId, to: 'item-1', since } });
+        await ports.relations.apply({
+          kind: 'put',
+          relation: { type: 'favorite', from: userId, to: 'item-1', since },
+        });
       }
       const endpointArn = await ports.gateway.createEndpoint('FCM', token, userId);
       const deviceId = await deviceIdOf('FCM', token);
-      await ports.devices.save(userId, { deviceId, platform: 'FCM', token, endpointArn, enabled: true, lastSeen: since });
+      await ports.devices.save(userId, {
+        deviceId,
+        platform: 'FCM',
+        token,
+        endpointArn,
+        enabled: true,
+        lastSeen: since,
+      });
     });
 
     // Only the pipeline's own requests count from here.
@@ -66,7 +79,12 @@ export async function benchPipeline(): Promise<PipelineBenchResult> {
     const started = performance.now();
     const detail = { itemId: 'item-1', sellerId: 'seller-big', title: 'Oak chair', currency: 'EUR' };
     runtime.bus.putEvents([
-      { Source: 'market.items', DetailType: 'ItemListed', Detail: JSON.stringify({ ...detail, price: 45 }), Time: instant },
+      {
+        Source: 'market.items',
+        DetailType: 'ItemListed',
+        Detail: JSON.stringify({ ...detail, price: 45 }),
+        Time: instant,
+      },
       {
         Source: 'market.items',
         DetailType: 'PriceDropped',

@@ -40,6 +40,7 @@ export const deliveryJobMessage = z.strictObject({
   push: renderedPush,
   userIds: z.array(z.string().min(1)).min(1),
   pushes: z.record(z.string().min(1), renderedPush).optional(),
+  eventTime: z.iso.datetime({ offset: true }).optional(),
   fatigue: z
     .strictObject({
       at: z.iso.datetime({ offset: true }),

@@ -5,6 +5,7 @@ import { EventBus, EventField, type EventPattern, Rule, RuleTargetInput } from '
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -12,6 +13,7 @@ import type { Construct } from 'constructs';
 import type { Platform } from '../shared/domain/push/device.ts';
 import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
 import { type BusRule, busRules, type RuleInput } from '../shared/domain/routing/bus-rules.ts';
+import { type FunctionSizing, functionSizing } from '../shared/resources/functions.ts';
 import {
   deliveryQueue,
   fanoutQueue,
@@ -107,40 +109,43 @@ export class HeraldStack extends Stack {
     environment.HOLD_SCHEDULER_ROLE_ARN = holdSchedulerRole.roleArn;
     environment.DELIVERY_QUEUE_ARN = delivery.queue.queueArn;
 
-    const fn = (id: string, entry: string, description: string, timeout: Duration, memorySize?: number) =>
+    const fn = (id: string, entry: string, description: string, sizing: FunctionSizing) =>
       new HeraldFunction(this, id, {
         entry,
         description,
-        timeout,
+        timeout: Duration.seconds(sizing.timeoutSeconds),
+        memorySize: sizing.memoryMb,
         environment,
-        ...(memorySize ? { memorySize } : {}),
       }).fn;
     const relationWriter = fn(
       'RelationWriter',
       'functions/relation-writer/handler.ts',
       'Keeps relations from social events',
-      Duration.seconds(10),
+      functionSizing.relationWriter,
     );
     const planner = fn(
       'Planner',
       'functions/planner/handler.ts',
-      'Splits a fired trigger into audience slices',
-      Duration.seconds(30),
+      'Plans a fired trigger; fans small audiences out itself',
+      functionSizing.planner,
     );
     const fanoutWorker = fn(
       'FanoutWorker',
       'functions/fanout-worker/handler.ts',
       'Filters an audience slice into delivery jobs',
-      Duration.minutes(5),
-      1024,
+      functionSizing.fanoutWorker,
     );
     const deliveryWorker = fn(
       'DeliveryWorker',
       'functions/delivery-worker/handler.ts',
       'Publishes delivery jobs to SNS endpoints',
-      Duration.seconds(150),
-      1024,
+      functionSizing.deliveryWorker,
     );
+    // EventBridge invokes these asynchronously: an event the function itself keeps failing on
+    // after Lambda's retries lands on the undeliverable queue (and its alarm), not nowhere.
+    for (const target of [relationWriter, planner]) {
+      target.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(undeliverable) });
+    }
     const applicationArns = Object.values(props.platformApplicationArns).filter((arn): arn is string =>
       Boolean(arn),
     );

@@ -32,10 +32,13 @@ export class LocalHoldScheduler implements HoldScheduler {
     );
   }
 
-  /** Removes and returns the holds due at `now`. */
-  takeDue(now: Date): DeliveryJob[] {
-    const due = this.#pending.filter((h) => h.releaseAt <= now);
-    this.#pending = this.#pending.filter((h) => h.releaseAt > now);
-    return due.map((h) => h.job);
+  /** The holds due at `now`; they stay pending until `released`, so a failed send loses none. */
+  due(now: Date): DeliveryJob[] {
+    return this.#pending.filter((h) => h.releaseAt <= now).map((h) => h.job);
+  }
+
+  released(jobs: readonly DeliveryJob[]): void {
+    const ids = new Set(jobs.map((j) => j.jobId));
+    this.#pending = this.#pending.filter((h) => !ids.has(h.job.jobId));
   }
 }

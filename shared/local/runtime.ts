@@ -138,8 +138,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
 
   /** Sends every held job whose release time the clock has reached to the delivery queue. */
   const releaseDueHolds = async (): Promise<number> => {
-    const due = holds.takeDue(clock.now());
+    const due = holds.due(clock.now());
     if (due.length > 0) await ports.delivery.send(due);
+    holds.released(due);
     return due.length;
   };
   // On the wall clock, holds are released as time passes; a simulation releases them itself.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultPolicy, type FatiguePolicy, parsePolicy } from '../domain/fatigue/policy.ts';
 import { platforms } from '../domain/push/device.ts';
+import { isTimeZone } from '../domain/users/time-zone.ts';
 import { parseOrThrow } from '../domain/validation.ts';
 
 const instant = z.iso.datetime({
@@ -9,17 +10,9 @@ const instant = z.iso.datetime({
 });
 const id = z.string().min(1).max(128);
 
-const timeZone = z.string().refine(
-  (zone) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected an IANA time zone such as "Asia/Shanghai"' },
-);
+const timeZone = z
+  .string()
+  .refine(isTimeZone, { message: 'expected an IANA time zone such as "Asia/Shanghai"' });
 
 /**
  * A `herald simulate` scenario: the world before (users, devices, relations) and the events that

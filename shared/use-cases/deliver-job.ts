@@ -137,7 +137,7 @@ const resume = async (
   const policy: ThrottlePolicy = { ...defaultThrottlePolicy, ...deps.throttle };
   const attempt = job.attempt ?? 0;
   const settledBefore = new Set(job.settledUserIds ?? []);
-  const tally = new OutcomeTally(job.recipeId, deps.clock.now());
+  const tally = new OutcomeTally(job.recipeId, job.eventTime ? new Date(job.eventTime) : deps.clock.now());
   const owed: OwedDevices[] = [...(checkpoint?.owed ?? [])];
   for (const c of checkpoint?.counts ?? []) tally.add(c.outcome, c.reason, c.variant, c.count);
   // Recipients of the window a killed worker was pushing may or may not have the push: none is
@@ -219,7 +219,7 @@ const resume = async (
         attempt < policy.maxFollowUps,
       );
       if (verdict.outcome) tally.add(verdict.outcome.outcome, verdict.outcome.reason, job.variant);
-      if (verdict.outcome && verdict.outcome.outcome !== 'delivered' && !settledBefore.has(userId))
+      if (verdict.outcome && NOTHING_SENT.has(verdict.outcome.reason) && !settledBefore.has(userId))
         unsent.push(userId);
       if (verdict.owed.length > 0) owed.push({ userId, deviceIds: verdict.owed, settled: verdict.settled });
     }
@@ -231,6 +231,7 @@ const resume = async (
     followUp = {
       jobId: followUpJobId(job.jobId, attempt + 1),
       eventId: job.eventId,
+      ...(job.eventTime ? { eventTime: job.eventTime } : {}),
       recipeId: job.recipeId,
       variant: job.variant,
       push: job.push,
@@ -266,6 +267,17 @@ const resume = async (
     alreadyDone: recorded === 'already-recorded',
   };
 };
+
+/**
+ * Outcomes where no device can have shown the push. An unknown SNS failure (a timeout, a 5xx) may
+ * still have been delivered, so it keeps its fatigue count.
+ */
+const NOTHING_SENT: ReadonlySet<string> = new Set([
+  'no-device',
+  'endpoint-disabled',
+  'payload-too-large',
+  'throttled',
+]);
 
 /**
  * Gives back the fatigue counts of recipients who got nothing (no device, a permanent failure),

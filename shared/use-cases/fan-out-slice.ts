@@ -18,7 +18,7 @@ import type { HoldScheduler } from '../domain/push/hold-scheduler.ts';
 import { placeholdersOf, renderTemplate } from '../domain/push/template.ts';
 import type { Recipe, RecipeCatalog } from '../domain/recipes/recipe.ts';
 import type { RelationStore } from '../domain/relations/relation.ts';
-import { maxShards, nextShardCount, shardCapacity } from '../domain/relations/sharding.ts';
+import { maxShards, nextShardCount, shardCapacity, shardOf } from '../domain/relations/sharding.ts';
 import { anonymousProfile, type UserDirectory, type UserProfile } from '../domain/users/user.ts';
 
 export interface FanOutDeps {
@@ -150,6 +150,7 @@ export const fanOutSlice = async (task: FanoutTask, deps: FanOutDeps): Promise<F
   const personalised = isPersonalised(recipe);
   const packer = new JobPacker(task, {
     eventId: event.id,
+    eventTime: task.event.time,
     recipeId: recipe.id,
     variant: 'A',
     push: shared,
@@ -168,11 +169,16 @@ export const fanOutSlice = async (task: FanoutTask, deps: FanOutDeps): Promise<F
   let passed = 0;
   let held = 0;
   let followUp: FanoutTask | undefined;
+  const shards = task.shards ?? 1;
+  let belonging = 0;
   for await (const page of audiencePages(deps.relations, slice, deps.pageSize ?? 1000)) {
     const profiles = await deps.users.profilesOf(page);
     const candidates: { user: UserProfile; releaseAt: number }[] = [];
     for (const userId of page) {
       planned++;
+      // Accounts written before the target's last promotion still sit in this shard; only those
+      // that belong here under the current layout say whether the shard is full.
+      if (shardOf(userId, shards) === task.shard) belonging++;
       const user = profiles.get(userId) ?? anonymousProfile(userId);
       const reason = firstSuppression(chain, user, context);
       if (reason) {
@@ -202,13 +208,13 @@ export const fanOutSlice = async (task: FanoutTask, deps: FanOutDeps): Promise<F
     });
     await packer.flush(false, now, deps.delivery, deps.holds);
     if (deps.shouldYield?.()) {
-      followUp = followUpTask(task, page[page.length - 1]!, planned);
+      followUp = followUpTask(task, page[page.length - 1]!, belonging);
       break;
     }
   }
   await packer.flush(true, now, deps.delivery, deps.holds);
   if (followUp) await deps.fanout.send([followUp]);
-  const promotedTo = followUp ? undefined : await promoteIfFull(task, planned, slice.sources, deps);
+  const promotedTo = followUp ? undefined : await promoteIfFull(task, belonging, slice.sources, deps);
 
   tally.add('planned', '', 'A', planned);
   const recorded = await deps.outcomes.record(task.taskId, tally.entries());

@@ -42,6 +42,12 @@ describe('DynamoDB user and device directories on DynamoDB Local', () => {
     expect(profiles.has('nobody')).toBe(false);
   });
 
+  it('reads a profile whose time zone this runtime does not know as UTC, rather than failing its page', async () => {
+    await users.save({ id: 'odd', timeZone: 'Mars/Olympus_Mons', flags: [], optOuts: [] });
+
+    expect((await users.profilesOf(['odd'])).get('odd')?.timeZone).toBe('UTC');
+  });
+
   it('keeps several devices per user and disables one', async () => {
     await devices.save('amy', device('d1'));
     await devices.save('amy', device('d2', { platform: 'APNS' }));

@@ -135,6 +135,18 @@ describe('DynamoDbFatigueLedger on DynamoDB Local', () => {
     expect(await statuses([request('u-rel', '2026-11-21T11:00:00Z', caps)])).toEqual(['reserved']);
   });
 
+  it('giving back never takes a counter below zero', async () => {
+    const caps = [cap('user', '', 1)];
+    const first = request('u-zero', '2026-11-21T10:00:00Z', caps);
+    await ledger.reserve([first]);
+
+    await ledger.release([first]);
+    await ledger.release([first]);
+
+    expect(await statuses([request('u-zero', '2026-11-21T11:00:00Z', caps)])).toEqual(['reserved']);
+    expect(await statuses([request('u-zero', '2026-11-21T12:00:00Z', caps)])).toEqual(['capped:user']);
+  });
+
   it('bypassing recipes skip the caps, and count only when told to', async () => {
     const caps = [cap('user', '', 1)];
     await ledger.reserve([request('u-byp', '2026-11-21T10:00:00Z', caps)]);

@@ -160,4 +160,40 @@ describe('DynamoDbRelationStore on DynamoDB Local', () => {
     expect(perShard.flat().sort()).toEqual(followers.filter((f) => f !== 'f01'));
     expect(perShard.filter((ids) => ids.length > 0).length).toBeGreaterThan(1);
   });
+
+  it('an unfollow written with a stale layout still removes a follow written after a promotion', async () => {
+    const tableName = await freshTable(client, relationsTable);
+    const stale = new DynamoDbRelationStore(documentClientOf(client), tableName);
+    const fresh = new DynamoDbRelationStore(documentClientOf(client), tableName);
+    await stale.apply({
+      kind: 'put',
+      relation: { type: 'follow', from: 'warm-up', to: 'hot2', since: t('2026-05-01T00:00:00Z') },
+    });
+
+    await fresh.promote('follow', 'hot2', 16);
+    await fresh.apply({
+      kind: 'put',
+      relation: { type: 'follow', from: 'zoe', to: 'hot2', since: t('2026-05-01T01:00:00Z') },
+    });
+    await stale.apply({
+      kind: 'remove',
+      type: 'follow',
+      from: 'zoe',
+      to: 'hot2',
+      at: t('2026-05-01T02:00:00Z'),
+    });
+
+    const everyone: string[] = [];
+    for (let shard = 0; shard < 16; shard++) {
+      const page = await fresh.audiencePage({
+        type: 'follow',
+        to: 'hot2',
+        shard,
+        at: t('2026-05-02T00:00:00Z'),
+        limit: 100,
+      });
+      everyone.push(...page.userIds);
+    }
+    expect(everyone).toEqual(['warm-up']);
+  });
 });

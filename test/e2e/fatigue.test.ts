@@ -163,6 +163,19 @@ describe('fatigue caps, quiet hours and dedupe, end to end', () => {
     expectBalanced(report);
   });
 
+  it('refuses two caps for the same window in one layer', async () => {
+    await expect(
+      run({
+        policy: {
+          user: [
+            { window: 'day', limit: 5 },
+            { window: 'day', limit: 3 },
+          ],
+        },
+      }),
+    ).rejects.toThrow(/^\$\.policy\.user: two caps for the same window/);
+  });
+
   it('names the field of a bad policy override, as a JSON path', async () => {
     await expect(run({ policy: { user: [{ window: 'fortnight', limit: 1 }] } })).rejects.toThrow(
       /^\$\.policy\.user\[0\]\.window: /,

@@ -192,4 +192,16 @@ describe('the Herald CDK app', () => {
   it('lets the delivery worker send follow-up jobs to its own queue', () => {
     expect(actionsOf('DeliveryWorker')).toContain('sqs:SendMessage');
   });
+
+  it('sends events the planner or relation writer keep failing on to the undeliverable queue', () => {
+    const configs = Object.values(service.findResources('AWS::Lambda::EventInvokeConfig'));
+
+    expect(configs).toHaveLength(2);
+    for (const config of configs) {
+      expect(config.Properties).toMatchObject({
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+      });
+    }
+  });
 });

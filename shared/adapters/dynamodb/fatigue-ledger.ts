@@ -88,7 +88,12 @@ export class DynamoDbFatigueLedger implements FatigueLedger {
         .filter((r) => r.count)
         .map(async (request) => {
           const { input } = this.#calendarUpdate(request, -1, false);
-          await this.#client.send(new UpdateCommand(input));
+          try {
+            await this.#client.send(new UpdateCommand(input));
+          } catch (error) {
+            // A counter already at zero (or gone with its week) has nothing to give back.
+            if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+          }
           if (rollingOf(request).length > 0) await this.#forgetRolling(request);
         }),
     );
@@ -138,6 +143,11 @@ export class DynamoDbFatigueLedger implements FatigueLedger {
       if (request.count) {
         adds.push(`#c${i} :delta`);
         values[':delta'] = delta;
+      }
+      if (request.count && delta < 0) {
+        // Giving back never takes a counter below zero, which would let a window exceed its cap.
+        values[':zero'] = 0;
+        conditions.push(`#c${i} > :zero`);
       }
       if (enforced) {
         values[`:cap${i}`] = c.limit;

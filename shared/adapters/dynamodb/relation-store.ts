@@ -16,6 +16,7 @@ import {
   currentShards,
   initialLayouts,
   positionsOf,
+  removalPositionsOf,
   type ShardLayouts,
 } from '../../domain/relations/sharding.ts';
 import { isConditionFailure } from './errors.ts';
@@ -33,7 +34,7 @@ const LIVE = 'attribute_not_exists(removed) AND (attribute_not_exists(expiresAt)
  * target. A removal is a tombstone so that changes apply in event-time order whatever order
  * they arrive in; reads skip tombstones and relations whose TTL passed but which DynamoDB has
  * not deleted yet (TTL deletes lazily). Hot targets are sharded (see sharding.ts); their layouts
- * live in an item `layout#type#target` beside the relations.
+ * live in an item `layout#target` beside the relations, one per target whatever the relation type.
  */
 export class DynamoDbRelationStore implements RelationStore {
   readonly #client: DynamoDBDocumentClient;
@@ -49,7 +50,9 @@ export class DynamoDbRelationStore implements RelationStore {
     const { type, from, to } = change.kind === 'put' ? change.relation : change;
     const at = change.kind === 'put' ? change.relation.since : change.at;
     const tombstone = { removed: true, expiresAt: epochSeconds(at) + TOMBSTONE_SECONDS };
-    const [newest, ...older] = positionsOf(from, await this.#layoutsOf(type, to, false));
+    const layouts = await this.#layoutsOf(to, false);
+    const [newest, ...older] =
+      change.kind === 'remove' ? removalPositionsOf(from, layouts) : positionsOf(from, layouts);
     const live =
       change.kind === 'put'
         ? change.relation.expiresAt
@@ -129,16 +132,16 @@ export class DynamoDbRelationStore implements RelationStore {
     return [...targets];
   }
 
-  async shardCountOf(type: RelationType, to: string): Promise<number> {
-    return currentShards(await this.#layoutsOf(type, to, true));
+  async shardCountOf(_type: RelationType, to: string): Promise<number> {
+    return currentShards(await this.#layoutsOf(to, true));
   }
 
-  async promote(type: RelationType, to: string, shards: number): Promise<void> {
+  async promote(_type: RelationType, to: string, shards: number): Promise<void> {
     try {
       await this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
-          Key: { pk: `layout#${type}#${to}`, sk: 'layout' },
+          Key: { pk: `layout#${to}`, sk: 'layout' },
           UpdateExpression: 'SET shards = list_append(if_not_exists(shards, :initial), :next), #current = :n',
           ConditionExpression: 'attribute_not_exists(#current) OR #current < :n',
           ExpressionAttributeNames: { '#current': 'current' },
@@ -149,12 +152,12 @@ export class DynamoDbRelationStore implements RelationStore {
       // Another worker promoted the target as far or further: nothing to do.
       if (!isConditionFailure(error)) throw error;
     }
-    this.#layouts.delete(`${type}#${to}`);
+    this.#layouts.delete(to);
   }
 
-  /** A target's layouts; `fresh` reads past the cache, as planners do before slicing. */
-  async #layoutsOf(type: RelationType, to: string, fresh: boolean): Promise<ShardLayouts> {
-    const key = `${type}#${to}`;
+  /** A target's layouts, shared by every relation type; `fresh` reads past the cache, as planners do. */
+  async #layoutsOf(to: string, fresh: boolean): Promise<ShardLayouts> {
+    const key = to;
     const cached = this.#layouts.get(key);
     if (!fresh && cached && Date.now() - cached.readAt < LAYOUT_CACHE_MS) return cached.layouts;
     const out = await this.#client.send(

@@ -9,6 +9,7 @@ import {
   currentShards,
   initialLayouts,
   positionsOf,
+  removalPositionsOf,
   type ShardLayouts,
 } from '../../domain/relations/sharding.ts';
 
@@ -27,18 +28,20 @@ export class InMemoryRelationStore implements RelationStore {
   readonly #sorted = new Map<string, string[]>();
   readonly #layouts = new Map<string, ShardLayouts>();
 
-  async shardCountOf(type: RelationType, to: string): Promise<number> {
-    return currentShards(this.#layouts.get(`${type}#${to}`) ?? initialLayouts);
+  async shardCountOf(_type: RelationType, to: string): Promise<number> {
+    return currentShards(this.#layouts.get(to) ?? initialLayouts);
   }
 
-  async promote(type: RelationType, to: string, shards: number): Promise<void> {
-    const layouts = this.#layouts.get(`${type}#${to}`) ?? initialLayouts;
-    if (currentShards(layouts) < shards) this.#layouts.set(`${type}#${to}`, [...layouts, shards]);
+  async promote(_type: RelationType, to: string, shards: number): Promise<void> {
+    const layouts = this.#layouts.get(to) ?? initialLayouts;
+    if (currentShards(layouts) < shards) this.#layouts.set(to, [...layouts, shards]);
   }
 
   async apply(change: RelationChange): Promise<void> {
     const { type, from, to } = change.kind === 'put' ? change.relation : change;
-    const [newest, ...older] = positionsOf(from, this.#layouts.get(`${type}#${to}`) ?? initialLayouts);
+    const layouts = this.#layouts.get(to) ?? initialLayouts;
+    const [newest, ...older] =
+      change.kind === 'remove' ? removalPositionsOf(from, layouts) : positionsOf(from, layouts);
     this.#store(change, newest!);
     for (const shard of older)
       this.#store(

@@ -17,7 +17,7 @@ export interface FanoutTask {
   /** Shards the audience was split into when planned; a slice that finds its shard too full promotes the target. */
   readonly shards?: number;
   readonly after?: string;
-  /** Accounts the earlier tasks of this slice read, so the slice's size is known when it ends. */
+  /** Accounts of this shard the earlier tasks of the slice read, so its size is known when it ends. */
   readonly readSoFar?: number;
 }
 

@@ -111,9 +111,21 @@ export const nextLocalTime = (from: Date, timeZone: string, hhmm: string): Date 
   if (wallTarget < wallNow) wallTarget += 86_400_000;
   // Offset of the zone now; re-check at the target since the offset may differ there.
   const offset = wallNow - Math.floor(from.getTime() / 60_000) * 60_000;
-  let candidate = new Date(wallTarget - offset);
-  const c = localTime(candidate, timeZone);
-  const drift = Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute) - wallTarget;
-  if (drift !== 0) candidate = new Date(candidate.getTime() - drift);
-  return candidate;
+  const wallOf = (instant: number) => {
+    const c = localTime(new Date(instant), timeZone);
+    return Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute);
+  };
+  let candidate = wallTarget - offset;
+  candidate -= wallOf(candidate) - wallTarget;
+  if (wallOf(candidate) >= wallTarget) return new Date(candidate);
+  // The time does not exist that day (the clocks jumped over it): the answer is the first minute
+  // after the jump, found by halving the span between a wall time too early and one too late.
+  let early = candidate;
+  let late = candidate + (wallTarget - wallOf(candidate));
+  while (late - early > 60_000) {
+    const middle = early + Math.floor((late - early) / 120_000) * 60_000;
+    if (wallOf(middle) >= wallTarget) late = middle;
+    else early = middle;
+  }
+  return new Date(late);
 };

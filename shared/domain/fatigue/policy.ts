@@ -12,7 +12,13 @@ const cap = z.strictObject({
   mode: z.enum(['calendar', 'rolling']).default('calendar'),
 });
 
-const caps = z.array(cap).max(6);
+/** One cap per (window, mode) in a layer: two would be one counter with two limits. */
+const caps = z
+  .array(cap)
+  .max(6)
+  .refine((list) => new Set(list.map((c) => `${c.window}/${c.mode}`)).size === list.length, {
+    message: 'two caps for the same window; keep the lower one',
+  });
 
 const recipeOverride = z.strictObject({
   /** Caps that replace the policy's for pushes of this recipe, layer by layer. */

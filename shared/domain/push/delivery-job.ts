@@ -41,6 +41,8 @@ export interface DeliveryJob {
   readonly pushes?: Readonly<Record<string, RenderedPush>>;
   /** What the fan-out counted against the fatigue caps, so that pushes never sent can give it back. */
   readonly fatigue?: FatigueReservation;
+  /** When the event happened: outcomes count on its day, like the rest of the event's outcomes. */
+  readonly eventTime?: string;
   /** Follow-up number: 1 for the first follow-up of throttled sends, absent for the original job. */
   readonly attempt?: number;
   /** Per recipient, the only devices to push (a follow-up carries just the sends still owed). */

@@ -25,6 +25,10 @@ export const shardOf = (account: string, shardCount: number): number => {
 export const shardCapacity = 50_000;
 export const shardGrowth = 4;
 export const maxShards = 256;
+// A target's layout is shared by every relation type pointing at it (favorites and views of an
+// item), so that one slice holds an account whichever relations it has.
+// A target's layout is shared by every relation type pointing at it (favorites and views of an
+// item), so that one slice holds an account whichever relations it has.
 
 /** The layouts a target has had, ascending; `[1]` for a target that never moved. */
 export type ShardLayouts = readonly number[];
@@ -37,4 +41,17 @@ export const nextShardCount = (shards: number): number => Math.min(maxShards, sh
 /** Every shard an account may have been written to under the target's layouts, newest first. */
 export const positionsOf = (account: string, layouts: ShardLayouts): number[] => [
   ...new Set([...layouts].reverse().map((n) => shardOf(account, n))),
+];
+
+/** Every shard count a target can ever have: 1, 4, 16, 64, 256. */
+export const possibleShardCounts: readonly number[] = [1, 4, 16, 64, 256].filter((n) => n <= maxShards);
+
+/**
+ * Where a removal must leave a tombstone: the account's position under every layout the target
+ * could have. A writer may hold a layout up to a minute old; an unfollow written only where that
+ * stale layout says would leave a newer live copy behind. Removals are rare next to adds, so the
+ * extra writes (at most five) are cheap insurance.
+ */
+export const removalPositionsOf = (account: string, layouts: ShardLayouts): number[] => [
+  ...new Set([...positionsOf(account, layouts), ...possibleShardCounts.map((n) => shardOf(account, n))]),
 ];

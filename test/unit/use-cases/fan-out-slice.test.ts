@@ -132,4 +132,19 @@ describe('fanOutSlice', () => {
       u2: expect.objectContaining({ body: 'For you, u2' }),
     });
   });
+
+  it('does not promote again for accounts that only sit in a shard from before the last promotion', async () => {
+    const followers = Array.from({ length: 7 }, (_, i) => `u${i}`);
+    const { deps, relations } = await setup(followers);
+    await fanOutSlice(task, { ...deps, shardCapacity: 5 });
+
+    const again = await fanOutSlice(
+      { ...task, taskId: 'e2#followed-seller-new-item#0', event: { ...task.event, id: 'e2' }, shards: 4 },
+      { ...deps, shardCapacity: 5 },
+    );
+
+    expect(again.planned).toBeGreaterThan(0);
+    expect(again.promotedTo).toBeUndefined();
+    expect(await relations.shardCountOf('follow', 'seller-1')).toBe(4);
+  });
 });
