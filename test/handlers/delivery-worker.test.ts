@@ -1,5 +1,4 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeliveryWorker } from '../../functions/delivery-worker/handler.ts';
 import { defaultPolicy } from '../../shared/domain/fatigue/policy.ts';
