@@ -4,12 +4,15 @@
  * serialising delivery jobs) on in-memory adapters. The baseline reads the same audience and
  * serialises the same payloads and nothing else; the ratio says what the chain costs on top.
  */
+
 import { InMemoryFatigueLedger } from '../shared/adapters/memory/fatigue-ledger.ts';
 import { InMemoryOutcomeLedger } from '../shared/adapters/memory/outcome-ledger.ts';
 import { InMemoryRelationStore } from '../shared/adapters/memory/relation-store.ts';
 import { InMemoryUserDirectory } from '../shared/adapters/memory/user-directory.ts';
+import { InMemoryWorkLeases } from '../shared/adapters/memory/work-leases.ts';
 import { SerialisingWorkQueue } from '../shared/adapters/memory/work-queue.ts';
 import { audiencePages } from '../shared/domain/audience/audience-stream.ts';
+import { type FanoutCheckpoint, FanoutTaskBusyError } from '../shared/domain/audience/fanout-progress.ts';
 import type { FanoutTask } from '../shared/domain/audience/fanout-task.ts';
 import { defaultPolicy } from '../shared/domain/fatigue/policy.ts';
 import { type DeliveryJob, recipientsPerJob } from '../shared/domain/push/delivery-job.ts';
@@ -92,6 +95,9 @@ export async function benchFanoutCore(): Promise<CoreBenchResult> {
       delivery,
       fanout: new SerialisingWorkQueue<FanoutTask>(),
       holds: new LocalHoldScheduler(),
+      fanoutProgress: new InMemoryWorkLeases<FanoutCheckpoint>(
+        (id) => new FanoutTaskBusyError(id, 'lease lost'),
+      ),
       outcomes: new InMemoryOutcomeLedger(),
       clock: new ManualClock(eventTime),
       pageSize: PAGE,

@@ -4,10 +4,13 @@
  * pipeline writes to are remote in production, so what is measured is the pipeline itself:
  * flat memory means the audience streams and is never materialised.
  */
+
 import { spawnSync } from 'node:child_process';
 import { InMemoryOutcomeLedger } from '../shared/adapters/memory/outcome-ledger.ts';
 import { InMemoryUserDirectory } from '../shared/adapters/memory/user-directory.ts';
+import { InMemoryWorkLeases } from '../shared/adapters/memory/work-leases.ts';
 import { SerialisingWorkQueue } from '../shared/adapters/memory/work-queue.ts';
+import { type FanoutCheckpoint, FanoutTaskBusyError } from '../shared/domain/audience/fanout-progress.ts';
 import type { FanoutTask } from '../shared/domain/audience/fanout-task.ts';
 import { defaultPolicy } from '../shared/domain/fatigue/policy.ts';
 import type { FatigueLedger, ReservationRequest } from '../shared/domain/fatigue/reservation.ts';
@@ -69,6 +72,9 @@ const runChild = async (size: number) => {
       delivery,
       fanout: new SerialisingWorkQueue<FanoutTask>(),
       holds: new LocalHoldScheduler(),
+      fanoutProgress: new InMemoryWorkLeases<FanoutCheckpoint>(
+        (id) => new FanoutTaskBusyError(id, 'lease lost'),
+      ),
       outcomes: new InMemoryOutcomeLedger(),
       clock: new ManualClock(eventTime),
     },

@@ -15,7 +15,7 @@ export const createFanoutWorker = (ports: () => HeraldPorts) =>
   middy(async (event: SQSEvent, context: Context) => {
     // The rest of a slice goes on as a follow-up task once less than this much time is left.
     const shouldYield = () => context.getRemainingTimeInMillis() < YIELD_WITH_MS_LEFT;
-    const deps = { ...ports(), shouldYield };
+    const deps = { ...ports(), shouldYield, timeLeftMs: () => context.getRemainingTimeInMillis() };
     return processBatch(event, fanoutTaskMessage, deps.fanoutDeadLetters, async (task) => {
       const result = await requestMeter.within(task.recipeId, () => fanOutSlice(task, deps));
       logger.info('slice fanned out', { taskId: task.taskId, ...result });

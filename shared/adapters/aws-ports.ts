@@ -1,12 +1,12 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HeraldPorts } from '../herald-ports.ts';
-import { DynamoDbDeliveryProgress } from './dynamodb/delivery-progress.ts';
 import { DynamoDbDeviceDirectory } from './dynamodb/device-directory.ts';
 import { DynamoDbFatigueLedger } from './dynamodb/fatigue-ledger.ts';
 import { DynamoDbOutcomeLedger } from './dynamodb/outcome-ledger.ts';
 import { DynamoDbRelationStore } from './dynamodb/relation-store.ts';
 import { DynamoDbUserDirectory } from './dynamodb/user-directory.ts';
+import { DynamoDbDeliveryProgress, DynamoDbFanoutProgress } from './dynamodb/work-progress.ts';
 import { SqsRejectedEvents } from './sqs/rejected-events.ts';
 import { SqsWorkQueue } from './sqs/work-queue.ts';
 
@@ -50,5 +50,6 @@ export const awsPorts = (names: ResourceNames, clients: AwsClients, injected: In
     fanoutDeadLetters: new SqsRejectedEvents(sqs, names.queues.fanoutDeadLetters),
     deliveryDeadLetters: new SqsRejectedEvents(sqs, names.queues.deliveryDeadLetters),
     deliveryProgress: new DynamoDbDeliveryProgress(dynamodb, names.tables.ledger),
+    fanoutProgress: new DynamoDbFanoutProgress(dynamodb, names.tables.ledger),
   };
 };

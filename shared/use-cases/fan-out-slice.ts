@@ -1,4 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { audiencePages } from '../domain/audience/audience-stream.ts';
+import {
+  type FanoutCheckpoint,
+  type FanoutProgress,
+  FanoutTaskBusyError,
+} from '../domain/audience/fanout-progress.ts';
 import { type FanoutTask, followUpTask } from '../domain/audience/fanout-task.ts';
 import {
   defaultFilterChain,
@@ -6,6 +12,7 @@ import {
   firstSuppression,
   type RecipientFilter,
 } from '../domain/audience/filters.ts';
+import { JobPacker } from '../domain/audience/job-packer.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { DomainEvent } from '../domain/events/envelope.ts';
 import { type EffectiveRules, type FatiguePolicy, rulesFor } from '../domain/fatigue/policy.ts';
@@ -13,7 +20,7 @@ import { releaseTime } from '../domain/fatigue/quiet-hours.ts';
 import { type FatigueLedger, fatigueReason, type ReservationRequest } from '../domain/fatigue/reservation.ts';
 import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
 import type { WorkQueue } from '../domain/ports.ts';
-import { type DeliveryJob, type RenderedPush, recipientsPerJob } from '../domain/push/delivery-job.ts';
+import type { DeliveryJob, RenderedPush } from '../domain/push/delivery-job.ts';
 import type { HoldScheduler } from '../domain/push/hold-scheduler.ts';
 import { placeholdersOf, renderTemplate } from '../domain/push/template.ts';
 import type { Recipe, RecipeCatalog } from '../domain/recipes/recipe.ts';
@@ -31,20 +38,21 @@ export interface FanOutDeps {
   readonly fanout: WorkQueue<FanoutTask>;
   readonly holds: HoldScheduler;
   readonly outcomes: OutcomeLedger;
+  readonly fanoutProgress: FanoutProgress;
   readonly clock: Clock;
   readonly filters?: readonly RecipientFilter[];
   /** Accounts read per relation page; one page is all the slice holds in memory. */
   readonly pageSize?: number;
   /** Asked after every page: true when the worker's time budget is spent and the rest goes to a follow-up task. */
   readonly shouldYield?: () => boolean;
+  /** Time the invocation has left (Lambda's context), for the lease; unbounded when absent. */
+  readonly timeLeftMs?: () => number;
   /** Accounts per shard before a target moves to more shards; sharding.ts has the default. */
   readonly shardCapacity?: number;
 }
 
 export interface FanOutResult {
   readonly planned: number;
-  readonly passed: number;
-  readonly held: number;
   readonly jobs: number;
   readonly alreadyDone: boolean;
   /** Set when the time budget ran out and the rest of the slice went on as this task. */
@@ -52,6 +60,9 @@ export interface FanOutResult {
   /** Set when the slice found its shard too full and moved the target to this many shards. */
   readonly promotedTo?: number;
 }
+
+/** Lease when the invocation has no deadline (the local runtime, tests). */
+const DEFAULT_LEASE_MS = 6 * 60_000;
 
 const render = (recipe: Recipe, values: Readonly<Record<string, unknown>>): RenderedPush => {
   const deepLink = recipe.push.deepLink ? renderTemplate(recipe.push.deepLink, values) : undefined;
@@ -68,73 +79,40 @@ const isPersonalised = (recipe: Recipe): boolean =>
     placeholdersOf(t).some((p) => p.startsWith('recipient.')),
   );
 
-/** Recipients waiting to be packed into jobs, by the instant they may be delivered. */
-class JobPacker {
-  readonly #byRelease = new Map<number, string[]>();
-  readonly #personal = new Map<string, RenderedPush>();
-  readonly #task: FanoutTask;
-  readonly #template: Omit<DeliveryJob, 'jobId' | 'userIds'>;
-  #jobs = 0;
-
-  constructor(task: FanoutTask, template: Omit<DeliveryJob, 'jobId' | 'userIds'>) {
-    this.#task = task;
-    this.#template = template;
-  }
-
-  get jobs(): number {
-    return this.#jobs;
-  }
-
-  add(userId: string, releaseAt: number, personal?: RenderedPush): void {
-    if (personal) this.#personal.set(userId, personal);
-    const list = this.#byRelease.get(releaseAt) ?? [];
-    list.push(userId);
-    this.#byRelease.set(releaseAt, list);
-  }
-
-  #personalPushesOf(userIds: readonly string[]): Pick<DeliveryJob, 'pushes'> {
-    if (this.#personal.size === 0) return {};
-    const pushes: Record<string, RenderedPush> = {};
-    for (const id of userIds) {
-      pushes[id] = this.#personal.get(id)!;
-      this.#personal.delete(id);
-    }
-    return { pushes };
-  }
-
-  /** Sends full jobs (all of them when `all`): due ones to the delivery queue, later ones to holds. */
-  async flush(
-    all: boolean,
-    now: Date,
-    delivery: WorkQueue<DeliveryJob>,
-    holds: HoldScheduler,
-  ): Promise<void> {
-    for (const [releaseAt, userIds] of this.#byRelease) {
-      const batch: DeliveryJob[] = [];
-      while (userIds.length >= recipientsPerJob || (all && userIds.length > 0)) {
-        // Deterministic ids: a redelivered task produces the same jobs, which run once.
-        const jobId = `${this.#task.taskId}#${this.#jobs + batch.length}`;
-        const members = userIds.splice(0, recipientsPerJob);
-        batch.push({ ...this.#template, jobId, userIds: members, ...this.#personalPushesOf(members) });
-      }
-      if (batch.length === 0) continue;
-      if (releaseAt <= now.getTime()) await delivery.send(batch);
-      else await holds.hold(batch, new Date(releaseAt));
-      this.#jobs += batch.length;
-    }
-  }
-}
-
 /**
  * Reads one audience slice page by page and takes every recipient through the PushAction chain:
  * the filters (sender, sensitive users, opt-outs), quiet hours (hold until they end, or drop
  * once the recipe's hold expires), then one conditional write that checks every fatigue cap,
  * counts the push and records its dedupe key. Those who pass are packed into delivery jobs.
- * Outcomes are recorded once per task, so a redelivered task neither double counts nor pushes.
+ *
+ * A task runs under a lease, and after every page it writes a checkpoint (what it counted, the
+ * jobs it just packed) before sending those jobs. A copy that follows a killed worker sends the
+ * last packed jobs again and goes on from the checkpoint, so a redelivered or retried task never
+ * pushes twice and never leaves a recipient without an outcome. Outcomes are recorded once, at
+ * the end. Cost: one checkpoint write per page of 1,000 recipients.
  */
 export const fanOutSlice = async (task: FanoutTask, deps: FanOutDeps): Promise<FanOutResult> => {
-  if (await deps.outcomes.wasRecorded(task.taskId))
-    return { planned: 0, passed: 0, held: 0, jobs: 0, alreadyDone: true };
+  if (await deps.outcomes.wasRecorded(task.taskId)) return { planned: 0, jobs: 0, alreadyDone: true };
+  const owner = randomUUID();
+  const timeLeft = deps.timeLeftMs?.() ?? Number.POSITIVE_INFINITY;
+  const leaseMs = Number.isFinite(timeLeft) ? timeLeft + 5_000 : DEFAULT_LEASE_MS;
+  const lease = await deps.fanoutProgress.acquire(task.taskId, owner, leaseMs);
+  if (lease.status === 'busy') throw new FanoutTaskBusyError(task.taskId, 'another worker holds it');
+  try {
+    return await resume(task, owner, lease.checkpoint, deps);
+  } catch (error) {
+    // A failure this worker sees is no crash: the next copy may start at once, from the checkpoint.
+    await deps.fanoutProgress.release(task.taskId, owner).catch(() => undefined);
+    throw error;
+  }
+};
+
+const resume = async (
+  task: FanoutTask,
+  owner: string,
+  checkpoint: FanoutCheckpoint | undefined,
+  deps: FanOutDeps,
+): Promise<FanOutResult> => {
   const recipe = deps.catalog.get(task.recipeId);
   const event: DomainEvent<Readonly<Record<string, unknown>>> = {
     ...task.event,
@@ -145,83 +123,107 @@ export const fanOutSlice = async (task: FanoutTask, deps: FanOutDeps): Promise<F
   const chain = deps.filters ?? defaultFilterChain;
   const sender = recipe.senderField ? String(event.detail[recipe.senderField] ?? '') || undefined : undefined;
   const rules = rulesFor(deps.policy, recipe.id, recipe.business, sender);
-  const tally = new OutcomeTally(recipe.id, event.time);
-  const shared = render(recipe, { detail: event.detail });
   const personalised = isPersonalised(recipe);
-  const packer = new JobPacker(task, {
-    eventId: event.id,
-    eventTime: task.event.time,
-    recipeId: recipe.id,
-    variant: 'A',
-    push: shared,
-    ...(rules.count && rules.counters.length > 0
-      ? { fatigue: { at: event.time.toISOString(), counters: rules.counters } }
-      : {}),
-  });
-  const slice = {
-    sources: recipe.audience.map((a) => ({ type: a.relation, to: String(event.detail[a.targetField]) })),
-    shard: task.shard,
-    at: now,
-    after: task.after,
+  const shards = task.shards ?? 1;
+  const tally = new OutcomeTally(recipe.id, event.time);
+  for (const c of checkpoint?.counts ?? []) tally.add(c.outcome, c.reason, c.variant, c.count);
+  const packer = new JobPacker(
+    task.taskId,
+    {
+      eventId: event.id,
+      eventTime: task.event.time,
+      recipeId: recipe.id,
+      variant: 'A',
+      push: render(recipe, { detail: event.detail }),
+      ...(rules.count && rules.counters.length > 0
+        ? { fatigue: { at: task.event.time, counters: rules.counters } }
+        : {}),
+    },
+    checkpoint?.jobs ?? 0,
+    checkpoint?.carried ?? [],
+  );
+  let planned = checkpoint?.planned ?? 0;
+  let belonging = checkpoint?.belonging ?? 0;
+  let followUp = checkpoint?.outbox.followUp;
+  let exhausted = checkpoint?.exhausted ?? false;
+
+  /** Writes down what is counted and packed, then sends what was packed: never the other way round. */
+  const commit = async (cursor: string | undefined, outbox: FanoutCheckpoint['outbox']) => {
+    await deps.fanoutProgress.save(task.taskId, owner, {
+      ...(cursor === undefined ? {} : { cursor }),
+      exhausted,
+      jobs: packer.jobs,
+      planned,
+      belonging,
+      counts: tally
+        .entries()
+        .map(({ outcome, reason, variant, count }) => ({ outcome, reason, variant, count })),
+      carried: packer.carried(),
+      outbox,
+    });
+    await send(outbox, deps);
   };
 
-  let planned = 0;
-  let passed = 0;
-  let held = 0;
-  let followUp: FanoutTask | undefined;
-  const shards = task.shards ?? 1;
-  let belonging = 0;
-  for await (const page of audiencePages(deps.relations, slice, deps.pageSize ?? 1000)) {
-    const profiles = await deps.users.profilesOf(page);
-    const candidates: { user: UserProfile; releaseAt: number }[] = [];
-    for (const userId of page) {
-      planned++;
-      // Accounts written before the target's last promotion still sit in this shard; only those
-      // that belong here under the current layout say whether the shard is full.
-      if (shardOf(userId, shards) === task.shard) belonging++;
-      const user = profiles.get(userId) ?? anonymousProfile(userId);
-      const reason = firstSuppression(chain, user, context);
-      if (reason) {
-        tally.add('suppressed', reason);
-        continue;
-      }
-      const releaseAt = quietHoursRelease(rules, user, now, event.time);
-      if (releaseAt === 'expired') tally.add('suppressed', 'quiet-hours');
-      else candidates.push({ user, releaseAt });
-    }
-    const results = await deps.fatigue.reserve(
-      candidates.map(({ user }) => reservationOf(rules, user, event, recipe.id, task.taskId)),
-    );
-    candidates.forEach(({ user, releaseAt }, i) => {
-      const result = results[i]!;
-      if (result.status === 'capped' || result.status === 'duplicate') {
-        tally.add('suppressed', result.status === 'capped' ? fatigueReason(result.layer) : 'duplicate');
-        return;
-      }
-      passed++;
-      if (releaseAt > now.getTime()) held++;
-      packer.add(
-        user.id,
-        releaseAt,
-        personalised ? render(recipe, { detail: event.detail, recipient: user }) : undefined,
-      );
-    });
-    await packer.flush(false, now, deps.delivery, deps.holds);
-    if (deps.shouldYield?.()) {
-      followUp = followUpTask(task, page[page.length - 1]!, belonging);
-      break;
-    }
-  }
-  await packer.flush(true, now, deps.delivery, deps.holds);
-  if (followUp) await deps.fanout.send([followUp]);
-  const promotedTo = followUp ? undefined : await promoteIfFull(task, belonging, slice.sources, deps);
+  // What the last copy wrote down may not have been sent: send it again (the same jobs).
+  if (checkpoint) await send(checkpoint.outbox, deps);
 
+  let cursor = checkpoint?.cursor;
+  if (!exhausted && !followUp) {
+    const slice = {
+      sources: recipe.audience.map((a) => ({ type: a.relation, to: String(event.detail[a.targetField]) })),
+      shard: task.shard,
+      at: now,
+      after: cursor ?? task.after,
+    };
+    for await (const page of audiencePages(deps.relations, slice, deps.pageSize ?? 1000)) {
+      const profiles = await deps.users.profilesOf(page);
+      const candidates: { user: UserProfile; releaseAt: number }[] = [];
+      for (const userId of page) {
+        planned++;
+        // Accounts written before the target's last promotion still sit in this shard; only those
+        // that belong here under the current layout say whether the shard is full.
+        if (shardOf(userId, shards) === task.shard) belonging++;
+        const user = profiles.get(userId) ?? anonymousProfile(userId);
+        const reason = firstSuppression(chain, user, context);
+        if (reason) {
+          tally.add('suppressed', reason);
+          continue;
+        }
+        const releaseAt = quietHoursRelease(rules, user, now, event.time);
+        if (releaseAt === 'expired') tally.add('suppressed', 'quiet-hours');
+        else candidates.push({ user, releaseAt });
+      }
+      const results = await deps.fatigue.reserve(
+        candidates.map(({ user }) => reservationOf(rules, user, event, recipe.id, task.taskId)),
+      );
+      candidates.forEach(({ user, releaseAt }, i) => {
+        const result = results[i]!;
+        if (result.status === 'capped' || result.status === 'duplicate') {
+          tally.add('suppressed', result.status === 'capped' ? fatigueReason(result.layer) : 'duplicate');
+          return;
+        }
+        packer.add(
+          user.id,
+          releaseAt,
+          personalised ? render(recipe, { detail: event.detail, recipient: user }) : undefined,
+        );
+      });
+      cursor = page[page.length - 1]!;
+      if (deps.shouldYield?.()) {
+        followUp = followUpTask(task, cursor, belonging);
+        break;
+      }
+      await commit(cursor, packer.take(false, now.getTime()));
+    }
+    if (!followUp) exhausted = true;
+    await commit(cursor, { ...packer.take(true, now.getTime()), ...(followUp ? { followUp } : {}) });
+  }
+
+  const promotedTo = followUp ? undefined : await promoteIfFull(task, belonging, deps);
   tally.add('planned', '', 'A', planned);
   const recorded = await deps.outcomes.record(task.taskId, tally.entries());
   return {
     planned,
-    passed,
-    held,
     jobs: packer.jobs,
     alreadyDone: recorded === 'already-recorded',
     ...(followUp ? { followUp: followUp.taskId } : {}),
@@ -229,18 +231,29 @@ export const fanOutSlice = async (task: FanoutTask, deps: FanOutDeps): Promise<F
   };
 };
 
+/** Sends packed jobs (due ones to the delivery queue, later ones to holds) and a follow-up task. */
+const send = async (outbox: FanoutCheckpoint['outbox'], deps: FanOutDeps): Promise<void> => {
+  if (outbox.due.length > 0) await deps.delivery.send(outbox.due);
+  for (const { releaseAt, jobs } of outbox.held) await deps.holds.hold(jobs, new Date(releaseAt));
+  if (outbox.followUp) await deps.fanout.send([outbox.followUp]);
+};
+
 /** A slice that held more accounts than a shard should moves its targets to more shards. */
 const promoteIfFull = async (
   task: FanoutTask,
-  read: number,
-  sources: readonly { type: string; to: string }[],
+  belonging: number,
   deps: FanOutDeps,
 ): Promise<number | undefined> => {
   const shards = task.shards ?? 1;
-  if ((task.readSoFar ?? 0) + read <= (deps.shardCapacity ?? shardCapacity) || shards >= maxShards)
+  if ((task.readSoFar ?? 0) + belonging <= (deps.shardCapacity ?? shardCapacity) || shards >= maxShards)
     return undefined;
+  const recipe = deps.catalog.get(task.recipeId);
   const next = nextShardCount(shards);
-  await Promise.all(sources.map((s) => deps.relations.promote(s.type, s.to, next)));
+  await Promise.all(
+    recipe.audience.map((a) =>
+      deps.relations.promote(a.relation, String(task.event.detail[a.targetField]), next),
+    ),
+  );
   return next;
 };
 

@@ -5,6 +5,7 @@ import type { DomainEvent } from '../domain/events/envelope.ts';
 import { OutcomeTally } from '../domain/outcomes/outcome.ts';
 import type { RejectedEvents } from '../domain/ports.ts';
 import { parseOrThrow } from '../domain/validation.ts';
+import { logger } from '../observability/logger.ts';
 import { type FanOutDeps, type FanOutResult, fanOutSlice } from './fan-out-slice.ts';
 
 export interface PlanTriggerDeps extends FanOutDeps {
@@ -69,7 +70,16 @@ export const planTrigger = async (
     shard,
     shards,
   }));
-  if (tasks.length === 1) return { status: 'planned', tasks: 1, inline: await fanOutSlice(tasks[0]!, deps) };
+  if (tasks.length === 1) {
+    try {
+      return { status: 'planned', tasks: 1, inline: await fanOutSlice(tasks[0]!, deps) };
+    } catch (error) {
+      // Whatever stopped the inline fan-out (another copy holds it, a throttled table), the
+      // fan-out queue takes the task over: its worker resumes from the checkpoint, with SQS's
+      // retries and dead-letter queue behind it.
+      logger.warn('inline fan-out handed to the fan-out queue', { taskId: tasks[0]!.taskId, error: error as Error });
+    }
+  }
   await deps.fanout.send(tasks);
   return { status: 'planned', tasks: tasks.length };
 };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbDeliveryProgress } from '../../shared/adapters/dynamodb/delivery-progress.ts';
+import { DynamoDbDeliveryProgress } from '../../shared/adapters/dynamodb/work-progress.ts';
 import { DeliveryJobBusyError } from '../../shared/domain/push/delivery-progress.ts';
 import { ledgerTable } from '../../shared/resources/tables.ts';
 import { documentClientOf, dynamoDbClient, freshTable } from '../support/engines.ts';

@@ -1,5 +1,6 @@
 import { RetryLaterError } from '../errors.ts';
 import type { Outcome } from '../outcomes/outcome.ts';
+import type { WorkLeaseResult, WorkLeases } from '../work-leases.ts';
 
 /** An outcome counted so far by a job, before its counters are recorded. */
 export interface ProgressCount {
@@ -29,23 +30,15 @@ export interface DeliveryCheckpoint {
   readonly owed: readonly OwedDevices[];
 }
 
-export type LeaseResult =
-  | { readonly status: 'acquired'; readonly checkpoint?: DeliveryCheckpoint }
-  | { readonly status: 'busy' };
+export type LeaseResult = WorkLeaseResult<DeliveryCheckpoint>;
 
 /**
  * Port: per-job leases and checkpoints. The lease keeps two copies of one job (SQS delivers at
  * least once) from pushing side by side; checkpoints let a redelivered job resume where a killed
- * worker stopped instead of pushing everyone again.
+ * worker stopped instead of pushing everyone again. `save` throws DeliveryJobBusyError when the
+ * lease passed to another worker.
  */
-export interface DeliveryProgress {
-  /** Takes the job for `owner` for `leaseMs`, unless another owner's lease is still running. */
-  acquire(jobId: string, owner: string, leaseMs: number): Promise<LeaseResult>;
-  /** Writes the checkpoint; throws DeliveryJobBusyError when `owner` no longer holds the lease. */
-  save(jobId: string, owner: string, checkpoint: DeliveryCheckpoint): Promise<void>;
-  /** Lets the next copy of the job start at once (after a failure this worker caught). */
-  release(jobId: string, owner: string): Promise<void>;
-}
+export type DeliveryProgress = WorkLeases<DeliveryCheckpoint>;
 
 /**
  * Another worker holds the job, or this worker stopped early to finish before its deadline.

@@ -3,8 +3,13 @@ import { InMemoryFatigueLedger } from '../../../shared/adapters/memory/fatigue-l
 import { InMemoryOutcomeLedger } from '../../../shared/adapters/memory/outcome-ledger.ts';
 import { InMemoryRelationStore } from '../../../shared/adapters/memory/relation-store.ts';
 import { InMemoryUserDirectory } from '../../../shared/adapters/memory/user-directory.ts';
+import { InMemoryWorkLeases } from '../../../shared/adapters/memory/work-leases.ts';
 import { SerialisingWorkQueue } from '../../../shared/adapters/memory/work-queue.ts';
 import { audiencePages } from '../../../shared/domain/audience/audience-stream.ts';
+import {
+  type FanoutCheckpoint,
+  FanoutTaskBusyError,
+} from '../../../shared/domain/audience/fanout-progress.ts';
 import type { FanoutTask } from '../../../shared/domain/audience/fanout-task.ts';
 import { parsePolicy } from '../../../shared/domain/fatigue/policy.ts';
 import type { DeliveryJob } from '../../../shared/domain/push/delivery-job.ts';
@@ -31,6 +36,9 @@ const setup = async (followers: string[]) => {
     delivery,
     fanout,
     holds: new LocalHoldScheduler(),
+    fanoutProgress: new InMemoryWorkLeases<FanoutCheckpoint>(
+      (id) => new FanoutTaskBusyError(id, 'lease lost'),
+    ),
     outcomes,
     clock: new ManualClock(time),
     pageSize: 2,
@@ -146,5 +154,46 @@ describe('fanOutSlice', () => {
     expect(again.planned).toBeGreaterThan(0);
     expect(again.promotedTo).toBeUndefined();
     expect(await relations.shardCountOf('follow', 'seller-1')).toBe(4);
+  });
+
+  it('a task retried after a crash mid-way sends every job id with one set of recipients, and reaches everyone once', async () => {
+    const followers = Array.from({ length: 1600 }, (_, i) => `u${String(i).padStart(4, '0')}`);
+    const { deps, outcomes, relations } = await setup(followers);
+    const sent: DeliveryJob[] = [];
+    let sends = 0;
+    const flaky = {
+      send: async (jobs: readonly DeliveryJob[]) => {
+        if (++sends === 2) throw new Error('SQS is unavailable');
+        sent.push(...jobs);
+      },
+    };
+    const run = { ...deps, delivery: flaky, pageSize: 1000 };
+
+    await expect(fanOutSlice(task, run)).rejects.toThrow(/unavailable/);
+    // Before the retry, the audience changes: a new follower sorts first.
+    await relations.apply({
+      kind: 'put',
+      relation: { type: 'follow', from: 'a000', to: 'seller-1', since: time },
+    });
+    const retried = await fanOutSlice(task, run);
+
+    const byId = new Map<string, string>();
+    for (const job of sent) {
+      const members = job.userIds.join(',');
+      expect(byId.get(job.jobId) ?? members).toBe(members);
+      byId.set(job.jobId, members);
+    }
+    const reached = [...byId.values()].flatMap((m) => m.split(','));
+    expect(new Set(reached).size).toBe(reached.length);
+    expect(reached.sort()).toEqual(followers);
+    expect(retried.planned).toBe(1600);
+    expect((await outcomes.summary())['followed-seller-new-item']?.planned).toBe(1600);
+  });
+
+  it('a copy finding the task held by another worker stands back', async () => {
+    const { deps } = await setup(['u1']);
+    await deps.fanoutProgress.acquire(task.taskId, 'someone-else', 60_000);
+
+    await expect(fanOutSlice(task, deps)).rejects.toThrow(FanoutTaskBusyError);
   });
 });

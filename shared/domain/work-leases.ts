@@ -1,0 +1,18 @@
+/**
+ * Leases and checkpoints for units of work that SQS (or EventBridge) may hand over more than once:
+ * a fan-out task, a delivery job. The lease keeps two copies from running side by side; the
+ * checkpoint lets a copy that follows a killed worker resume where it stopped.
+ */
+export type WorkLeaseResult<C> =
+  | { readonly status: 'acquired'; readonly checkpoint?: C }
+  | { readonly status: 'busy' };
+
+/** Port: per-unit leases and checkpoints of shape `C`. */
+export interface WorkLeases<C> {
+  /** Takes the unit for `owner` for `leaseMs`, unless another owner's lease is still running. */
+  acquire(id: string, owner: string, leaseMs: number): Promise<WorkLeaseResult<C>>;
+  /** Writes the checkpoint; throws (a RetryLaterError) when `owner` no longer holds the lease. */
+  save(id: string, owner: string, checkpoint: C): Promise<void>;
+  /** Lets the next copy start at once (after a failure the worker caught). */
+  release(id: string, owner: string): Promise<void>;
+}
