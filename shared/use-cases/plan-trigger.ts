@@ -77,7 +77,10 @@ export const planTrigger = async (
       // Whatever stopped the inline fan-out (another copy holds it, a throttled table), the
       // fan-out queue takes the task over: its worker resumes from the checkpoint, with SQS's
       // retries and dead-letter queue behind it.
-      logger.warn('inline fan-out handed to the fan-out queue', { taskId: tasks[0]!.taskId, error: error as Error });
+      logger.warn('inline fan-out handed to the fan-out queue', {
+        taskId: tasks[0]!.taskId,
+        error: error as Error,
+      });
     }
   }
   await deps.fanout.send(tasks);
