@@ -27,7 +27,7 @@ const env = (name: string) => z.string({ error: `environment variable ${name} is
 const optional = z.string().min(1).optional();
 
 /** The environment the stack gives every function; a missing name fails at cold start, by name. */
-const lambdaEnvironment = z.object({
+export const lambdaEnvironment = z.object({
   [tableEnvName(relationsTable)]: env(tableEnvName(relationsTable)),
   [tableEnvName(usersTable)]: env(tableEnvName(usersTable)),
   [tableEnvName(devicesTable)]: env(tableEnvName(devicesTable)),
@@ -41,6 +41,7 @@ const lambdaEnvironment = z.object({
   HOLD_SCHEDULE_GROUP: env('HOLD_SCHEDULE_GROUP'),
   HOLD_SCHEDULER_ROLE_ARN: env('HOLD_SCHEDULER_ROLE_ARN'),
   DELIVERY_QUEUE_ARN: env('DELIVERY_QUEUE_ARN'),
+  HOLD_DEAD_LETTER_ARN: env('HOLD_DEAD_LETTER_ARN'),
   /** JSON of a fatigue policy replacing the default one. */
   HERALD_FATIGUE_POLICY: optional,
   APNS_APPLICATION_ARN: optional,
@@ -66,6 +67,7 @@ export const lambdaPorts = (): HeraldPorts => {
     groupName: get('HOLD_SCHEDULE_GROUP'),
     roleArn: get('HOLD_SCHEDULER_ROLE_ARN'),
     deliveryQueueArn: get('DELIVERY_QUEUE_ARN'),
+    deadLetterArn: get('HOLD_DEAD_LETTER_ARN'),
     now: () => systemClock.now(),
     delivery: new SqsWorkQueue(sqs, deliveryUrl),
   });

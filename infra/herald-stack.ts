@@ -101,10 +101,16 @@ export class HeraldStack extends Stack {
     const holdGroupName = `${this.stackName}-holds`;
     new CfnScheduleGroup(this, 'HoldSchedules', { name: holdGroupName });
     const holdSchedulerRole = new Role(this, 'HoldSchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+      // Only this account's schedules may use the role (confused-deputy guard).
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
       description: 'Lets EventBridge Scheduler release held delivery jobs to the delivery queue',
     });
     delivery.queue.grantSendMessages(holdSchedulerRole);
+    // A hold Scheduler cannot deliver lands with the delivery dead letters, not nowhere.
+    delivery.deadLetterQueue!.grantSendMessages(holdSchedulerRole);
+    environment.HOLD_DEAD_LETTER_ARN = delivery.deadLetterQueue!.queueArn;
     environment.HOLD_SCHEDULE_GROUP = holdGroupName;
     environment.HOLD_SCHEDULER_ROLE_ARN = holdSchedulerRole.roleArn;
     environment.DELIVERY_QUEUE_ARN = delivery.queue.queueArn;

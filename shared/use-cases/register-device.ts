@@ -70,11 +70,18 @@ export const registerDevice = async (
   const deviceId = installationId
     ? await installationDeviceIdOf(platform, installationId)
     : await deviceIdOf(platform, token);
-  const known = (await deps.devices.devicesOf([userId])).get(userId)?.find((d) => d.deviceId === deviceId);
+  const devices = (await deps.devices.devicesOf([userId])).get(userId) ?? [];
+  const known = devices.find((d) => d.deviceId === deviceId);
   const { endpointArn, status } = await ensureEndpoint(known, registration, deps.gateway);
   const now = deps.clock.now();
   const fresh = known?.enabled && now.getTime() - known.lastSeen.getTime() < TOUCH_INTERVAL_MS;
   if (status === 'unchanged' && fresh) return { deviceId, endpointArn, status };
   await deps.devices.save(userId, { deviceId, platform, token, endpointArn, enabled: true, lastSeen: now });
+  // The same phone known under another id (registered before it sent an installation id) would
+  // get every push twice through the one endpoint: keep only this record.
+  const twins = devices.filter(
+    (d) => d.deviceId !== deviceId && (d.endpointArn === endpointArn || d.token === token),
+  );
+  for (const twin of twins) await deps.devices.remove(userId, twin.deviceId);
   return { deviceId, endpointArn, status };
 };

@@ -55,6 +55,16 @@ describe('device registry: register, unregister, purge (DynamoDB Local + SNS req
   });
   afterAll(() => client.destroy());
 
+  it('one phone registered first by token, then with its installation id, stays one device', async () => {
+    sns.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: arn(7) });
+    snsHolds(7, 'apns-token-1');
+
+    await registerDevice({ userId: 'amy', platform: 'APNS', token: 'apns-token-1' }, deps);
+    const second = await registerDevice(amyPhone, deps);
+
+    expect((await stored()).map((d) => [d.deviceId, d.endpointArn])).toEqual([[second.deviceId, arn(7)]]);
+  });
+
   it('registers a new device: creates the endpoint, checks it, stores the device enabled', async () => {
     sns.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: arn(1) });
     snsHolds(1, 'apns-token-1');

@@ -30,6 +30,7 @@ describe('EventBridgeHoldScheduler', () => {
       groupName: 'Herald-holds',
       deliveryQueueArn: 'arn:aws:sqs:us-east-1:123456789012:delivery',
       roleArn: 'arn:aws:iam::123456789012:role/hold-scheduler',
+      deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:delivery-dlq',
       now: () => now,
       delivery: new SqsWorkQueue(sqs, queueUrl),
     });
@@ -52,6 +53,7 @@ describe('EventBridgeHoldScheduler', () => {
       Target: {
         Arn: 'arn:aws:sqs:us-east-1:123456789012:delivery',
         RoleArn: 'arn:aws:iam::123456789012:role/hold-scheduler',
+        DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:123456789012:delivery-dlq' },
       },
     });
     expect(JSON.parse(input.Target!.Input!)).toEqual(job('job-1'));

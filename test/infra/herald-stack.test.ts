@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { lambdaEnvironment } from '../../functions/lambda-ports.ts';
 import { HeraldDataStack } from '../../infra/herald-data-stack.ts';
 import { HeraldStack } from '../../infra/herald-stack.ts';
 import { defaultCatalog } from '../../shared/domain/recipes/default-catalog.ts';
@@ -139,7 +140,12 @@ describe('the Herald CDK app', () => {
     expect(actionsOf('FanoutWorker')).toContain('iam:PassRole');
     service.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: Match.objectLike({
-        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })],
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': Match.anyValue() } },
+          }),
+        ],
       }),
     });
   });
@@ -202,6 +208,24 @@ describe('the Herald CDK app', () => {
         MaximumRetryAttempts: 2,
         DestinationConfig: { OnFailure: { Destination: expect.anything() } },
       });
+    }
+  });
+
+  it('gives every pipeline function each environment variable its ports need at cold start', () => {
+    const required = Object.entries(lambdaEnvironment.shape)
+      .filter(([, schema]) => !schema.safeParse(undefined).success)
+      .map(([name]) => name);
+    for (const prefix of ['RelationWriter', 'Planner', 'FanoutWorker', 'DeliveryWorker']) {
+      const [, fn] = Object.entries(json.Resources).find(
+        ([id, r]) => id.startsWith(prefix) && r.Type === 'AWS::Lambda::Function',
+      )!;
+      const variables = Object.keys(
+        (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+      );
+      expect(
+        required.filter((name) => !variables.includes(name)),
+        prefix,
+      ).toEqual([]);
     }
   });
 });

@@ -9,6 +9,8 @@ export interface EventBridgeHoldSchedulerOptions {
   /** The delivery queue the schedules send to, and the role EventBridge Scheduler assumes to do so. */
   readonly deliveryQueueArn: string;
   readonly roleArn: string;
+  /** Where Scheduler puts a held job it could not deliver. */
+  readonly deadLetterArn: string;
   readonly now: () => Date;
   /** Holds within 15 minutes use SQS message timers on the delivery queue instead. */
   readonly delivery: WorkQueue<DeliveryJob>;
@@ -57,6 +59,7 @@ export class EventBridgeHoldScheduler implements HoldScheduler {
             Target: {
               Arn: this.#options.deliveryQueueArn,
               RoleArn: this.#options.roleArn,
+              DeadLetterConfig: { Arn: this.#options.deadLetterArn },
               Input: JSON.stringify(job),
             },
           }),
