@@ -12,7 +12,9 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Platform } from '../shared/domain/push/device.ts';
 import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
+import type { RecipeCatalog } from '../shared/domain/recipes/recipe.ts';
 import { type BusRule, busRules, type RuleInput } from '../shared/domain/routing/bus-rules.ts';
+import { compilePattern } from '../shared/event-patterns/index.ts';
 import { type FunctionSizing, functionSizing } from '../shared/resources/functions.ts';
 import {
   deliveryQueue,
@@ -39,6 +41,8 @@ export interface HeraldStackProps extends StackProps {
   readonly tables: ReadonlyMap<string, TableV2>;
   /** SNS platform applications by platform; a platform left out cannot register devices. */
   readonly platformApplicationArns: Readonly<Partial<Record<Platform, string>>>;
+  /** The recipes whose rules the bus gets; the default catalog when absent. */
+  readonly catalog?: RecipeCatalog;
   /** Devices whose app has not registered for this many days are purged (default 90). */
   readonly deviceMaxAgeDays?: number;
 }
@@ -238,7 +242,9 @@ export class HeraldStack extends Stack {
         maxEventAge: Duration.hours(2),
         ...(rule.input ? { event: targetInput(rule.input) } : {}),
       });
-    for (const rule of busRules(defaultCatalog())) {
+    for (const rule of busRules(props.catalog ?? defaultCatalog())) {
+      // A pattern EventBridge would refuse fails the synth here, with AWS's reason, not the deploy.
+      compilePattern(JSON.stringify(rule.pattern));
       const target =
         rule.target === 'rejected-events'
           ? new SqsQueue(rejected, {

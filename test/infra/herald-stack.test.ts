@@ -5,6 +5,7 @@ import { lambdaEnvironment } from '../../functions/lambda-ports.ts';
 import { HeraldDataStack } from '../../infra/herald-data-stack.ts';
 import { HeraldStack } from '../../infra/herald-stack.ts';
 import { defaultCatalog } from '../../shared/domain/recipes/default-catalog.ts';
+import { RecipeCatalog } from '../../shared/domain/recipes/recipe.ts';
 
 const apns = 'arn:aws:sns:us-east-1:123456789012:app/APNS/herald';
 const fcm = 'arn:aws:sns:us-east-1:123456789012:app/GCM/herald';
@@ -227,5 +228,23 @@ describe('the Herald CDK app', () => {
         prefix,
       ).toEqual([]);
     }
+  });
+
+  it('refuses at synth a recipe whose pattern EventBridge would refuse, with its reason', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const dataStack = new HeraldDataStack(app, 'HeraldData2');
+    const recipe = {
+      ...defaultCatalog().recipes[0]!,
+      trigger: { source: 'market.items', detailType: 'ItemListed', detailPattern: { price: [] } },
+    };
+
+    expect(
+      () =>
+        new HeraldStack(app, 'Herald2', {
+          tables: dataStack.tables,
+          platformApplicationArns: {},
+          catalog: new RecipeCatalog([recipe]),
+        }),
+    ).toThrow(/Event pattern is not valid\. Reason: Empty arrays are not allowed/);
   });
 });
