@@ -30,6 +30,7 @@ const generatedAudience = (size: number): RelationStore => ({
   targetsOf: async () => [],
   shardCountOf: async () => 1,
   promote: async () => undefined,
+  relocate: async () => 0,
   audiencePage: async (q: AudienceQuery) => {
     const start = q.after === undefined ? 0 : Number(q.after.slice(5)) + 1;
     const end = Math.min(size, start + q.limit);

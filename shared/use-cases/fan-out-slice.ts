@@ -209,6 +209,7 @@ const resume = async (
         );
       });
       cursor = page[page.length - 1]!;
+      await relocateMisplaced(task, page, slice.sources, deps);
       if (deps.shouldYield?.()) {
         followUp = followUpTask(task, cursor, belonging);
         break;
@@ -236,6 +237,25 @@ const send = async (outbox: FanoutCheckpoint['outbox'], deps: FanOutDeps): Promi
   if (outbox.due.length > 0) await deps.delivery.send(outbox.due);
   for (const { releaseAt, jobs } of outbox.held) await deps.holds.hold(jobs, new Date(releaseAt));
   if (outbox.followUp) await deps.fanout.send([outbox.followUp]);
+};
+
+/**
+ * After a promotion, relations written under the older layout still sit in this shard. A slice
+ * moves those it reads to their place under the current layout (once each: a read and two
+ * writes), so the target's existing audience spreads over its shards too. A moved account that
+ * another slice of the same event reads again is caught by the dedupe key (`duplicate`).
+ */
+const relocateMisplaced = async (
+  task: FanoutTask,
+  page: readonly string[],
+  sources: readonly { type: string; to: string }[],
+  deps: FanOutDeps,
+): Promise<void> => {
+  const shards = task.shards ?? 1;
+  if (shards <= 1) return;
+  const misplaced = page.filter((id) => shardOf(id, shards) !== task.shard);
+  if (misplaced.length === 0) return;
+  await Promise.all(sources.map((s) => deps.relations.relocate(s.type, s.to, misplaced, task.shard)));
 };
 
 /** A slice that held more accounts than a shard should moves its targets to more shards. */

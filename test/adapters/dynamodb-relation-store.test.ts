@@ -196,4 +196,45 @@ describe('DynamoDbRelationStore on DynamoDB Local', () => {
     }
     expect(everyone).toEqual(['warm-up']);
   });
+
+  it('relocates relations written before a promotion to their shard under the new layout', async () => {
+    const at = t('2026-06-01T00:00:00Z');
+    const followers = Array.from({ length: 10 }, (_, i) => `r${i}`);
+    for (const from of followers)
+      await store.apply({
+        kind: 'put',
+        relation: { type: 'browse', from, to: 'hot3', since: at, expiresAt: t('2026-07-01T00:00:00Z') },
+      });
+    await store.promote('browse', 'hot3', 4);
+
+    const moved = await store.relocate('browse', 'hot3', followers, 0);
+    const again = await store.relocate('browse', 'hot3', followers, 0);
+
+    const perShard = await Promise.all(
+      [0, 1, 2, 3].map(
+        async (shard) =>
+          (
+            await store.audiencePage({
+              type: 'browse',
+              to: 'hot3',
+              shard,
+              at: t('2026-06-02T00:00:00Z'),
+              limit: 100,
+            })
+          ).userIds,
+      ),
+    );
+    expect(perShard.flat().sort()).toEqual(followers);
+    expect(moved).toBe(followers.length - perShard[0]!.length);
+    expect(again).toBe(0);
+    // The views still expire when they did.
+    const later = await store.audiencePage({
+      type: 'browse',
+      to: 'hot3',
+      shard: 1,
+      at: t('2026-07-02T00:00:00Z'),
+      limit: 100,
+    });
+    expect(later.userIds).toEqual([]);
+  });
 });

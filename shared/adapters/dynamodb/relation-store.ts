@@ -132,6 +132,40 @@ export class DynamoDbRelationStore implements RelationStore {
     return [...targets];
   }
 
+  async relocate(type: RelationType, to: string, accounts: readonly string[], from: number): Promise<number> {
+    const layouts = await this.#layoutsOf(to, false);
+    let moved = 0;
+    for (const account of accounts) {
+      const [newest] = positionsOf(account, layouts);
+      if (newest === from) continue;
+      const out = await this.#client.send(
+        new GetCommand({
+          TableName: this.#tableName,
+          Key: { pk: `${type}#${to}#${from}`, sk: account },
+          ConsistentRead: true,
+        }),
+      );
+      const item = out.Item;
+      if (!item || item.removed) continue;
+      // Same `since`: a change made meanwhile is newer and wins at either position.
+      const at = new Date(item.since as number);
+      await this.#write(
+        type,
+        account,
+        to,
+        newest!,
+        at,
+        item.expiresAt === undefined ? {} : { expiresAt: item.expiresAt },
+      );
+      await this.#write(type, account, to, from, at, {
+        removed: true,
+        expiresAt: epochSeconds(at) + TOMBSTONE_SECONDS,
+      });
+      moved++;
+    }
+    return moved;
+  }
+
   async shardCountOf(_type: RelationType, to: string): Promise<number> {
     return currentShards(await this.#layoutsOf(to, true));
   }

@@ -32,6 +32,25 @@ export class InMemoryRelationStore implements RelationStore {
     return currentShards(this.#layouts.get(to) ?? initialLayouts);
   }
 
+  async relocate(type: RelationType, to: string, accounts: readonly string[], from: number): Promise<number> {
+    const layouts = this.#layouts.get(to) ?? initialLayouts;
+    let moved = 0;
+    for (const account of accounts) {
+      const newest = positionsOf(account, layouts)[0]!;
+      const stored = this.#byTarget.get(`${type}#${to}#${from}`)?.get(account);
+      if (newest === from || !stored || stored.removed) continue;
+      const since = new Date(stored.since);
+      const expiresAt = stored.expiresAt === undefined ? undefined : new Date(stored.expiresAt);
+      this.#store(
+        { kind: 'put', relation: { type, from: account, to, since, ...(expiresAt ? { expiresAt } : {}) } },
+        newest,
+      );
+      this.#store({ kind: 'remove', type, from: account, to, at: since }, from);
+      moved++;
+    }
+    return moved;
+  }
+
   async promote(_type: RelationType, to: string, shards: number): Promise<void> {
     const layouts = this.#layouts.get(to) ?? initialLayouts;
     if (currentShards(layouts) < shards) this.#layouts.set(to, [...layouts, shards]);

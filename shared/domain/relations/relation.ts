@@ -55,4 +55,10 @@ export interface RelationStore {
   shardCountOf(type: RelationType, to: string): Promise<number>;
   /** Moves a hot target to `shards` shards (never fewer than it has). See sharding.ts. */
   promote(type: RelationType, to: string, shards: number): Promise<void>;
+  /**
+   * Moves relations written under an older layout out of shard `from` to where the target's
+   * current layout puts them, so a promoted target's existing audience spreads too. Safe to
+   * repeat; returns how many moved.
+   */
+  relocate(type: RelationType, to: string, accounts: readonly string[], from: number): Promise<number>;
 }

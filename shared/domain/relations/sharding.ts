@@ -8,7 +8,10 @@
  * shards (1, 4, 16, 64, 256). Moving is cheap and safe: the layouts a target has had are kept;
  * new writes go to the newest layout and tombstone the account's positions in older ones, and
  * readers read every shard of the newest layout, which covers every position of the older ones
- * (a position under N shards is below N, and N is below the new count).
+ * (a position under N shards is below N, and N is below the new count). Relations written before
+ * the promotion are moved to their new shard by the first slices that read them, so the existing
+ * audience spreads too; only accounts that belong to a shard under the current layout count
+ * towards its capacity, so a target never escalates on relations that have not moved yet.
  */
 export const shardOf = (account: string, shardCount: number): number => {
   if (shardCount <= 1) return 0;
