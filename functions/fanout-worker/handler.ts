@@ -3,6 +3,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { requestMeter } from '../../shared/observability/request-meter.ts';
+import { fanoutQueue } from '../../shared/resources/queues.ts';
 import { fanOutSlice } from '../../shared/use-cases/fan-out-slice.ts';
 import { fanoutTaskMessage } from '../contracts.ts';
 import { lambdaPorts } from '../lambda-ports.ts';
@@ -16,8 +17,12 @@ export const createFanoutWorker = (ports: () => HeraldPorts) =>
     // The rest of a slice goes on as a follow-up task once less than this much time is left.
     const shouldYield = () => context.getRemainingTimeInMillis() < YIELD_WITH_MS_LEFT;
     const deps = { ...ports(), shouldYield, timeLeftMs: () => context.getRemainingTimeInMillis() };
-    return processBatch(event, fanoutTaskMessage, deps.fanoutDeadLetters, async (task) => {
-      const result = await requestMeter.within(task.recipeId, () => fanOutSlice(task, deps));
+    return processBatch(event, fanoutTaskMessage, deps.fanoutDeadLetters, async (task, record) => {
+      const lastAttempt =
+        Number(record.attributes.ApproximateReceiveCount) >= (fanoutQueue.maxReceiveCount ?? 5);
+      const result = await requestMeter.within(task.recipeId, () =>
+        fanOutSlice(task, { ...deps, lastAttempt }),
+      );
       logger.info('slice fanned out', { taskId: task.taskId, ...result });
     });
   });

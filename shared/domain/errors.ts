@@ -48,3 +48,16 @@ export class RetryLaterError extends Error {
     this.name = 'RetryLaterError';
   }
 }
+
+/**
+ * Work given up on its last delivery by SQS: what it had settled is recorded, the rest is counted
+ * failed `gave-up`, and the message goes to the dead-letter queue with this reason.
+ */
+export class WorkGaveUpError extends HeraldError {
+  constructor(what: string, cause: unknown) {
+    super(`${what}: gave up on the last receive: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'WorkGaveUpError';
+  }
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.ts';
+import { RetryLaterError, WorkGaveUpError } from '../domain/errors.ts';
 import type { FatigueLedger } from '../domain/fatigue/reservation.ts';
 import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
 import type { WorkQueue } from '../domain/ports.ts';
@@ -34,6 +35,8 @@ export interface DeliverJobDeps {
   readonly throttle?: Partial<ThrottlePolicy>;
   /** Time the invocation has left (Lambda's context); unbounded when absent. */
   readonly timeLeftMs?: () => number;
+  /** SQS's last delivery of this job: on a failure, settle everyone still open as failed `gave-up`. */
+  readonly lastAttempt?: boolean;
   /** Where the fatigue counts of pushes never sent are given back; with `users` for their time zones. */
   readonly fatigue?: FatigueLedger;
   readonly users?: UserDirectory;
@@ -198,57 +201,72 @@ const resume = async (
 
   // Recipients no device got the push: their fatigue counts are given back once outcomes are recorded.
   const unsent: string[] = [];
-  for (let start = resumeAt; start < job.userIds.length; start += WINDOW) {
-    if (timeLeft() < WINDOW_TIME_MS) {
-      await save(start, start);
-      throw new DeliveryJobBusyError(job.jobId, 'stopped before the invocation deadline');
-    }
-    const window = job.userIds.slice(start, start + WINDOW);
-    const devicesByUser = await deps.devices.devicesOf(window);
-    await save(start, start + window.length);
-    const attempts = new Map<string, DeviceAttempt[]>(window.map((userId) => [userId, []]));
-    const sends = window.flatMap((userId) => sendsOf(job, userId, devicesByUser.get(userId)));
-    await forEachLimited(sends, deps.concurrency ?? 16, async (send) => {
-      const result = await deliver(send);
-      attempts.get(send.userId)!.push({ deviceId: send.device.deviceId, result });
-    });
-    for (const userId of window) {
-      const verdict = judgeRecipient(
-        attempts.get(userId)!,
-        settledBefore.has(userId),
-        attempt < policy.maxFollowUps,
-      );
-      if (verdict.outcome) tally.add(verdict.outcome.outcome, verdict.outcome.reason, job.variant);
-      if (verdict.outcome && NOTHING_SENT.has(verdict.outcome.reason) && !settledBefore.has(userId))
-        unsent.push(userId);
-      if (verdict.owed.length > 0) owed.push({ userId, deviceIds: verdict.owed, settled: verdict.settled });
-    }
-  }
-  await save(job.userIds.length, job.userIds.length);
-
+  // Recipients before this index have their outcome in the tally (or settled earlier).
+  let judgedUntil = resumeAt;
   let followUp: DeliveryJob | undefined;
-  if (owed.length > 0) {
-    followUp = {
-      jobId: followUpJobId(job.jobId, attempt + 1),
-      eventId: job.eventId,
-      ...(job.eventTime ? { eventTime: job.eventTime } : {}),
-      recipeId: job.recipeId,
-      variant: job.variant,
-      push: job.push,
-      userIds: owed.map((o) => o.userId),
-      attempt: attempt + 1,
-      onlyDevices: Object.fromEntries(owed.map((o) => [o.userId, o.deviceIds])),
-      ...(job.pushes
-        ? {
-            pushes: Object.fromEntries(
-              owed.flatMap((o) => (job.pushes?.[o.userId] ? [[o.userId, job.pushes[o.userId]!]] : [])),
-            ),
-          }
-        : {}),
-      ...(job.fatigue ? { fatigue: job.fatigue } : {}),
-      settledUserIds: owed.filter((o) => o.settled).map((o) => o.userId),
-    };
-    await deps.delivery.send([followUp], { delaySeconds: policy.followUpDelaySeconds(attempt + 1) });
+  try {
+    for (let start = resumeAt; start < job.userIds.length; start += WINDOW) {
+      if (timeLeft() < WINDOW_TIME_MS) {
+        await save(start, start);
+        throw new DeliveryJobBusyError(job.jobId, 'stopped before the invocation deadline');
+      }
+      const window = job.userIds.slice(start, start + WINDOW);
+      const devicesByUser = await deps.devices.devicesOf(window);
+      await save(start, start + window.length);
+      const attempts = new Map<string, DeviceAttempt[]>(window.map((userId) => [userId, []]));
+      const sends = window.flatMap((userId) => sendsOf(job, userId, devicesByUser.get(userId)));
+      await forEachLimited(sends, deps.concurrency ?? 16, async (send) => {
+        const result = await deliver(send);
+        attempts.get(send.userId)!.push({ deviceId: send.device.deviceId, result });
+      });
+      for (const userId of window) {
+        const verdict = judgeRecipient(
+          attempts.get(userId)!,
+          settledBefore.has(userId),
+          attempt < policy.maxFollowUps,
+        );
+        if (verdict.outcome) tally.add(verdict.outcome.outcome, verdict.outcome.reason, job.variant);
+        if (verdict.outcome && NOTHING_SENT.has(verdict.outcome.reason) && !settledBefore.has(userId))
+          unsent.push(userId);
+        if (verdict.owed.length > 0) owed.push({ userId, deviceIds: verdict.owed, settled: verdict.settled });
+      }
+      judgedUntil = start + window.length;
+    }
+    await save(job.userIds.length, job.userIds.length);
+
+    if (owed.length > 0) {
+      const next: DeliveryJob = {
+        jobId: followUpJobId(job.jobId, attempt + 1),
+        eventId: job.eventId,
+        ...(job.eventTime ? { eventTime: job.eventTime } : {}),
+        recipeId: job.recipeId,
+        variant: job.variant,
+        push: job.push,
+        userIds: owed.map((o) => o.userId),
+        attempt: attempt + 1,
+        onlyDevices: Object.fromEntries(owed.map((o) => [o.userId, o.deviceIds])),
+        ...(job.pushes
+          ? {
+              pushes: Object.fromEntries(
+                owed.flatMap((o) => (job.pushes?.[o.userId] ? [[o.userId, job.pushes[o.userId]!]] : [])),
+              ),
+            }
+          : {}),
+        ...(job.fatigue ? { fatigue: job.fatigue } : {}),
+        settledUserIds: owed.filter((o) => o.settled).map((o) => o.userId),
+      };
+      await deps.delivery.send([next], { delaySeconds: policy.followUpDelaySeconds(attempt + 1) });
+      followUp = next;
+    }
+  } catch (error) {
+    if (!deps.lastAttempt || error instanceof RetryLaterError) throw error;
+    // SQS will not hand this job over again: settle everyone still open, at most once.
+    const open = new Set(job.userIds.slice(judgedUntil).filter((userId) => !settledBefore.has(userId)));
+    // Devices still owed stay open unless their follow-up job went out (it settles them).
+    if (!followUp) for (const o of owed) if (!o.settled) open.add(o.userId);
+    tally.add('failed', 'gave-up', job.variant, open.size);
+    await deps.outcomes.record(job.jobId, tally.entries());
+    throw new WorkGaveUpError(`delivery job ${job.jobId}`, error);
   }
   const recorded = await deps.outcomes.record(job.jobId, tally.entries());
   if (recorded === 'recorded') await releaseFatigue(job, unsent, deps);

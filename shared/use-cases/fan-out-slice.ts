@@ -14,6 +14,7 @@ import {
 } from '../domain/audience/filters.ts';
 import { JobPacker } from '../domain/audience/job-packer.ts';
 import type { Clock } from '../domain/clock.ts';
+import { RetryLaterError, WorkGaveUpError } from '../domain/errors.ts';
 import type { DomainEvent } from '../domain/events/envelope.ts';
 import { type EffectiveRules, type FatiguePolicy, rulesFor } from '../domain/fatigue/policy.ts';
 import { releaseTime } from '../domain/fatigue/quiet-hours.ts';
@@ -49,6 +50,8 @@ export interface FanOutDeps {
   readonly timeLeftMs?: () => number;
   /** Accounts per shard before a target moves to more shards; sharding.ts has the default. */
   readonly shardCapacity?: number;
+  /** SQS's last delivery of this task: on a failure, record what the last checkpoint settled. */
+  readonly lastAttempt?: boolean;
 }
 
 export interface FanOutResult {
@@ -98,13 +101,39 @@ export const fanOutSlice = async (task: FanoutTask, deps: FanOutDeps): Promise<F
   const leaseMs = Number.isFinite(timeLeft) ? timeLeft + 5_000 : DEFAULT_LEASE_MS;
   const lease = await deps.fanoutProgress.acquire(task.taskId, owner, leaseMs);
   if (lease.status === 'busy') throw new FanoutTaskBusyError(task.taskId, 'another worker holds it');
+  const progress = { committed: lease.checkpoint };
   try {
-    return await resume(task, owner, lease.checkpoint, deps);
+    return await resume(task, owner, lease.checkpoint, deps, progress);
   } catch (error) {
+    if (deps.lastAttempt && !(error instanceof RetryLaterError))
+      await giveUp(task, progress.committed, deps, error);
     // A failure this worker sees is no crash: the next copy may start at once, from the checkpoint.
     await deps.fanoutProgress.release(task.taskId, owner).catch(() => undefined);
     throw error;
   }
+};
+
+/**
+ * SQS will not hand the task over again. Everyone up to the last checkpoint is settled (counted,
+ * or in a job that was sent), so that is what gets recorded; the rest of the slice is never
+ * planned. The message then goes to the dead letters with the reason.
+ */
+const giveUp = async (
+  task: FanoutTask,
+  committed: FanoutCheckpoint | undefined,
+  deps: FanOutDeps,
+  error: unknown,
+) => {
+  const tally = new OutcomeTally(task.recipeId, new Date(task.event.time));
+  for (const c of committed?.counts ?? []) tally.add(c.outcome, c.reason, c.variant, c.count);
+  tally.add('planned', '', 'A', committed?.planned ?? 0);
+  // The last packed jobs may not have gone out: one more try, and whoever is still in an unsent
+  // job (or never packed) ends failed `gave-up`.
+  const stranded = (committed?.carried ?? []).reduce((n, c) => n + c.userIds.length, 0);
+  const unsent = await sendWhatCan(committed?.outbox, deps);
+  tally.add('failed', 'gave-up', 'A', stranded + unsent);
+  await deps.outcomes.record(task.taskId, tally.entries());
+  throw new WorkGaveUpError(`fan-out task ${task.taskId}`, error);
 };
 
 const resume = async (
@@ -112,6 +141,7 @@ const resume = async (
   owner: string,
   checkpoint: FanoutCheckpoint | undefined,
   deps: FanOutDeps,
+  progress: { committed: FanoutCheckpoint | undefined },
 ): Promise<FanOutResult> => {
   const recipe = deps.catalog.get(task.recipeId);
   const event: DomainEvent<Readonly<Record<string, unknown>>> = {
@@ -149,7 +179,7 @@ const resume = async (
 
   /** Writes down what is counted and packed, then sends what was packed: never the other way round. */
   const commit = async (cursor: string | undefined, outbox: FanoutCheckpoint['outbox']) => {
-    await deps.fanoutProgress.save(task.taskId, owner, {
+    const next: FanoutCheckpoint = {
       ...(cursor === undefined ? {} : { cursor }),
       exhausted,
       jobs: packer.jobs,
@@ -160,7 +190,9 @@ const resume = async (
         .map(({ outcome, reason, variant, count }) => ({ outcome, reason, variant, count })),
       carried: packer.carried(),
       outbox,
-    });
+    };
+    await deps.fanoutProgress.save(task.taskId, owner, next);
+    progress.committed = next;
     await send(outbox, deps);
   };
 
@@ -256,6 +288,31 @@ const relocateMisplaced = async (
   const misplaced = page.filter((id) => shardOf(id, shards) !== task.shard);
   if (misplaced.length === 0) return;
   await Promise.all(sources.map((s) => deps.relations.relocate(s.type, s.to, misplaced, task.shard)));
+};
+
+/** Sends an outbox part by part; returns how many recipients are in the parts that failed. */
+const sendWhatCan = async (
+  outbox: FanoutCheckpoint['outbox'] | undefined,
+  deps: FanOutDeps,
+): Promise<number> => {
+  if (!outbox) return 0;
+  const parts: [readonly DeliveryJob[], () => Promise<void>][] = [
+    [outbox.due, () => deps.delivery.send(outbox.due)],
+    ...outbox.held.map(({ releaseAt, jobs }): [readonly DeliveryJob[], () => Promise<void>] => [
+      jobs,
+      () => deps.holds.hold(jobs, new Date(releaseAt)),
+    ]),
+  ];
+  let unsent = 0;
+  for (const [jobs, sendPart] of parts) {
+    if (jobs.length === 0) continue;
+    try {
+      await sendPart();
+    } catch {
+      unsent += jobs.reduce((n, j) => n + j.userIds.length, 0);
+    }
+  }
+  return unsent;
 };
 
 /** A slice that held more accounts than a shard should moves its targets to more shards. */

@@ -88,7 +88,7 @@ describe('delivery worker on DynamoDB Local and fauxqs', () => {
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
   });
 
-  it('on the last receive, moves a job that keeps failing to the dead letters with its reason', async () => {
+  it('on the last receive, settles every open recipient as failed gave-up and moves the job to the dead letters with its reason', async () => {
     const failing = Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
       name: 'ProvisionedThroughputExceededException',
     });
@@ -112,9 +112,12 @@ describe('delivery worker on DynamoDB Local and fauxqs', () => {
     );
     expect(out.Messages?.map((m) => JSON.parse(m.Body!))).toEqual([
       {
-        reason: 'gave up after 5 receives: Rate of requests exceeds the allowed throughput',
+        reason: `delivery job ${doomed.jobId}: gave up on the last receive: Rate of requests exceeds the allowed throughput`,
         event: JSON.stringify(doomed),
       },
     ]);
+    expect((await local.ports.outcomes.summary())['followed-seller-new-item']?.failed).toMatchObject({
+      'gave-up': 1,
+    });
   });
 });

@@ -11,6 +11,7 @@ import {
   FanoutTaskBusyError,
 } from '../../../shared/domain/audience/fanout-progress.ts';
 import type { FanoutTask } from '../../../shared/domain/audience/fanout-task.ts';
+import { WorkGaveUpError } from '../../../shared/domain/errors.ts';
 import { parsePolicy } from '../../../shared/domain/fatigue/policy.ts';
 import type { DeliveryJob } from '../../../shared/domain/push/delivery-job.ts';
 import { defaultCatalog } from '../../../shared/domain/recipes/default-catalog.ts';
@@ -229,5 +230,21 @@ describe('fanOutSlice', () => {
     // Accounts moved ahead of a later slice of the same event are read twice, and caught once.
     const summary = (await outcomes.summary())['followed-seller-new-item']!;
     expect(summary.planned - 2 * followers.length).toBe(summary.suppressed.duplicate ?? 0);
+  });
+
+  it('on its last delivery, a failing task records what its checkpoint settled and counts the stranded as gave-up', async () => {
+    const followers = Array.from({ length: 1600 }, (_, i) => `u${String(i).padStart(4, '0')}`);
+    const { deps, outcomes } = await setup(followers);
+    const down = { send: async () => Promise.reject(new Error('SQS is unavailable')) };
+
+    await expect(
+      fanOutSlice(task, { ...deps, delivery: down, pageSize: 1000, lastAttempt: true }),
+    ).rejects.toThrow(WorkGaveUpError);
+
+    expect((await outcomes.summary())['followed-seller-new-item']).toMatchObject({
+      planned: 1000,
+      failed: { 'gave-up': 1000 },
+    });
+    expect(await outcomes.wasRecorded(task.taskId)).toBe(true);
   });
 });
