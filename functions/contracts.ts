@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { interruptionLevels } from '../shared/domain/push/delivery-job.ts';
-import { platforms } from '../shared/domain/push/device.ts';
+import { platforms, tokenKeyPrefix } from '../shared/domain/push/device.ts';
 
 /** What a recipe rule's input transformer hands the planner. */
 export const plannerInput = z.strictObject({ recipeId: z.string().min(1), event: z.unknown() });
@@ -60,8 +60,15 @@ export const deliveryJobMessage = z.strictObject({
   settledUserIds: z.array(z.string().min(1)).optional(),
 });
 
+/** A user id; never one that looks like a token item's key in the Devices table. */
+const userId = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine((id) => !id.startsWith(tokenKeyPrefix), { message: `must not start with "${tokenKeyPrefix}"` });
+
 export const deviceRegistrationRequest = z.strictObject({
-  userId: z.string().min(1).max(128),
+  userId,
   platform: z.enum(platforms),
   token: z.string().min(8).max(4096),
   /** The app's stable id for its installation, so a rotated token updates the same device. */
@@ -69,6 +76,6 @@ export const deviceRegistrationRequest = z.strictObject({
 });
 
 export const deviceUnregistrationRequest = z.strictObject({
-  userId: z.string().min(1).max(128),
+  userId,
   deviceId: z.string().min(1).max(64),
 });

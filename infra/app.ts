@@ -21,4 +21,6 @@ new HeraldStack(app, 'Herald', {
   description: 'Herald: event bus, rules, queues and functions',
   tables: data.tables,
   platformApplicationArns,
+  // Devices unseen for this many days are purged (`-c deviceMaxAgeDays=180`); 90 by default.
+  ...(context('deviceMaxAgeDays') ? { deviceMaxAgeDays: Number(context('deviceMaxAgeDays')) } : {}),
 });

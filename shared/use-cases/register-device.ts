@@ -83,5 +83,12 @@ export const registerDevice = async (
     (d) => d.deviceId !== deviceId && (d.endpointArn === endpointArn || d.token === token),
   );
   for (const twin of twins) await deps.devices.remove(userId, twin.deviceId);
+  // A phone passed to another account must stop getting the previous account's pushes.
+  const previous = await deps.devices.claimToken(await deviceIdOf(platform, token), userId);
+  if (previous) {
+    const theirs = (await deps.devices.devicesOf([previous])).get(previous) ?? [];
+    for (const d of theirs)
+      if (d.endpointArn === endpointArn || d.token === token) await deps.devices.remove(previous, d.deviceId);
+  }
   return { deviceId, endpointArn, status };
 };

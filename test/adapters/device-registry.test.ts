@@ -55,6 +55,17 @@ describe('device registry: register, unregister, purge (DynamoDB Local + SNS req
   });
   afterAll(() => client.destroy());
 
+  it('a phone passed to another account stops getting the pushes of the first', async () => {
+    sns.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: arn(8) });
+    snsHolds(8, 'apns-token-shared');
+
+    await registerDevice({ userId: 'amy', platform: 'APNS', token: 'apns-token-shared' }, deps);
+    await registerDevice({ userId: 'ben', platform: 'APNS', token: 'apns-token-shared' }, deps);
+
+    expect(await stored('amy')).toEqual([]);
+    expect((await stored('ben')).map((d) => d.endpointArn)).toEqual([arn(8)]);
+  });
+
   it('one phone registered first by token, then with its installation id, stays one device', async () => {
     sns.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: arn(7) });
     snsHolds(7, 'apns-token-1');

@@ -6,6 +6,7 @@ import type {
   ScanSegment,
   StaleCandidate,
 } from '../../domain/push/device.ts';
+import { tokenKeyPrefix } from '../../domain/push/device.ts';
 import { batchGetByKey } from './batch-get.ts';
 import { isConditionFailure } from './errors.ts';
 
@@ -137,6 +138,22 @@ export class DynamoDbDeviceDirectory implements DeviceDirectory {
       // No item for this user: the device is already gone.
       if (!isConditionFailure(error)) throw error;
     }
+  }
+
+  async claimToken(tokenDeviceId: string, userId: string): Promise<string | undefined> {
+    // Token items live beside the users' items, under a key no user id can take (see contracts).
+    const out = await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { pk: `${tokenKeyPrefix}${tokenDeviceId}` },
+        UpdateExpression: 'SET #owner = :user',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':user': userId },
+        ReturnValues: 'UPDATED_OLD',
+      }),
+    );
+    const previous = out.Attributes?.owner as string | undefined;
+    return previous !== undefined && previous !== userId ? previous : undefined;
   }
 
   async *staleCandidates(cutoff: Date, segment: ScanSegment): AsyncIterable<StaleCandidate[]> {

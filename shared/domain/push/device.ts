@@ -28,6 +28,9 @@ export interface ScanSegment {
 }
 
 /** Port: devices by user, resolved in bulk. */
+/** Keys starting so belong to token items in the Devices table; user ids never do. */
+export const tokenKeyPrefix = 'token#';
+
 export interface DeviceDirectory {
   devicesOf(userIds: readonly string[]): Promise<Map<string, Device[]>>;
   /** Adds or replaces one device. `device.lastSeen` is the current time, never older than what is stored. */
@@ -35,6 +38,11 @@ export interface DeviceDirectory {
   disable(userId: string, deviceId: string, reason: string): Promise<void>;
   /** Removes one device; removing a device that is not there does nothing. */
   remove(userId: string, deviceId: string): Promise<void>;
+  /**
+   * Records `userId` as the holder of a token (by its device id, never the token itself) and
+   * returns who held it before, if anyone else did: a phone passed to another account.
+   */
+  claimToken(tokenDeviceId: string, userId: string): Promise<string | undefined>;
   /**
    * Users who may hold a device unseen since `cutoff`, page by page. A candidate may turn out to
    * hold none (the answer is a superset), never the other way round.

@@ -50,6 +50,12 @@ export class MemoryDevices implements DeviceDirectory {
       (this.byUser.get(userId) ?? []).filter((d) => d.deviceId !== deviceId),
     );
   }
+  readonly tokenHolders = new Map<string, string>();
+  async claimToken(tokenDeviceId: string, userId: string) {
+    const previous = this.tokenHolders.get(tokenDeviceId);
+    this.tokenHolders.set(tokenDeviceId, userId);
+    return previous !== undefined && previous !== userId ? previous : undefined;
+  }
   async *staleCandidates() {}
   async removeStale() {
     return true;
