@@ -28,6 +28,7 @@ export interface LocalPorts {
 export const provisionLocalPorts = async (
   engines: LocalEngines,
   injected: InjectedPorts,
+  options: { timeToLive: boolean } = { timeToLive: false },
 ): Promise<LocalPorts> => {
   const common = { region: localRegion, credentials: localCredentials };
   const dynamodb = new DynamoDBClient({ ...common, endpoint: engines.dynamodbEndpoint });
@@ -36,7 +37,7 @@ export const provisionLocalPorts = async (
   requestMeter.attach(sqs, 'sqs');
   const prefix = `herald-${randomUUID().slice(0, 8)}-`;
   const [tableNames, queueUrls] = await Promise.all([
-    provisionTables(dynamodb, tables, prefix),
+    provisionTables(dynamodb, tables, prefix, options),
     provisionQueues(sqs, allQueues, prefix),
   ]);
   const url = (id: string) => queueUrls[id]!;

@@ -44,18 +44,26 @@ export const createTableInput = (table: TableDefinition, tableName: string): Cre
   };
 };
 
-/** Creates every table (with its TTL) under `prefix`, and returns their names by definition id. */
+/**
+ * Creates every table under `prefix`, and returns their names by definition id.
+ *
+ * `timeToLive` turns TTL on as on AWS. DynamoDB Local deletes expired items within seconds, by
+ * the wall clock; a runtime driven by a simulated clock (a scenario in 2025, tests) must leave it
+ * off, or counters and tombstones of the simulated past would vanish mid-run. Herald never relies
+ * on TTL deletion anyway: every read filters expired items by the runtime's own clock.
+ */
 export const provisionTables = async (
   client: DynamoDBClient,
   definitions: readonly TableDefinition[],
   prefix: string,
+  options: { timeToLive: boolean },
 ): Promise<Record<string, string>> => {
   const names: Record<string, string> = {};
   await Promise.all(
     definitions.map(async (table) => {
       const tableName = `${prefix}${table.id}`;
       await client.send(new CreateTableCommand(createTableInput(table, tableName)));
-      if (table.timeToLiveAttribute) {
+      if (table.timeToLiveAttribute && options.timeToLive) {
         await client.send(
           new UpdateTimeToLiveCommand({
             TableName: tableName,

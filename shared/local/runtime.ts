@@ -68,13 +68,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const engines = options.engines ?? (await startLocalEngines());
   const simulator = new DeviceSimulator(() => clock.now(), options.faults);
   const holds = new LocalHoldScheduler();
-  const local = await provisionLocalPorts(engines, {
-    gateway: simulator,
-    holds,
-    catalog,
-    policy: options.policy ?? defaultPolicy,
-    clock,
-  });
+  const local = await provisionLocalPorts(
+    engines,
+    {
+      gateway: simulator,
+      holds,
+      catalog,
+      policy: options.policy ?? defaultPolicy,
+      clock,
+    },
+    // TTL as on AWS only on the wall clock: see provisionTables.
+    { timeToLive: options.clock === undefined },
+  );
   const { ports, sqs, queueUrls } = local;
   const url = (id: string) => queueUrls[id]!;
 

@@ -24,7 +24,10 @@ export const sqsClient = () => new SQSClient({ ...common, endpoint: inject('sqsE
 
 /** A fresh table from its shared definition, under a unique name, on DynamoDB Local. */
 export const freshTable = async (client: DynamoDBClient, definition: TableDefinition): Promise<string> => {
-  const names = await provisionTables(client, [definition], `t-${randomUUID().slice(0, 8)}-`);
+  // Tests run on fixed, often past, dates: DynamoDB Local's wall-clock TTL would delete their items.
+  const names = await provisionTables(client, [definition], `t-${randomUUID().slice(0, 8)}-`, {
+    timeToLive: false,
+  });
   return names[definition.id]!;
 };
 
