@@ -33,6 +33,7 @@ import {
   tables,
   usersTable,
 } from '../shared/resources/tables.ts';
+import { acknowledgeDesignedFindings } from './acknowledged-findings.ts';
 import { DeviceRegistry, endpointArnsOf } from './constructs/device-registry.ts';
 import { HeraldFunction } from './constructs/herald-function.ts';
 import { HeraldQueue } from './constructs/herald-queue.ts';
@@ -177,13 +178,24 @@ export class HeraldStack extends Stack {
 
     // Least privilege: each function gets exactly the reads and writes its use case makes.
     // The relation writer reads a target's shard layout before writing its relations.
-    table(relationsTable).grantReadWriteData(relationWriter);
+    // Exactly the calls the relation store makes: no index, since no function asks "whom does S follow".
+    relationWriter.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [table(relationsTable).tableArn],
+      }),
+    );
     rejected.grantSendMessages(relationWriter);
 
     // The planner fans small audiences out itself, so it needs what the fan-out worker needs.
     const canFanOut = (fn: IFunction) => {
       // Reads slices; writes only a hot target's shard layout when it promotes it.
-      table(relationsTable).grantReadWriteData(fn);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          resources: [table(relationsTable).tableArn],
+        }),
+      );
       table(usersTable).grantReadData(fn);
       table(ledgerTable).grantReadWriteData(fn);
       table(outcomesTable).grantWriteData(fn);
@@ -277,5 +289,10 @@ export class HeraldStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
     }
+    acknowledgeDesignedFindings(this, {
+      endpointArns: endpointArnsOf(applicationArns),
+      holdGroupName,
+      terminalQueues: [rejected, undeliverable],
+    });
   }
 }

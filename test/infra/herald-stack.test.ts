@@ -1,5 +1,9 @@
-import { App } from 'aws-cdk-lib';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaEnvironment } from '../../functions/lambda-ports.ts';
 import { HeraldDataStack } from '../../infra/herald-data-stack.ts';
@@ -246,5 +250,20 @@ describe('the Herald CDK app', () => {
           catalog: new RecipeCatalog([recipe]),
         }),
     ).toThrow(/Event pattern is not valid\. Reason: Empty arrays are not allowed/);
+  });
+
+  it('passes the cdk-nag AWS Solutions checks, but for the findings acknowledged with a reason', () => {
+    const app = new App({
+      context: { 'aws:cdk:bundling-stacks': [] },
+      outdir: mkdtempSync(join(tmpdir(), 'herald-nag-')),
+    });
+    const dataStack = new HeraldDataStack(app, 'HeraldData');
+    new HeraldStack(app, 'Herald', {
+      tables: dataStack.tables,
+      platformApplicationArns: { APNS: apns, FCM: fcm },
+    });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+    expect(() => app.synth()).not.toThrow();
   });
 });
