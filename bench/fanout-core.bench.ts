@@ -5,21 +5,15 @@
  * serialises the same payloads and nothing else; the ratio says what the chain costs on top.
  */
 
-import { InMemoryFatigueLedger } from '../shared/adapters/memory/fatigue-ledger.ts';
-import { InMemoryOutcomeLedger } from '../shared/adapters/memory/outcome-ledger.ts';
+import { inMemoryFanOutDeps } from '../shared/adapters/memory/fan-out-deps.ts';
 import { InMemoryRelationStore } from '../shared/adapters/memory/relation-store.ts';
 import { InMemoryUserDirectory } from '../shared/adapters/memory/user-directory.ts';
-import { InMemoryWorkLeases } from '../shared/adapters/memory/work-leases.ts';
 import { SerialisingWorkQueue } from '../shared/adapters/memory/work-queue.ts';
 import { audiencePages } from '../shared/domain/audience/audience-stream.ts';
-import { type FanoutCheckpoint, FanoutTaskBusyError } from '../shared/domain/audience/fanout-progress.ts';
 import type { FanoutTask } from '../shared/domain/audience/fanout-task.ts';
-import { defaultPolicy } from '../shared/domain/fatigue/policy.ts';
 import { type DeliveryJob, recipientsPerJob } from '../shared/domain/push/delivery-job.ts';
 import { defaultRecipes } from '../shared/domain/recipes/default-catalog.ts';
 import { RecipeCatalog } from '../shared/domain/recipes/recipe.ts';
-import { LocalHoldScheduler } from '../shared/local/local-hold-scheduler.ts';
-import { ManualClock } from '../shared/local/manual-clock.ts';
 import { fanOutSlice } from '../shared/use-cases/fan-out-slice.ts';
 
 const AUDIENCE = 200_000;
@@ -85,23 +79,8 @@ export async function benchFanoutCore(): Promise<CoreBenchResult> {
   const { relations, users } = await world();
   const runCore = async (recipeId: string, run: number) => {
     const delivery = new SerialisingWorkQueue<DeliveryJob>();
-    const deps = {
-      catalog,
-      // The default policy: every cap layer checked, New York still in its quiet hours (held).
-      policy: defaultPolicy,
-      relations,
-      users,
-      fatigue: new InMemoryFatigueLedger(),
-      delivery,
-      fanout: new SerialisingWorkQueue<FanoutTask>(),
-      holds: new LocalHoldScheduler(),
-      fanoutProgress: new InMemoryWorkLeases<FanoutCheckpoint>(
-        (id) => new FanoutTaskBusyError(id, 'lease lost'),
-      ),
-      outcomes: new InMemoryOutcomeLedger(),
-      clock: new ManualClock(eventTime),
-      pageSize: PAGE,
-    };
+    // The default policy: every cap layer checked, New York still in its quiet hours (held).
+    const deps = inMemoryFanOutDeps(eventTime, { catalog, relations, users, delivery, pageSize: PAGE });
     const started = performance.now();
     const result = await fanOutSlice(task(recipeId, run), deps);
     return { perSec: (result.planned / (performance.now() - started)) * 1000, bytes: delivery.bytes };

@@ -6,19 +6,11 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { InMemoryOutcomeLedger } from '../shared/adapters/memory/outcome-ledger.ts';
-import { InMemoryUserDirectory } from '../shared/adapters/memory/user-directory.ts';
-import { InMemoryWorkLeases } from '../shared/adapters/memory/work-leases.ts';
+import { inMemoryFanOutDeps } from '../shared/adapters/memory/fan-out-deps.ts';
 import { SerialisingWorkQueue } from '../shared/adapters/memory/work-queue.ts';
-import { type FanoutCheckpoint, FanoutTaskBusyError } from '../shared/domain/audience/fanout-progress.ts';
-import type { FanoutTask } from '../shared/domain/audience/fanout-task.ts';
-import { defaultPolicy } from '../shared/domain/fatigue/policy.ts';
 import type { FatigueLedger, ReservationRequest } from '../shared/domain/fatigue/reservation.ts';
 import type { DeliveryJob } from '../shared/domain/push/delivery-job.ts';
-import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
 import type { AudienceQuery, RelationStore } from '../shared/domain/relations/relation.ts';
-import { LocalHoldScheduler } from '../shared/local/local-hold-scheduler.ts';
-import { ManualClock } from '../shared/local/manual-clock.ts';
 import { fanOutSlice } from '../shared/use-cases/fan-out-slice.ts';
 
 const SIZES = [10_000, 100_000, 1_000_000];
@@ -64,21 +56,7 @@ const runChild = async (size: number) => {
       },
       shard: 0,
     },
-    {
-      catalog: defaultCatalog(),
-      policy: defaultPolicy,
-      relations: generatedAudience(size),
-      users: new InMemoryUserDirectory(),
-      fatigue: remoteFatigue,
-      delivery,
-      fanout: new SerialisingWorkQueue<FanoutTask>(),
-      holds: new LocalHoldScheduler(),
-      fanoutProgress: new InMemoryWorkLeases<FanoutCheckpoint>(
-        (id) => new FanoutTaskBusyError(id, 'lease lost'),
-      ),
-      outcomes: new InMemoryOutcomeLedger(),
-      clock: new ManualClock(eventTime),
-    },
+    inMemoryFanOutDeps(eventTime, { relations: generatedAudience(size), fatigue: remoteFatigue, delivery }),
   );
   globalThis.gc?.();
   const peakRssMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in kilobytes

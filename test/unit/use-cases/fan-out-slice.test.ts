@@ -1,22 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryFatigueLedger } from '../../../shared/adapters/memory/fatigue-ledger.ts';
+import { inMemoryFanOutDeps } from '../../../shared/adapters/memory/fan-out-deps.ts';
 import { InMemoryOutcomeLedger } from '../../../shared/adapters/memory/outcome-ledger.ts';
 import { InMemoryRelationStore } from '../../../shared/adapters/memory/relation-store.ts';
-import { InMemoryUserDirectory } from '../../../shared/adapters/memory/user-directory.ts';
-import { InMemoryWorkLeases } from '../../../shared/adapters/memory/work-leases.ts';
 import { SerialisingWorkQueue } from '../../../shared/adapters/memory/work-queue.ts';
 import { audiencePages } from '../../../shared/domain/audience/audience-stream.ts';
-import {
-  type FanoutCheckpoint,
-  FanoutTaskBusyError,
-} from '../../../shared/domain/audience/fanout-progress.ts';
+import { FanoutTaskBusyError } from '../../../shared/domain/audience/fanout-progress.ts';
 import type { FanoutTask } from '../../../shared/domain/audience/fanout-task.ts';
 import { WorkGaveUpError } from '../../../shared/domain/errors.ts';
 import { parsePolicy } from '../../../shared/domain/fatigue/policy.ts';
 import type { DeliveryJob } from '../../../shared/domain/push/delivery-job.ts';
 import { defaultCatalog } from '../../../shared/domain/recipes/default-catalog.ts';
-import { LocalHoldScheduler } from '../../../shared/local/local-hold-scheduler.ts';
-import { ManualClock } from '../../../shared/local/manual-clock.ts';
 import { fanOutSlice } from '../../../shared/use-cases/fan-out-slice.ts';
 
 const time = new Date('2026-11-21T10:00:00Z');
@@ -28,22 +21,14 @@ const setup = async (followers: string[]) => {
   const delivery = new SerialisingWorkQueue<DeliveryJob>({ keep: true });
   const fanout = new SerialisingWorkQueue<FanoutTask>({ keep: true });
   const outcomes = new InMemoryOutcomeLedger();
-  const deps = {
-    catalog: defaultCatalog(),
+  const deps = inMemoryFanOutDeps(time, {
     policy: parsePolicy({}),
     relations,
-    users: new InMemoryUserDirectory(),
-    fatigue: new InMemoryFatigueLedger(),
     delivery,
     fanout,
-    holds: new LocalHoldScheduler(),
-    fanoutProgress: new InMemoryWorkLeases<FanoutCheckpoint>(
-      (id) => new FanoutTaskBusyError(id, 'lease lost'),
-    ),
     outcomes,
-    clock: new ManualClock(time),
     pageSize: 2,
-  };
+  });
   return { deps, delivery, fanout, outcomes, relations };
 };
 
