@@ -61,6 +61,8 @@ const task = (recipeId: string, run: number): FanoutTask => ({
     time: eventTime.toISOString(),
     detail: { itemId: `item-${run}`, sellerId: 'seller-1', title: 'Oak chair', price: 45, currency: 'EUR' },
   },
+  plannedAt: eventTime.toISOString(),
+  identity: `bench-event-${recipeId}-${run}`,
   shard: 0,
 });
 

@@ -54,6 +54,8 @@ const runChild = async (size: number) => {
         time: eventTime.toISOString(),
         detail: { itemId: 'i', sellerId: 'seller-1', title: 'Oak chair', price: 45, currency: 'EUR' },
       },
+      plannedAt: eventTime.toISOString(),
+      identity: `memory-${size}`,
       shard: 0,
     },
     inMemoryFanOutDeps(eventTime, { relations: generatedAudience(size), fatigue: remoteFatigue, delivery }),

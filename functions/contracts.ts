@@ -15,10 +15,13 @@ export const fanoutTaskMessage = z.strictObject({
     time: z.iso.datetime({ offset: true }),
     detail: z.record(z.string(), z.unknown()),
   }),
+  plannedAt: z.iso.datetime({ offset: true }),
+  identity: z.string().min(1).max(64),
   shard: z.number().int().nonnegative(),
   shards: z.number().int().positive().optional(),
   after: z.string().optional(),
   readSoFar: z.number().int().nonnegative().optional(),
+  handovers: z.number().int().nonnegative().optional(),
 });
 
 const renderedPush = z.strictObject({
@@ -39,11 +42,22 @@ export const deliveryJobMessage = z.strictObject({
   variant: z.string().min(1),
   push: renderedPush,
   userIds: z.array(z.string().min(1)).min(1),
-  pushes: z.record(z.string().min(1), renderedPush).optional(),
+  personal: z
+    .strictObject({
+      template: z.strictObject({ title: z.string(), body: z.string(), deepLink: z.string().optional() }),
+      values: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
   eventTime: z.iso.datetime({ offset: true }).optional(),
+  releaseAt: z.iso.datetime({ offset: true }).optional(),
+  handovers: z.number().int().nonnegative().optional(),
   fatigue: z
     .strictObject({
       at: z.iso.datetime({ offset: true }),
+      dedupeKey: z.string().min(1),
+      enforce: z.boolean(),
+      count: z.boolean(),
+      reserved: z.boolean(),
       counters: z.array(
         z.strictObject({
           layer: z.enum(['user', 'business', 'group', 'sender']),

@@ -1,4 +1,4 @@
-import type { FanoutProgress } from './domain/audience/fanout-progress.ts';
+import type { FanoutProgress, JobOutbox } from './domain/audience/fanout-progress.ts';
 import type { FanoutTask } from './domain/audience/fanout-task.ts';
 import type { Clock } from './domain/clock.ts';
 import type { FatiguePolicy } from './domain/fatigue/policy.ts';
@@ -28,6 +28,7 @@ export interface HeraldPorts {
   readonly fatigue: FatigueLedger;
   readonly outcomes: OutcomeLedger;
   readonly fanoutProgress: FanoutProgress;
+  readonly outbox: JobOutbox;
   readonly fanout: WorkQueue<FanoutTask>;
   readonly delivery: WorkQueue<DeliveryJob>;
   readonly holds: HoldScheduler;

@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HeraldPorts } from '../herald-ports.ts';
 import { DynamoDbDeviceDirectory } from './dynamodb/device-directory.ts';
 import { DynamoDbFatigueLedger } from './dynamodb/fatigue-ledger.ts';
+import { DynamoDbJobOutbox } from './dynamodb/job-outbox.ts';
 import { DynamoDbOutcomeLedger } from './dynamodb/outcome-ledger.ts';
 import { DynamoDbRelationStore } from './dynamodb/relation-store.ts';
 import { DynamoDbUserDirectory } from './dynamodb/user-directory.ts';
@@ -51,5 +52,6 @@ export const awsPorts = (names: ResourceNames, clients: AwsClients, injected: In
     deliveryDeadLetters: new SqsRejectedEvents(sqs, names.queues.deliveryDeadLetters),
     deliveryProgress: new DynamoDbDeliveryProgress(dynamodb, names.tables.ledger),
     fanoutProgress: new DynamoDbFanoutProgress(dynamodb, names.tables.ledger),
+    outbox: new DynamoDbJobOutbox(dynamodb, names.tables.ledger),
   };
 };

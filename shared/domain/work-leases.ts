@@ -15,4 +15,9 @@ export interface WorkLeases<C> {
   save(id: string, owner: string, checkpoint: C): Promise<void>;
   /** Lets the next copy start at once (after a failure the worker caught). */
   release(id: string, owner: string): Promise<void>;
+  /**
+   * Takes the unit for `owner` whoever holds it, and returns its last checkpoint. Whoever held it
+   * can no longer `save`, so it stops before it sends anything more: used when work is given up.
+   */
+  seize(id: string, owner: string, leaseMs: number): Promise<C | undefined>;
 }

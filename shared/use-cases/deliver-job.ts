@@ -1,18 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.ts';
-import { RetryLaterError, WorkGaveUpError } from '../domain/errors.ts';
-import type { FatigueLedger } from '../domain/fatigue/reservation.ts';
+import { type FatigueLedger, fatigueReason } from '../domain/fatigue/reservation.ts';
 import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
 import type { WorkQueue } from '../domain/ports.ts';
-import { type DeliveryJob, followUpJobId } from '../domain/push/delivery-job.ts';
+import { type DeliveryJob, originalJobId } from '../domain/push/delivery-job.ts';
 import {
   type DeliveryCheckpoint,
   DeliveryJobBusyError,
   type DeliveryProgress,
   type OwedDevices,
 } from '../domain/push/delivery-progress.ts';
-import type { Device, DeviceDirectory, Platform } from '../domain/push/device.ts';
-import { PayloadTooLargeError, type PlatformPush, platformPush } from '../domain/push/payload.ts';
+import type { DeviceDirectory } from '../domain/push/device.ts';
+import { PayloadTooLargeError } from '../domain/push/payload.ts';
 import type { PublishResult, PushGateway } from '../domain/push/push-gateway.ts';
 import { type DeviceAttempt, judgeRecipient } from '../domain/push/recipient-verdict.ts';
 import {
@@ -20,7 +18,17 @@ import {
   publishWithBackoff,
   type ThrottlePolicy,
 } from '../domain/push/throttle-policy.ts';
-import type { UserDirectory } from '../domain/users/user.ts';
+import type { UserDirectory, UserProfile } from '../domain/users/user.ts';
+import {
+  followUpJob,
+  forEachLimited,
+  JobPayloads,
+  NOTHING_SENT,
+  releaseFatigue,
+  type Send,
+  sendsOf,
+} from './delivery-sends.ts';
+import { type Finished, type LeasedWork, runLeased } from './leased-work.ts';
 
 export interface DeliverJobDeps {
   readonly devices: DeviceDirectory;
@@ -29,17 +37,18 @@ export interface DeliverJobDeps {
   readonly deliveryProgress: DeliveryProgress;
   /** Where follow-up jobs go: the delivery queue itself. */
   readonly delivery: WorkQueue<DeliveryJob>;
+  /** Held jobs reserve their fatigue slot here when released; unsent pushes give theirs back. */
+  readonly fatigue: FatigueLedger;
+  /** Profiles: time zones for fatigue windows, and the recipient of a personalised push. */
+  readonly users: UserDirectory;
   readonly clock: Clock;
   /** Publishes in flight at once per job. */
   readonly concurrency?: number;
   readonly throttle?: Partial<ThrottlePolicy>;
   /** Time the invocation has left (Lambda's context); unbounded when absent. */
   readonly timeLeftMs?: () => number;
-  /** SQS's last delivery of this job: on a failure, settle everyone still open as failed `gave-up`. */
+  /** SQS's last delivery of this job: the job ends here, settled or handed over. */
   readonly lastAttempt?: boolean;
-  /** Where the fatigue counts of pushes never sent are given back; with `users` for their time zones. */
-  readonly fatigue?: FatigueLedger;
-  readonly users?: UserDirectory;
 }
 
 export interface DeliverJobResult {
@@ -52,7 +61,11 @@ export interface DeliverJobResult {
   /** Devices the platform reported gone whose disabling could not be written (retried next push). */
   readonly disableErrors: number;
   readonly alreadyDone: boolean;
+  /** Set when SQS's receives ran out and the job went back on the queue as a new message. */
+  readonly handedOver?: boolean;
 }
+
+type JobResult = Omit<DeliverJobResult, 'alreadyDone' | 'handedOver'>;
 
 /**
  * Recipients per checkpoint, as many as one BatchGetItem resolves. A worker killed mid-window
@@ -61,135 +74,106 @@ export interface DeliverJobResult {
 const WINDOW = 100;
 /** A window is started only with this much time left, so a deadline never cuts one in half. */
 const WINDOW_TIME_MS = 30_000;
-/** Lease when the invocation has no deadline (tests, the local runtime). */
-const DEFAULT_LEASE_MS = 180_000;
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(lanes);
-};
-
-interface Send {
-  readonly userId: string;
-  readonly device: Device;
-  /** Known without publishing: a device of a follow-up disabled since. */
-  readonly known?: PublishResult;
-}
-
-/** The sends a recipient is owed: every enabled device, or only the devices a follow-up names. */
-const sendsOf = (job: DeliveryJob, userId: string, devices: readonly Device[] = []): Send[] => {
-  const only = job.onlyDevices?.[userId];
-  if (!only) return devices.filter((d) => d.enabled).map((device) => ({ userId, device }));
-  return devices
-    .filter((d) => only.includes(d.deviceId))
-    .map((device) =>
-      device.enabled
-        ? { userId, device }
-        : {
-            userId,
-            device,
-            known: { status: 'endpoint-disabled', reason: device.disabledReason ?? 'EndpointDisabled' },
-          },
-    );
-};
 
 /**
  * Delivers one job: resolves recipients to their enabled devices a window of 100 at a time,
  * publishes the platform payload to each device, disables endpoints the platform says are gone,
  * and records one terminal outcome per recipient (delivered when any device got the push).
+ * A held job first reserves each recipient's fatigue slot in the windows of its release: over a
+ * cap by then, the recipient is suppressed with the layer's reason and gets nothing.
  *
- * No device gets the push twice for one job, whatever happens to the worker:
- * - the job's ledger marker skips a job that finished; a lease keeps two copies from running at once;
- * - before publishing a window the worker writes a checkpoint naming it. A copy that resumes after
- *   a crash skips finished windows and does not push the window in flight again: its recipients
- *   are counted failed `interrupted` (at most once rather than at least once);
- * - throttled sends are retried in process with jittered backoff, then handed, device by device,
- *   to one follow-up job with a derived id, sent before the outcomes are recorded. The recipient's
- *   outcome is counted by whichever job settles it, once.
- * Cost per job of 500: one GetItem, one lease write, five BatchGetItem, six checkpoint writes and
- * one transaction, about 0.02 DynamoDB requests per push.
+ * The job runs on the leased-work runner. No device gets the push twice, whatever happens to
+ * the worker: before publishing a window the worker writes a checkpoint naming it; a copy that
+ * resumes after a crash does not push the window in flight again, its recipients are counted
+ * failed `interrupted` (at most once rather than at least once). Throttled sends are retried in
+ * process with jittered backoff, then handed, device by device, to one follow-up job with a
+ * derived id. Cost per job of 500: one GetItem, one lease write, five BatchGetItem, six
+ * checkpoint writes and one transaction, about 0.02 DynamoDB requests per push.
  */
 export const deliverJob = async (job: DeliveryJob, deps: DeliverJobDeps): Promise<DeliverJobResult> => {
-  if (await deps.outcomes.wasRecorded(job.jobId))
-    return { delivered: 0, suppressed: 0, failed: 0, owed: 0, disableErrors: 0, alreadyDone: true };
-  const owner = randomUUID();
-  const timeLeft = deps.timeLeftMs ?? (() => Number.POSITIVE_INFINITY);
-  const leaseMs = Number.isFinite(timeLeft()) ? timeLeft() + 5_000 : DEFAULT_LEASE_MS;
-  const lease = await deps.deliveryProgress.acquire(job.jobId, owner, leaseMs);
-  if (lease.status === 'busy') throw new DeliveryJobBusyError(job.jobId, 'another worker holds it');
-  try {
-    return await resume(job, owner, lease.checkpoint, deps, timeLeft);
-  } catch (error) {
-    // A failure this worker sees is no crash: the next copy may start at once, from the checkpoint.
-    await deps.deliveryProgress.release(job.jobId, owner).catch(() => undefined);
-    throw error;
-  }
+  const run = await runLeased(deliveryWork(job, deps), {
+    leases: deps.deliveryProgress,
+    outcomes: deps.outcomes,
+    ...(deps.timeLeftMs ? { timeLeftMs: deps.timeLeftMs } : {}),
+    ...(deps.lastAttempt ? { lastAttempt: true } : {}),
+  });
+  if (run.status === 'done') return { ...run.result, alreadyDone: run.alreadyRecorded };
+  const nothing = { delivered: 0, suppressed: 0, failed: 0, owed: 0, disableErrors: 0 };
+  return { ...nothing, alreadyDone: run.status === 'already-done', handedOver: run.status === 'handed-over' };
 };
 
-const resume = async (
-  job: DeliveryJob,
-  owner: string,
-  checkpoint: DeliveryCheckpoint | undefined,
-  deps: DeliverJobDeps,
-  timeLeft: () => number,
-): Promise<DeliverJobResult> => {
+const deliveryWork = (job: DeliveryJob, deps: DeliverJobDeps): LeasedWork<DeliveryCheckpoint, JobResult> => ({
+  id: job.jobId,
+  name: `delivery job ${job.jobId}`,
+  handovers: job.handovers ?? 0,
+  run: (checkpoint, save) => deliver(job, checkpoint, save, deps),
+  settle: async (checkpoint) => {
+    const tally = settledSoFar(job, checkpoint, deps.clock);
+    const settledBefore = new Set(job.settledUserIds ?? []);
+    const open = job.userIds.slice(checkpoint?.inFlightUntil ?? 0).filter((id) => !settledBefore.has(id));
+    tally.add('failed', 'gave-up', job.variant, open.length);
+    // Devices still owed are settled by their follow-up job, if it can still be sent.
+    const owed = checkpoint?.owed ?? [];
+    if (owed.length > 0) {
+      const sent = await sendFollowUp(job, owed, deps).then(
+        () => true,
+        () => false,
+      );
+      if (!sent) tally.add('failed', 'gave-up', job.variant, owed.filter((o) => !o.settled).length);
+    }
+    return tally.entries();
+  },
+  handOver: () => deps.delivery.send([{ ...job, handovers: (job.handovers ?? 0) + 1 }]),
+  busy: () => new DeliveryJobBusyError(job.jobId, 'another worker holds it'),
+});
+
+/**
+ * What a checkpoint says is settled: its counts, and the window a killed worker was pushing.
+ * Those recipients may or may not have the push: none is pushed again, each is failed `interrupted`.
+ */
+const settledSoFar = (job: DeliveryJob, checkpoint: DeliveryCheckpoint | undefined, clock: Clock) => {
+  const tally = new OutcomeTally(job.recipeId, job.eventTime ? new Date(job.eventTime) : clock.now());
+  tally.restore(checkpoint?.counts);
+  const settledBefore = new Set(job.settledUserIds ?? []);
+  for (const userId of job.userIds.slice(checkpoint?.cursor ?? 0, checkpoint?.inFlightUntil ?? 0))
+    if (!settledBefore.has(userId)) tally.add('failed', 'interrupted', job.variant);
+  return tally;
+};
+
+const sendFollowUp = (job: DeliveryJob, owed: readonly OwedDevices[], deps: DeliverJobDeps) => {
   const policy: ThrottlePolicy = { ...defaultThrottlePolicy, ...deps.throttle };
+  const next = followUpJob(job, owed);
+  return deps.delivery
+    .send([next], { delaySeconds: policy.followUpDelaySeconds(next.attempt!) })
+    .then(() => next);
+};
+
+const deliver = async (
+  job: DeliveryJob,
+  checkpoint: DeliveryCheckpoint | undefined,
+  save: (checkpoint: DeliveryCheckpoint) => Promise<void>,
+  deps: DeliverJobDeps,
+): Promise<Finished<JobResult>> => {
+  const policy: ThrottlePolicy = { ...defaultThrottlePolicy, ...deps.throttle };
+  const timeLeft = deps.timeLeftMs ?? (() => Number.POSITIVE_INFINITY);
   const attempt = job.attempt ?? 0;
   const settledBefore = new Set(job.settledUserIds ?? []);
-  const tally = new OutcomeTally(job.recipeId, job.eventTime ? new Date(job.eventTime) : deps.clock.now());
+  const tally = settledSoFar(job, checkpoint, deps.clock);
   const owed: OwedDevices[] = [...(checkpoint?.owed ?? [])];
-  for (const c of checkpoint?.counts ?? []) tally.add(c.outcome, c.reason, c.variant, c.count);
-  // Recipients of the window a killed worker was pushing may or may not have the push: none is
-  // pushed again, each is counted failed `interrupted`.
-  const resumeAt = checkpoint?.inFlightUntil ?? 0;
-  for (const userId of job.userIds.slice(checkpoint?.cursor ?? 0, resumeAt)) {
-    if (!settledBefore.has(userId)) tally.add('failed', 'interrupted', job.variant);
-  }
-  const save = (at: number, inFlightUntil: number) =>
-    deps.deliveryProgress.save(job.jobId, owner, {
-      cursor: at,
-      inFlightUntil,
-      counts: tally
-        .entries()
-        .map(({ outcome, reason, variant, count }) => ({ outcome, reason, variant, count })),
-      owed,
-    });
-
-  const pushes = new Map<Platform, PlatformPush | PayloadTooLargeError>();
-  const pushFor = (platform: Platform) => {
-    if (!pushes.has(platform)) {
-      const context = { eventId: job.eventId, recipeId: job.recipeId, variant: job.variant };
-      try {
-        pushes.set(platform, platformPush(platform, job.push, context));
-      } catch (error) {
-        if (!(error instanceof PayloadTooLargeError)) throw error;
-        pushes.set(platform, error);
-      }
-    }
-    return pushes.get(platform)!;
-  };
+  const saveAt = (cursor: number, inFlightUntil: number) =>
+    save({ cursor, inFlightUntil, counts: tally.progress(), owed });
+  const payloads = new JobPayloads(job);
+  // A held job reserves its slots at release; a follow-up's recipients were reserved by its original.
+  const reservesAtRelease = job.fatigue !== undefined && !job.fatigue.reserved && attempt === 0;
+  const needsProfiles = reservesAtRelease || job.personal !== undefined;
   let disableErrors = 0;
-  const personalPushFor = (userId: string, platform: Platform) => {
-    const personal = job.pushes?.[userId];
-    if (!personal) return pushFor(platform);
-    try {
-      return platformPush(platform, personal, {
-        eventId: job.eventId,
-        recipeId: job.recipeId,
-        variant: job.variant,
-      });
-    } catch (error) {
-      if (!(error instanceof PayloadTooLargeError)) throw error;
-      return error;
-    }
-  };
-  const deliver = async ({ userId, device, known }: Send): Promise<PublishResult> => {
+
+  const publish = async (
+    { userId, device, known }: Send,
+    recipient?: UserProfile,
+  ): Promise<PublishResult> => {
     if (known) return known;
-    const push = personalPushFor(userId, device.platform);
+    const push = payloads.for(device.platform, recipient);
     if (push instanceof PayloadTooLargeError) return { status: 'failed', reason: 'payload-too-large' };
     const result = await publishWithBackoff(deps.gateway, device.endpointArn, push, policy);
     if (result.status === 'endpoint-disabled') {
@@ -201,125 +185,87 @@ const resume = async (
 
   // Recipients no device got the push: their fatigue counts are given back once outcomes are recorded.
   const unsent: string[] = [];
-  // Recipients before this index have their outcome in the tally (or settled earlier).
-  let judgedUntil = resumeAt;
-  let followUp: DeliveryJob | undefined;
-  try {
-    for (let start = resumeAt; start < job.userIds.length; start += WINDOW) {
-      if (timeLeft() < WINDOW_TIME_MS) {
-        await save(start, start);
-        throw new DeliveryJobBusyError(job.jobId, 'stopped before the invocation deadline');
-      }
-      const window = job.userIds.slice(start, start + WINDOW);
-      const devicesByUser = await deps.devices.devicesOf(window);
-      await save(start, start + window.length);
-      const attempts = new Map<string, DeviceAttempt[]>(window.map((userId) => [userId, []]));
-      const sends = window.flatMap((userId) => sendsOf(job, userId, devicesByUser.get(userId)));
-      await forEachLimited(sends, deps.concurrency ?? 16, async (send) => {
-        const result = await deliver(send);
-        attempts.get(send.userId)!.push({ deviceId: send.device.deviceId, result });
-      });
-      for (const userId of window) {
-        const verdict = judgeRecipient(
-          attempts.get(userId)!,
-          settledBefore.has(userId),
-          attempt < policy.maxFollowUps,
-        );
-        if (verdict.outcome) tally.add(verdict.outcome.outcome, verdict.outcome.reason, job.variant);
-        if (verdict.outcome && NOTHING_SENT.has(verdict.outcome.reason) && !settledBefore.has(userId))
-          unsent.push(userId);
-        if (verdict.owed.length > 0) owed.push({ userId, deviceIds: verdict.owed, settled: verdict.settled });
-      }
-      judgedUntil = start + window.length;
+  for (let start = checkpoint?.inFlightUntil ?? 0; start < job.userIds.length; start += WINDOW) {
+    if (timeLeft() < WINDOW_TIME_MS) {
+      await saveAt(start, start);
+      throw new DeliveryJobBusyError(job.jobId, 'stopped before the invocation deadline');
     }
-    await save(job.userIds.length, job.userIds.length);
-
-    if (owed.length > 0) {
-      const next: DeliveryJob = {
-        jobId: followUpJobId(job.jobId, attempt + 1),
-        eventId: job.eventId,
-        ...(job.eventTime ? { eventTime: job.eventTime } : {}),
-        recipeId: job.recipeId,
-        variant: job.variant,
-        push: job.push,
-        userIds: owed.map((o) => o.userId),
-        attempt: attempt + 1,
-        onlyDevices: Object.fromEntries(owed.map((o) => [o.userId, o.deviceIds])),
-        ...(job.pushes
-          ? {
-              pushes: Object.fromEntries(
-                owed.flatMap((o) => (job.pushes?.[o.userId] ? [[o.userId, job.pushes[o.userId]!]] : [])),
-              ),
-            }
-          : {}),
-        ...(job.fatigue ? { fatigue: job.fatigue } : {}),
-        settledUserIds: owed.filter((o) => o.settled).map((o) => o.userId),
-      };
-      await deps.delivery.send([next], { delaySeconds: policy.followUpDelaySeconds(attempt + 1) });
-      followUp = next;
+    const window = job.userIds.slice(start, start + WINDOW);
+    const [devicesByUser, profiles] = await Promise.all([
+      deps.devices.devicesOf(window),
+      needsProfiles ? deps.users.profilesOf(window) : new Map<string, UserProfile>(),
+    ]);
+    const blocked = reservesAtRelease
+      ? await reserveAtRelease(job, window, profiles, deps.fatigue)
+      : new Map();
+    for (const reason of blocked.values()) tally.add('suppressed', reason, job.variant);
+    await saveAt(start, start + window.length);
+    const pushTo = window.filter((userId) => !blocked.has(userId));
+    const attempts = new Map<string, DeviceAttempt[]>(pushTo.map((userId) => [userId, []]));
+    const sends = pushTo.flatMap((userId) => sendsOf(job, userId, devicesByUser.get(userId)));
+    await forEachLimited(sends, deps.concurrency ?? 16, async (send) => {
+      const result = await publish(send, profiles.get(send.userId) ?? { ...anonymous, id: send.userId });
+      attempts.get(send.userId)!.push({ deviceId: send.device.deviceId, result });
+    });
+    for (const userId of pushTo) {
+      const verdict = judgeRecipient(
+        attempts.get(userId)!,
+        settledBefore.has(userId),
+        attempt < policy.maxFollowUps,
+      );
+      if (verdict.outcome) tally.add(verdict.outcome.outcome, verdict.outcome.reason, job.variant);
+      if (verdict.outcome && NOTHING_SENT.has(verdict.outcome.reason) && !settledBefore.has(userId))
+        unsent.push(userId);
+      if (verdict.owed.length > 0) owed.push({ userId, deviceIds: verdict.owed, settled: verdict.settled });
     }
-  } catch (error) {
-    if (!deps.lastAttempt || error instanceof RetryLaterError) throw error;
-    // SQS will not hand this job over again: settle everyone still open, at most once.
-    const open = new Set(job.userIds.slice(judgedUntil).filter((userId) => !settledBefore.has(userId)));
-    // Devices still owed stay open unless their follow-up job went out (it settles them).
-    if (!followUp) for (const o of owed) if (!o.settled) open.add(o.userId);
-    tally.add('failed', 'gave-up', job.variant, open.size);
-    await deps.outcomes.record(job.jobId, tally.entries());
-    throw new WorkGaveUpError(`delivery job ${job.jobId}`, error);
   }
-  const recorded = await deps.outcomes.record(job.jobId, tally.entries());
-  if (recorded === 'recorded') await releaseFatigue(job, unsent, deps);
-  const count = (outcome: string) =>
-    tally
-      .entries()
-      .filter((c) => c.outcome === outcome)
-      .reduce((n, c) => n + c.count, 0);
+  await saveAt(job.userIds.length, job.userIds.length);
+  const followUp = owed.length > 0 ? await sendFollowUp(job, owed, deps) : undefined;
   return {
-    delivered: count('delivered'),
-    suppressed: count('suppressed'),
-    failed: count('failed'),
-    owed: owed.length,
-    ...(followUp ? { followUpJobId: followUp.jobId } : {}),
-    disableErrors,
-    alreadyDone: recorded === 'already-recorded',
+    counts: tally.entries(),
+    result: {
+      delivered: tally.total('delivered'),
+      suppressed: tally.total('suppressed'),
+      failed: tally.total('failed'),
+      owed: owed.length,
+      ...(followUp ? { followUpJobId: followUp.jobId } : {}),
+      disableErrors,
+    },
+    afterRecorded: () => releaseFatigue(job, unsent, deps),
   };
 };
 
-/**
- * Outcomes where no device can have shown the push. An unknown SNS failure (a timeout, a 5xx) may
- * still have been delivered, so it keeps its fatigue count.
- */
-const NOTHING_SENT: ReadonlySet<string> = new Set([
-  'no-device',
-  'endpoint-disabled',
-  'payload-too-large',
-  'throttled',
-]);
+const anonymous = { timeZone: 'UTC', flags: [], optOuts: [] };
 
 /**
- * Gives back the fatigue counts of recipients who got nothing (no device, a permanent failure),
- * after their outcomes are recorded: a crash in between leaves the counts taken, which errs on
- * the side of sending less. Recipients whose push may have gone out (`interrupted`) keep them.
+ * Reserves the fatigue slots of a held job's window in the windows of its release instant, owned
+ * by the original job so that a retried copy finds its own. Returns who may not be pushed, and why.
  */
-const releaseFatigue = async (
+const reserveAtRelease = async (
   job: DeliveryJob,
-  unsent: readonly string[],
-  deps: DeliverJobDeps,
-): Promise<void> => {
-  if (!job.fatigue || !deps.fatigue || !deps.users || unsent.length === 0) return;
-  const profiles = await deps.users.profilesOf(unsent);
-  const at = new Date(job.fatigue.at);
-  await deps.fatigue.release(
-    unsent.map((userId) => ({
+  window: readonly string[],
+  profiles: ReadonlyMap<string, UserProfile>,
+  fatigue: FatigueLedger,
+): Promise<Map<string, string>> => {
+  const reservation = job.fatigue!;
+  const settledBefore = new Set(job.settledUserIds ?? []);
+  const recipients = window.filter((userId) => !settledBefore.has(userId));
+  const results = await fatigue.reserve(
+    recipients.map((userId) => ({
       userId,
       timeZone: profiles.get(userId)?.timeZone ?? 'UTC',
-      at,
-      dedupeKey: `${job.eventId}#${job.recipeId}`,
-      owner: job.jobId,
-      counters: job.fatigue!.counters,
-      enforce: false,
-      count: true,
+      at: new Date(reservation.at),
+      dedupeKey: reservation.dedupeKey,
+      owner: originalJobId(job.jobId),
+      counters: reservation.counters,
+      enforce: reservation.enforce,
+      count: reservation.count,
     })),
   );
+  const blocked = new Map<string, string>();
+  results.forEach((result, i) => {
+    if (result.status === 'capped') blocked.set(recipients[i]!, fatigueReason(result.layer));
+    if (result.status === 'duplicate') blocked.set(recipients[i]!, 'duplicate');
+  });
+  return blocked;
 };

@@ -2,6 +2,7 @@ import type { FanoutTask } from '../domain/audience/fanout-task.ts';
 import { HeraldError, ValidationError } from '../domain/errors.ts';
 import { findContract } from '../domain/events/contracts.ts';
 import type { DomainEvent } from '../domain/events/envelope.ts';
+import { businessIdentity } from '../domain/events/identity.ts';
 import { OutcomeTally } from '../domain/outcomes/outcome.ts';
 import type { RejectedEvents } from '../domain/ports.ts';
 import { parseOrThrow } from '../domain/validation.ts';
@@ -57,6 +58,9 @@ export const planTrigger = async (
     recipe.audience.map((a) => deps.relations.shardCountOf(a.relation, String(detail[a.targetField]))),
   );
   const shards = Math.max(...shardCounts);
+  // Stamped once here: every slice and retry of this event counts in the same fatigue windows.
+  const plannedAt = deps.clock.now().toISOString();
+  const identity = businessIdentity({ ...event, detail }, recipe.identity);
   const tasks: FanoutTask[] = Array.from({ length: shards }, (_, shard) => ({
     taskId: `${event.id}#${recipeId}#${shard}`,
     recipeId,
@@ -67,6 +71,8 @@ export const planTrigger = async (
       time: event.time.toISOString(),
       detail,
     },
+    plannedAt,
+    identity,
     shard,
     shards,
   }));

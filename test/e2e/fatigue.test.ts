@@ -149,7 +149,7 @@ describe('fatigue caps, quiet hours and dedupe, end to end', () => {
       events: [
         priceDropped(minute(1), 'item-1'),
         listed(minute(2), 's1'),
-        priceDropped(minute(3), 'item-1'),
+        priceDropped(minute(3), 'item-1', 'seller-9', 20),
         listed(minute(4), 's2'),
       ],
     });

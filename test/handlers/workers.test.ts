@@ -138,6 +138,8 @@ describe('Lambda handlers, given real event shapes', () => {
         time: '2026-11-21T10:00:00Z',
         detail: { itemId: 'i1', sellerId: 's1', title: 'Lamp', price: 5, currency: 'EUR' },
       },
+      plannedAt: '2026-11-21T10:00:00.000Z',
+      identity: 'i-1',
       shard: 0,
     };
     const unknownRecipe = { ...task, taskId: 'evt-1#nope#0', recipeId: 'nope' };
@@ -179,6 +181,8 @@ describe('Lambda handlers, given real event shapes', () => {
         time: '2026-11-21T10:00:00Z',
         detail: { itemId: 'i2', sellerId: 's1', title: 'Desk', price: 9, currency: 'EUR' },
       },
+      plannedAt: '2026-11-21T10:00:00.000Z',
+      identity: 'i-2',
       shard: 0,
     };
 

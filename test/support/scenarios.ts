@@ -14,11 +14,11 @@ export const listed = (time: string, sellerId: string, itemId = 'item-new') => (
   detail: { itemId, sellerId, title: 'Oak chair', price: 45, currency: 'EUR' },
 });
 
-export const priceDropped = (time: string, itemId: string, sellerId = 'seller-9') => ({
+export const priceDropped = (time: string, itemId: string, sellerId = 'seller-9', newPrice = 22) => ({
   time,
   source: 'market.items',
   'detail-type': 'PriceDropped',
-  detail: { itemId, sellerId, title: 'Brass lamp', oldPrice: 30, newPrice: 22, currency: 'EUR' },
+  detail: { itemId, sellerId, title: 'Brass lamp', oldPrice: 30, newPrice, currency: 'EUR' },
 });
 
 export const social = (time: string, detailType: string, detail: Record<string, string>) => ({

@@ -151,7 +151,11 @@ export class DynamoDbFatigueLedger implements FatigueLedger {
       }
       if (enforced) {
         values[`:cap${i}`] = c.limit;
-        conditions.push(`(attribute_not_exists(#c${i}) OR #c${i} < :cap${i})`);
+        // A counter not written yet stands at 0, under any cap but a cap of 0: that one must
+        // fail even then (a missing attribute compares false), or it would let one push through.
+        conditions.push(
+          c.limit > 0 ? `(attribute_not_exists(#c${i}) OR #c${i} < :cap${i})` : `#c${i} < :cap${i}`,
+        );
       }
       return attribute;
     });

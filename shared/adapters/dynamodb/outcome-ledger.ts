@@ -5,7 +5,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Outcome, OutcomeCount, OutcomeLedger, ScopeSummary } from '../../domain/outcomes/outcome.ts';
-import { summarise } from '../../domain/outcomes/outcome.ts';
+import { counterShardOf, summarise } from '../../domain/outcomes/outcome.ts';
 import { isTransactionConditionFailure } from './errors.ts';
 
 /** Batch markers outlive any redelivery of the work they close. */
@@ -16,7 +16,8 @@ const MAX_COUNTS = 99;
 /**
  * Outcome counters on DynamoDB. A batch's counters and its marker commit in one transaction:
  * either all counts of a task land exactly once, or none do and the redelivered task counts
- * again from scratch.
+ * again from scratch. Counters of a (scope, day) are spread over shards (`<scope>#<day>#<n>`),
+ * one per batch, so concurrent jobs seldom meet on an item; readers sum them.
  */
 export class DynamoDbOutcomeLedger implements OutcomeLedger {
   readonly #client: DynamoDBDocumentClient;
@@ -44,10 +45,11 @@ export class DynamoDbOutcomeLedger implements OutcomeLedger {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
+    const shard = counterShardOf(batchId);
     const increments = counts.map((c) => ({
       Update: {
         TableName: this.#outcomesTable,
-        Key: { pk: `${c.scope}#${c.day}`, sk: `${c.variant}#${c.outcome}#${c.reason}` },
+        Key: { pk: `${c.scope}#${c.day}#${shard}`, sk: `${c.variant}#${c.outcome}#${c.reason}` },
         UpdateExpression:
           'ADD #count :n SET #scope = :scope, #day = :day, variant = :variant, outcome = :outcome, reason = :reason',
         ExpressionAttributeNames: { '#count': 'count', '#scope': 'scope', '#day': 'day' },

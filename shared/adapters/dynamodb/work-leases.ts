@@ -84,6 +84,25 @@ export class DynamoDbWorkLeases<C> implements WorkLeases<C> {
     }
   }
 
+  async seize(id: string, owner: string, leaseMs: number): Promise<C | undefined> {
+    const now = this.#now();
+    const out = await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: this.#key(id),
+        UpdateExpression:
+          'SET leaseOwner = :owner, leaseUntil = :until, expiresAt = if_not_exists(expiresAt, :expires)',
+        ExpressionAttributeValues: {
+          ':owner': owner,
+          ':until': now + leaseMs,
+          ':expires': Math.floor(now / 1000) + LIFETIME_SECONDS,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes?.checkpoint as C | undefined;
+  }
+
   async release(id: string, owner: string): Promise<void> {
     try {
       await this.#client.send(

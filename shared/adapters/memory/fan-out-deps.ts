@@ -7,6 +7,7 @@ import { LocalHoldScheduler } from '../../local/local-hold-scheduler.ts';
 import { ManualClock } from '../../local/manual-clock.ts';
 import type { FanOutDeps } from '../../use-cases/fan-out-slice.ts';
 import { InMemoryFatigueLedger } from './fatigue-ledger.ts';
+import { InMemoryJobOutbox } from './job-outbox.ts';
 import { InMemoryOutcomeLedger } from './outcome-ledger.ts';
 import { InMemoryRelationStore } from './relation-store.ts';
 import { InMemoryUserDirectory } from './user-directory.ts';
@@ -28,6 +29,7 @@ export const inMemoryFanOutDeps = (at: Date, overrides: Partial<FanOutDeps> = {}
   holds: new LocalHoldScheduler(),
   fanoutProgress: new InMemoryWorkLeases<FanoutCheckpoint>((id) => new FanoutTaskBusyError(id, 'lease lost')),
   outcomes: new InMemoryOutcomeLedger(),
+  outbox: new InMemoryJobOutbox(),
   clock: new ManualClock(at),
   ...overrides,
 });

@@ -29,6 +29,16 @@ export class InMemoryWorkLeases<C> implements WorkLeases<C> {
     item.checkpoint = structuredClone(checkpoint);
   }
 
+  async seize(id: string, owner: string, leaseMs: number): Promise<C | undefined> {
+    const item = this.#items.get(id);
+    this.#items.set(id, {
+      owner,
+      until: Date.now() + leaseMs,
+      ...(item?.checkpoint ? { checkpoint: item.checkpoint } : {}),
+    });
+    return item?.checkpoint;
+  }
+
   async release(id: string, owner: string): Promise<void> {
     const item = this.#items.get(id);
     if (item?.owner === owner) item.until = 0;

@@ -13,18 +13,33 @@ export interface FanoutTask {
     readonly time: string;
     readonly detail: Readonly<Record<string, unknown>>;
   };
+  /**
+   * When the planner took the event in (ISO): the instant whose fatigue windows due pushes count
+   * in, stamped once so that a retried task lands in the same windows, whatever the event's own
+   * time says (an event stamped days ago counts today, when it is shown).
+   */
+  readonly plannedAt: string;
+  /** The event's business identity (events/identity.ts): pushes dedupe on it, not on the event id. */
+  readonly identity: string;
   readonly shard: number;
   /** Shards the audience was split into when planned; a slice that finds its shard too full promotes the target. */
   readonly shards?: number;
   readonly after?: string;
   /** Accounts of this shard the earlier tasks of the slice read, so its size is known when it ends. */
   readonly readSoFar?: number;
+  /** Times the task was put back on its queue because SQS's receives ran out before it could run. */
+  readonly handovers?: number;
 }
 
 /** The follow-up that reads the rest of a slice after `cursor`: a deterministic id, so a retried hand-over is one task. */
 export const followUpTask = (task: FanoutTask, cursor: string, read: number): FanoutTask => ({
-  ...task,
+  ...withoutHandovers(task),
   taskId: `${task.taskId.split('@')[0]}@${cursor}`,
   after: cursor,
   readSoFar: (task.readSoFar ?? 0) + read,
 });
+
+const withoutHandovers = ({ handovers: _, ...task }: FanoutTask): FanoutTask => task;
+
+/** The dedupe key of a push of this task: one push per (business event, recipe, recipient). */
+export const dedupeKeyOf = (task: FanoutTask): string => `${task.identity}#${task.recipeId}`;

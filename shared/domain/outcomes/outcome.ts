@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** The life of every (event, recipe, recipient): planned, then exactly one terminal outcome. */
 export type Outcome = 'planned' | 'delivered' | 'suppressed' | 'failed' | 'rejected';
 
@@ -30,6 +32,35 @@ export interface OutcomeLedger {
   summary(): Promise<Record<string, ScopeSummary>>;
 }
 
+/** An outcome counted so far by a unit of work, kept in its checkpoint until recorded. */
+export interface ProgressCount {
+  readonly outcome: Outcome;
+  readonly reason: string;
+  readonly variant: string;
+  readonly count: number;
+}
+
+/**
+ * Reasons become part of counter keys, and DynamoDB caps a sort key at 1 KB: a longer reason (a
+ * rejected event's unknown field name of any length) keeps its start and a digest of the rest,
+ * so equal reasons still add up and different ones stay apart.
+ */
+export const MAX_REASON_LENGTH = 200;
+export const boundedReason = (reason: string): string => {
+  if (reason.length <= MAX_REASON_LENGTH) return reason;
+  const digest = createHash('sha256').update(reason).digest('base64url').slice(0, 12);
+  return `${reason.slice(0, MAX_REASON_LENGTH - 16)}… #${digest}`;
+};
+
+/**
+ * Every (scope, day) has this many counter items, and each batch of outcomes adds to one of
+ * them, chosen by its id: thousands of jobs a second recording the same recipe's outcomes would
+ * otherwise all write (in transactions) to one hot item. Readers sum the shards.
+ */
+export const OUTCOME_COUNTER_SHARDS = 16;
+export const counterShardOf = (batchId: string): number =>
+  createHash('sha256').update(batchId).digest().readUInt16BE(0) % OUTCOME_COUNTER_SHARDS;
+
 /** Counts outcomes of one unit of work before they are recorded in one write. */
 export class OutcomeTally {
   readonly #counts = new Map<string, OutcomeCount>();
@@ -41,8 +72,9 @@ export class OutcomeTally {
     this.#day = at.toISOString().slice(0, 10);
   }
 
-  add(outcome: Outcome, reason = '', variant = 'A', count = 1): void {
+  add(outcome: Outcome, rawReason = '', variant = 'A', count = 1): void {
     if (count === 0) return;
+    const reason = boundedReason(rawReason);
     const key = `${variant}\u0000${outcome}\u0000${reason}`;
     const previous = this.#counts.get(key)?.count ?? 0;
     this.#counts.set(key, {
@@ -55,8 +87,26 @@ export class OutcomeTally {
     });
   }
 
+  /** Adds what a checkpoint carried over from an earlier copy of the work. */
+  restore(counts: readonly ProgressCount[] = []): this {
+    for (const c of counts) this.add(c.outcome, c.reason, c.variant, c.count);
+    return this;
+  }
+
   entries(): OutcomeCount[] {
     return [...this.#counts.values()];
+  }
+
+  /** The counts as a checkpoint keeps them. */
+  progress(): ProgressCount[] {
+    return this.entries().map(({ outcome, reason, variant, count }) => ({ outcome, reason, variant, count }));
+  }
+
+  /** How many recipients have `outcome` so far. */
+  total(outcome: Outcome): number {
+    return this.entries()
+      .filter((c) => c.outcome === outcome)
+      .reduce((n, c) => n + c.count, 0);
   }
 }
 

@@ -4,10 +4,26 @@ import type { CounterCap } from '../fatigue/policy.ts';
 export const interruptionLevels = ['passive', 'active', 'time-sensitive'] as const;
 export type InterruptionLevel = (typeof interruptionLevels)[number];
 
-/** The fatigue counts a job's pushes took: the windows of `at`, and the counters. */
+/**
+ * The fatigue reservation of a job's pushes: the windows of `at` on each recipient's clock, the
+ * counters, and the dedupe key of the business event. A due job's pushes were reserved by the
+ * fan-out (`reserved`); a held job reserves when it is released, so a push held overnight takes
+ * its slot in the windows of the morning it is shown in, and is re-checked against the caps then.
+ */
 export interface FatigueReservation {
   readonly at: string;
   readonly counters: readonly CounterCap[];
+  readonly dedupeKey: string;
+  readonly enforce: boolean;
+  readonly count: boolean;
+  /** True when the fan-out reserved already; false when delivery reserves at release. */
+  readonly reserved: boolean;
+}
+
+/** The recipe's template and the detail values it reads, for pushes rendered per recipient at delivery. */
+export interface PersonalPush {
+  readonly template: { readonly title: string; readonly body: string; readonly deepLink?: string };
+  readonly values: Readonly<Record<string, unknown>>;
 }
 
 /** A rendered notification. Optional fields have platform defaults (see payload.ts). */
@@ -37,10 +53,17 @@ export interface DeliveryJob {
   readonly variant: string;
   readonly push: RenderedPush;
   readonly userIds: readonly string[];
-  /** Per recipient, a push rendered for them alone (`{{recipient.id}}`); `push` for everyone else. */
-  readonly pushes?: Readonly<Record<string, RenderedPush>>;
-  /** What the fan-out counted against the fatigue caps, so that pushes never sent can give it back. */
+  /**
+   * Set when the push names its recipient (`{{recipient.id}}`): delivery renders it per recipient
+   * from their profile, so neither a job's checkpoint nor its message carries a text per person.
+   */
+  readonly personal?: PersonalPush;
+  /** The fatigue reservation: taken by the fan-out, or to be taken at release; given back for pushes never sent. */
   readonly fatigue?: FatigueReservation;
+  /** When a held job may be delivered (ISO instant); absent for a job due at once. */
+  readonly releaseAt?: string;
+  /** Times the job was put back on its queue because SQS's receives ran out before it could run. */
+  readonly handovers?: number;
   /** When the event happened: outcomes count on its day, like the rest of the event's outcomes. */
   readonly eventTime?: string;
   /** Follow-up number: 1 for the first follow-up of throttled sends, absent for the original job. */
@@ -59,4 +82,7 @@ export const recipientsPerJob = 500;
  * a crash produces the same id, and the follow-up's own ledger marker makes it run once.
  */
 export const followUpJobId = (jobId: string, attempt: number): string =>
-  `${jobId.replace(/#retry\d+$/, '')}#retry${attempt}`;
+  `${originalJobId(jobId)}#retry${attempt}`;
+
+/** The job a follow-up descends from: the owner of the fatigue reservations a held job takes at release. */
+export const originalJobId = (jobId: string): string => jobId.replace(/#retry\d+$/, '');

@@ -1,14 +1,6 @@
 import { RetryLaterError } from '../errors.ts';
-import type { Outcome } from '../outcomes/outcome.ts';
+import type { ProgressCount } from '../outcomes/outcome.ts';
 import type { WorkLeaseResult, WorkLeases } from '../work-leases.ts';
-
-/** An outcome counted so far by a job, before its counters are recorded. */
-export interface ProgressCount {
-  readonly outcome: Outcome;
-  readonly reason: string;
-  readonly variant: string;
-  readonly count: number;
-}
 
 /** Devices of one recipient still owed the push, handed to a follow-up job. */
 export interface OwedDevices {

@@ -35,6 +35,11 @@ export const recipeSchema = z.strictObject({
   category: name,
   /** Detail field naming the sender (a seller), for the per-sender fatigue layer. */
   senderField: z.string().min(1).optional(),
+  /**
+   * Detail fields that identify the business event (`["itemId", "newPrice"]`): a publisher that
+   * sends the same one twice pushes once. Absent: the whole detail, with source and detail-type.
+   */
+  identity: z.array(z.string().min(1)).min(1).max(8).optional(),
   push: pushTemplate,
 });
 

@@ -7,6 +7,8 @@ export interface UserProfile {
   readonly flags: readonly string[];
   /** Businesses or categories the user opted out of, e.g. `offers` or `promotions`. */
   readonly optOuts: readonly string[];
+  /** Set when the stored profile cannot be read, naming the field and why: the recipient ends `failed: bad-profile`. */
+  readonly unreadable?: string;
 }
 
 /** A user Herald has no profile for: pushes go out under the defaults. */

@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { InMemoryFatigueLedger } from '../../../shared/adapters/memory/fatigue-ledger.ts';
+import { InMemoryUserDirectory } from '../../../shared/adapters/memory/user-directory.ts';
 import type { DeliveryJob } from '../../../shared/domain/push/delivery-job.ts';
 import { DeliveryJobBusyError } from '../../../shared/domain/push/delivery-progress.ts';
 import type { PublishResult } from '../../../shared/domain/push/push-gateway.ts';
@@ -35,6 +37,8 @@ const depsWith = (gateway: ScriptedGateway, extra: Partial<DeliverJobDeps> = {})
   outcomes,
   deliveryProgress: progress,
   delivery: queue,
+  fatigue: new InMemoryFatigueLedger(),
+  users: new InMemoryUserDirectory(),
   clock: { now: () => new Date('2026-11-21T10:00:00Z') },
   throttle: { sleep: async () => undefined, followUpDelaySeconds: (attempt) => attempt * 10 },
   ...extra,

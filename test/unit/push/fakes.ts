@@ -122,6 +122,11 @@ export class MemoryProgress implements DeliveryProgress {
     const item = this.items.get(jobId);
     if (item?.owner === owner) item.until = -1;
   }
+  async seize(jobId: string, owner: string, leaseMs: number) {
+    const item = this.items.get(jobId);
+    this.items.set(jobId, { owner, until: this.now + leaseMs, checkpoint: item?.checkpoint });
+    return item?.checkpoint;
+  }
 }
 
 export class MemoryQueue implements WorkQueue<DeliveryJob> {

@@ -42,6 +42,8 @@ const task: FanoutTask = {
     time: time.toISOString(),
     detail: { itemId: 'i1', sellerId: 'seller-1', title: 'Lamp', price: 5, currency: 'EUR' },
   },
+  plannedAt: time.toISOString(),
+  identity: 'e1',
   shard: 0,
   shards: 1,
 };
@@ -121,10 +123,13 @@ describe('fanOutSlice', () => {
 
     await fanOutSlice(task, { ...deps, catalog: new RecipeCatalog([personal]) });
 
-    expect(delivery.items![0]!.pushes).toEqual({
-      u1: expect.objectContaining({ body: 'For you, u1' }),
-      u2: expect.objectContaining({ body: 'For you, u2' }),
+    // The job carries the template and the detail values it reads, never a text per recipient.
+    const job = delivery.items![0]!;
+    expect(job.personal).toEqual({
+      template: personal.push,
+      values: { detail: { itemId: 'i1' } },
     });
+    expect(JSON.stringify(job)).not.toContain('For you, u1');
   });
 
   it('does not promote again for accounts that only sit in a shard from before the last promotion', async () => {
@@ -133,7 +138,13 @@ describe('fanOutSlice', () => {
     await fanOutSlice(task, { ...deps, shardCapacity: 5 });
 
     const again = await fanOutSlice(
-      { ...task, taskId: 'e2#followed-seller-new-item#0', event: { ...task.event, id: 'e2' }, shards: 4 },
+      {
+        ...task,
+        taskId: 'e2#followed-seller-new-item#0',
+        event: { ...task.event, id: 'e2' },
+        identity: 'e2',
+        shards: 4,
+      },
       { ...deps, shardCapacity: 5 },
     );
 
@@ -191,6 +202,7 @@ describe('fanOutSlice', () => {
       ...task,
       taskId: `${id}#followed-seller-new-item#${shard}`,
       event: { ...task.event, id },
+      identity: id,
       shard,
       shards: 4,
     });

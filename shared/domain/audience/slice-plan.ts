@@ -1,0 +1,111 @@
+import type { DomainEvent } from '../events/envelope.ts';
+import { type EffectiveRules, type FatiguePolicy, rulesFor } from '../fatigue/policy.ts';
+import { releaseTime } from '../fatigue/quiet-hours.ts';
+import type { ReservationRequest } from '../fatigue/reservation.ts';
+import type { FatigueReservation } from '../push/delivery-job.ts';
+import { isPersonalised, personalPush, renderPush } from '../push/personal-push.ts';
+import type { Recipe } from '../recipes/recipe.ts';
+import type { UserProfile } from '../users/user.ts';
+import { dedupeKeyOf, type FanoutTask } from './fanout-task.ts';
+import { type FilterContext, firstSuppression, type RecipientFilter } from './filters.ts';
+import type { JobTemplate } from './job-packer.ts';
+
+/** What the PushAction chain decides for one recipient before the fatigue write. */
+export type RecipientVerdict =
+  | { readonly kind: 'suppressed'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly reason: string }
+  /** Due now: the fan-out reserves the fatigue slot in the windows of the planning instant. */
+  | { readonly kind: 'due' }
+  /** Inside quiet hours: held until `releaseAt`, when delivery reserves the slot of that instant. */
+  | { readonly kind: 'held'; readonly releaseAt: number };
+
+/**
+ * Everything a fan-out task decides once for its whole slice: the recipe's rules for this
+ * event, the push, and what its jobs share. `judge` runs the chain of responsibility for one
+ * recipient, cheapest link first: a profile that cannot be read, the filters (self, sensitive,
+ * opted out), then quiet hours (held, or dropped if the recipe's hold runs out first).
+ */
+export class SlicePlan {
+  readonly recipe: Recipe;
+  readonly event: DomainEvent<Readonly<Record<string, unknown>>>;
+  readonly rules: EffectiveRules;
+  readonly dedupeKey: string;
+  /** The instant whose fatigue windows due pushes count in. */
+  readonly plannedAt: Date;
+  /** When the worker runs: quiet hours are judged on the recipient's clock now. */
+  readonly now: Date;
+  readonly #chain: readonly RecipientFilter[];
+  readonly #context: FilterContext;
+  readonly #jobs: Omit<JobTemplate, 'fatigue' | 'releaseAt'>;
+
+  constructor(
+    task: FanoutTask,
+    recipe: Recipe,
+    policy: FatiguePolicy,
+    chain: readonly RecipientFilter[],
+    now: Date,
+  ) {
+    this.recipe = recipe;
+    this.event = { ...task.event, time: new Date(task.event.time) };
+    const sender = recipe.senderField
+      ? String(task.event.detail[recipe.senderField] ?? '') || undefined
+      : undefined;
+    this.rules = rulesFor(policy, recipe.id, recipe.business, sender);
+    this.dedupeKey = dedupeKeyOf(task);
+    this.plannedAt = new Date(task.plannedAt);
+    this.now = now;
+    this.#chain = chain;
+    this.#context = { recipe, event: this.event, now };
+    this.#jobs = {
+      eventId: task.event.id,
+      eventTime: this.event.time.toISOString(),
+      recipeId: recipe.id,
+      variant: 'A',
+      push: renderPush(recipe.push, { detail: task.event.detail }),
+      ...(isPersonalised(recipe.push) ? { personal: personalPush(recipe.push, task.event.detail) } : {}),
+    };
+  }
+
+  judge(user: UserProfile): RecipientVerdict {
+    if (user.unreadable) return { kind: 'failed', reason: 'bad-profile' };
+    const reason = firstSuppression(this.#chain, user, this.#context);
+    if (reason) return { kind: 'suppressed', reason };
+    if (!this.rules.quietHours) return { kind: 'due' };
+    const release = releaseTime(this.now, user.timeZone, this.rules.quietHours).getTime();
+    if (release <= this.now.getTime()) return { kind: 'due' };
+    const expiry = this.rules.holdExpiresAfterMinutes;
+    if (expiry !== undefined && release > this.event.time.getTime() + expiry * 60_000)
+      return { kind: 'suppressed', reason: 'quiet-hours' };
+    return { kind: 'held', releaseAt: release };
+  }
+
+  /** The fatigue reservation of one due push, owned by the task so that its retries find their own. */
+  reservation(user: UserProfile, owner: string): ReservationRequest {
+    return {
+      userId: user.id,
+      timeZone: user.timeZone,
+      at: this.plannedAt,
+      dedupeKey: this.dedupeKey,
+      owner,
+      counters: this.rules.counters,
+      enforce: this.rules.enforce,
+      count: this.rules.count,
+    };
+  }
+
+  /** What the jobs of due recipients share (their slot is reserved already). */
+  dueJobs(): JobTemplate {
+    return { ...this.#jobs, fatigue: this.#reservation(this.plannedAt, true) };
+  }
+
+  /** What the jobs held until `releaseAt` share: they reserve their slot when released. */
+  heldJobs(releaseAt: number): JobTemplate {
+    const at = new Date(releaseAt);
+    return { ...this.#jobs, fatigue: this.#reservation(at, false), releaseAt: at.toISOString() };
+  }
+
+  #reservation(at: Date, reserved: boolean): FatigueReservation {
+    const { counters, enforce, count } = this.rules;
+    return { at: at.toISOString(), counters, dedupeKey: this.dedupeKey, enforce, count, reserved };
+  }
+}
