@@ -173,7 +173,7 @@ const readSlice = async (
         } else tally.add(verdict.kind, verdict.reason);
       }
       const results = await deps.fatigue.reserve(due.map((user) => plan.reservation(user, task.taskId)));
-      const reserved = due.filter((user, i) => {
+      const reserved = due.filter((_, i) => {
         const result = results[i]!;
         if (result.status === 'capped') tally.add('suppressed', fatigueReason(result.layer));
         else if (result.status === 'duplicate') tally.add('suppressed', 'duplicate');

@@ -39,8 +39,12 @@ export const personalPush = (
     rest.forEach((key, i) => {
       from = from !== null && typeof from === 'object' ? (from as Record<string, unknown>)[key] : undefined;
       if (from === undefined) return;
-      if (i === rest.length - 1) to[key] = from;
-      else to = (to[key] ??= {}) as Record<string, unknown>;
+      if (i === rest.length - 1) {
+        to[key] = from;
+        return;
+      }
+      to[key] ??= {};
+      to = to[key] as Record<string, unknown>;
     });
   }
   return { template, values: { detail: picked } };
