@@ -173,7 +173,7 @@ export class HeraldStack extends Stack {
     grantTableAccess(relationWriter, tableAccess.relationWriter, tableOf);
     rejected.grantSendMessages(relationWriter);
 
-    // The planner fans small audiences out itself, so it needs what the fan-out worker needs.
+    // The planner fans small audiences out itself, so it sends and holds jobs as the fan-out worker does.
     const canFanOut = (fn: IFunction) => {
       fanout.queue.grantSendMessages(fn);
       delivery.queue.grantSendMessages(fn);
