@@ -23,20 +23,12 @@ import {
   rejectedEventsQueue,
   undeliverableEventsQueue,
 } from '../shared/resources/queues.ts';
-import {
-  devicesTable,
-  ledgerTable,
-  outcomesTable,
-  relationsTable,
-  type TableDefinition,
-  tableEnvName,
-  tables,
-  usersTable,
-} from '../shared/resources/tables.ts';
+import { type TableDefinition, tableEnvName, tables } from '../shared/resources/tables.ts';
 import { acknowledgeDesignedFindings } from './acknowledged-findings.ts';
 import { DeviceRegistry, endpointArnsOf } from './constructs/device-registry.ts';
 import { HeraldFunction } from './constructs/herald-function.ts';
 import { HeraldQueue } from './constructs/herald-queue.ts';
+import { grantTableAccess, tableAccess } from './table-access.ts';
 
 export interface HeraldStackProps extends StackProps {
   readonly tables: ReadonlyMap<string, TableV2>;
@@ -162,7 +154,7 @@ export class HeraldStack extends Stack {
     );
     const devices = new DeviceRegistry(this, 'Devices', {
       environment,
-      devicesTable: table(devicesTable),
+      tables: props.tables,
       platformApplicationArns: applicationArns,
       deviceMaxAgeDays: props.deviceMaxAgeDays ?? 90,
       undeliverable,
@@ -176,29 +168,13 @@ export class HeraldStack extends Stack {
       devicePurge: devices.purge,
     };
 
-    // Least privilege: each function gets exactly the reads and writes its use case makes.
-    // The relation writer reads a target's shard layout before writing its relations.
-    // Exactly the calls the relation store makes: no index, since no function asks "whom does S follow".
-    relationWriter.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-        resources: [table(relationsTable).tableArn],
-      }),
-    );
+    // Least privilege: each function gets exactly the table calls its adapters make (table-access.ts).
+    const tableOf = (id: string) => props.tables.get(id);
+    grantTableAccess(relationWriter, tableAccess.relationWriter, tableOf);
     rejected.grantSendMessages(relationWriter);
 
-    // The planner fans small audiences out itself, so it needs what the fan-out worker needs.
+    // The planner fans small audiences out itself, so it sends and holds jobs as the fan-out worker does.
     const canFanOut = (fn: IFunction) => {
-      // Reads slices; writes only a hot target's shard layout when it promotes it.
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-          resources: [table(relationsTable).tableArn],
-        }),
-      );
-      table(usersTable).grantReadData(fn);
-      table(ledgerTable).grantReadWriteData(fn);
-      table(outcomesTable).grantWriteData(fn);
       fanout.queue.grantSendMessages(fn);
       delivery.queue.grantSendMessages(fn);
       fn.addToRolePolicy(
@@ -216,15 +192,13 @@ export class HeraldStack extends Stack {
       holdSchedulerRole.grantPassRole(fn.role!);
     };
     canFanOut(planner);
+    grantTableAccess(planner, tableAccess.planner, tableOf);
     rejected.grantSendMessages(planner);
     canFanOut(fanoutWorker);
+    grantTableAccess(fanoutWorker, tableAccess.fanoutWorker, tableOf);
     fanout.deadLetterQueue!.grantSendMessages(fanoutWorker);
 
-    table(devicesTable).grantReadWriteData(deliveryWorker);
-    // Time zones of recipients whose unsent pushes give their fatigue counts back.
-    table(usersTable).grantReadData(deliveryWorker);
-    table(ledgerTable).grantReadWriteData(deliveryWorker);
-    table(outcomesTable).grantWriteData(deliveryWorker);
+    grantTableAccess(deliveryWorker, tableAccess.deliveryWorker, tableOf);
     delivery.deadLetterQueue!.grantSendMessages(deliveryWorker);
     // Follow-up jobs for throttled sends go back to the delivery queue.
     delivery.queue.grantSendMessages(deliveryWorker);

@@ -7,12 +7,14 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { grantTableAccess, tableAccess } from '../table-access.ts';
 import { HeraldFunction } from './herald-function.ts';
 
 export interface DeviceRegistryProps {
   /** What every Herald function is given: table and queue names, platform application ARNs. */
   readonly environment: Readonly<Record<string, string>>;
-  readonly devicesTable: TableV2;
+  /** Herald's tables by id; each function reaches only those its access list names. */
+  readonly tables: ReadonlyMap<string, TableV2>;
   /** SNS platform applications (APNs, FCM) the registry may create endpoints in. */
   readonly platformApplicationArns: readonly string[];
   /** Devices whose app has not registered for this many days are purged. */
@@ -51,8 +53,9 @@ export class DeviceRegistry extends Construct {
       environment: { ...props.environment, DEVICE_MAX_AGE_DAYS: String(props.deviceMaxAgeDays) },
     }).fn;
 
-    props.devicesTable.grantReadWriteData(this.registration);
-    props.devicesTable.grantReadWriteData(this.purge);
+    const tableOf = (tableId: string) => props.tables.get(tableId);
+    grantTableAccess(this.registration, tableAccess.deviceRegistration, tableOf);
+    grantTableAccess(this.purge, tableAccess.devicePurge, tableOf);
     const endpoints = endpointArnsOf(props.platformApplicationArns);
     if (props.platformApplicationArns.length > 0) {
       this.registration.addToRolePolicy(

@@ -1,6 +1,7 @@
 /**
  * Sizing of the functions of the pipeline, shared by the CDK stack and by the local runtime's
- * Lambda cost estimates (GB-seconds are memory times duration).
+ * Lambda cost estimates (GB-seconds are memory times duration). A queue worker's timeout also
+ * sets its queue's visibility timeout (`consumerVisibility` in queues.ts).
  */
 export interface FunctionSizing {
   readonly memoryMb: number;

@@ -1,3 +1,5 @@
+import { type FunctionSizing, functionSizing } from './functions.ts';
+
 /**
  * The one definition of every SQS queue, used by the CDK stack and by the local runtime.
  * Each work queue has a dead-letter queue; a message that exhausts its receives lands there
@@ -6,13 +8,28 @@
 export interface QueueDefinition {
   /** Logical id in the stack, and the local queue name. */
   readonly id: string;
-  /** Longer than the consuming function's timeout, as SQS event sources require. */
+  /** For a work queue, `consumerVisibility` of the function that consumes it. */
   readonly visibilityTimeoutSeconds: number;
   readonly retentionDays: number;
   /** Receives before SQS moves a message to the dead-letter queue. */
   readonly maxReceiveCount?: number;
   readonly deadLetterQueue?: QueueDefinition;
 }
+
+/**
+ * AWS advises a visibility timeout of at least six times the function timeout for an SQS event
+ * source: the Lambda poller may hold a batch while it retries a throttled invocation, and a
+ * shorter timeout would let SQS hand the same messages to a second invocation meanwhile.
+ */
+export const EVENT_SOURCE_VISIBILITY_FACTOR = 6;
+
+/**
+ * Visibility timeout of a queue consumed by the function of this sizing. The price is retry
+ * latency: a message a worker hands back (a batch item failure) is received again only after this
+ * long on AWS. The local runtime hands failed messages back after a second instead.
+ */
+export const consumerVisibility = (consumer: FunctionSizing): number =>
+  EVENT_SOURCE_VISIBILITY_FACTOR * consumer.timeoutSeconds;
 
 const deadLetters = (id: string): QueueDefinition => ({
   id,
@@ -23,7 +40,7 @@ const deadLetters = (id: string): QueueDefinition => ({
 /** Audience slices waiting to be read, filtered and packed into delivery jobs. */
 export const fanoutQueue: QueueDefinition = {
   id: 'FanoutQueue',
-  visibilityTimeoutSeconds: 6 * 60,
+  visibilityTimeoutSeconds: consumerVisibility(functionSizing.fanoutWorker),
   retentionDays: 4,
   maxReceiveCount: 5,
   deadLetterQueue: deadLetters('FanoutDeadLetterQueue'),
@@ -32,7 +49,7 @@ export const fanoutQueue: QueueDefinition = {
 /** Packed delivery jobs: many recipients per message, already rendered. */
 export const deliveryQueue: QueueDefinition = {
   id: 'DeliveryQueue',
-  visibilityTimeoutSeconds: 3 * 60,
+  visibilityTimeoutSeconds: consumerVisibility(functionSizing.deliveryWorker),
   retentionDays: 4,
   maxReceiveCount: 5,
   deadLetterQueue: deadLetters('DeliveryDeadLetterQueue'),

@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaEnvironment } from '../../functions/lambda-ports.ts';
+import { defineHerald } from '../../infra/herald-app.ts';
 import { HeraldDataStack } from '../../infra/herald-data-stack.ts';
 import { HeraldStack } from '../../infra/herald-stack.ts';
 import { defaultCatalog } from '../../shared/domain/recipes/default-catalog.ts';
@@ -18,11 +19,15 @@ let service: Template;
 let data: Template;
 let json: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 
-/** Every IAM statement attached to the role of the function whose logical id starts with `prefix`. */
-const statementsOf = (prefix: string) => {
-  const functionId = Object.keys(json.Resources).find(
+/** Logical id of the function whose logical id starts with `prefix`. */
+const functionIdOf = (prefix: string) =>
+  Object.keys(json.Resources).find(
     (id) => id.startsWith(prefix) && json.Resources[id]!.Type === 'AWS::Lambda::Function',
   )!;
+
+/** Every IAM statement attached to the role of the function whose logical id starts with `prefix`. */
+const rawStatementsOf = (prefix: string) => {
+  const functionId = functionIdOf(prefix);
   const role = (json.Resources[functionId]!.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
   return Object.values(json.Resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${role}"`))
@@ -31,9 +36,35 @@ const statementsOf = (prefix: string) => {
         (r.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
           .Statement,
     )
-    .map((s) => ({ actions: [s.Action].flat(), resource: JSON.stringify(s.Resource) }));
+    .map((s) => ({ actions: [s.Action].flat(), resources: [s.Resource].flat() }));
 };
+const statementsOf = (prefix: string) =>
+  rawStatementsOf(prefix).map((s) => ({
+    actions: s.actions,
+    resource: JSON.stringify(s.resources.length === 1 ? s.resources[0] : s.resources),
+  }));
 const actionsOf = (prefix: string) => statementsOf(prefix).flatMap((s) => s.actions);
+
+/**
+ * A function's DynamoDB actions by table id (`Relations`), without the `dynamodb:` prefix, sorted.
+ * A resource that is no table's ARN (`*`, an index) is listed under its JSON, so it shows in a diff.
+ */
+const tableActionsOf = (prefix: string) => {
+  const byTable: Record<string, string[]> = {};
+  for (const { actions, resources } of rawStatementsOf(prefix)) {
+    const dynamodb = actions.filter((a) => a.startsWith('dynamodb:')).map((a) => a.slice('dynamodb:'.length));
+    if (dynamodb.length === 0) continue;
+    for (const resource of resources) {
+      const text = JSON.stringify(resource);
+      const table =
+        /^\{"Fn::ImportValue":"HeraldData:ExportsOutputFnGetAtt([A-Za-z]+)Table[0-9A-F]{8}Arn[0-9A-F]{8}"\}$/.exec(
+          text,
+        )?.[1] ?? text;
+      byTable[table] = [...new Set([...(byTable[table] ?? []), ...dynamodb])].sort();
+    }
+  }
+  return byTable;
+};
 
 describe('the Herald CDK app', () => {
   beforeAll(() => {
@@ -201,7 +232,62 @@ describe('the Herald CDK app', () => {
   });
 
   it('lets the delivery worker send follow-up jobs to its own queue', () => {
-    expect(actionsOf('DeliveryWorker')).toContain('sqs:SendMessage');
+    const [mapping] = Object.values(service.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (m) => m.Properties.FunctionName.Ref === functionIdOf('DeliveryWorker'),
+    );
+    const ownQueue = mapping!.Properties.EventSourceArn;
+
+    const sendsTo = rawStatementsOf('DeliveryWorker')
+      .filter((s) => s.actions.includes('sqs:SendMessage'))
+      .flatMap((s) => s.resources);
+
+    expect(sendsTo).toContainEqual(ownQueue);
+  });
+
+  it('keeps each SQS event source’s messages invisible for at least six times its consumer’s timeout', () => {
+    const mappings = Object.values(service.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toHaveLength(2);
+    for (const mapping of mappings) {
+      const queueId = mapping.Properties.EventSourceArn['Fn::GetAtt'][0] as string;
+      const functionId = mapping.Properties.FunctionName.Ref as string;
+      // CloudFormation's defaults when the template leaves them out: 30 s visibility, 3 s timeout.
+      const visibility = (json.Resources[queueId]!.Properties.VisibilityTimeout as number | undefined) ?? 30;
+      const timeout = (json.Resources[functionId]!.Properties.Timeout as number | undefined) ?? 3;
+      const batchingWindow = (mapping.Properties.MaximumBatchingWindowInSeconds as number | undefined) ?? 0;
+
+      expect(visibility, `${queueId} consumed by ${functionId}`).toBeGreaterThanOrEqual(
+        6 * timeout + batchingWindow,
+      );
+    }
+  });
+
+  it('grants each function exactly the DynamoDB actions its adapters call, each on its own table', () => {
+    // Change a line here together with infra/table-access.ts when an adapter starts another call.
+    const fanOut = {
+      Relations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      Users: ['BatchGetItem'],
+      Ledger: ['GetItem', 'PutItem', 'UpdateItem'],
+      Outcomes: ['UpdateItem'],
+    };
+    const expected = {
+      RelationWriter: { Relations: ['GetItem', 'PutItem'] },
+      Planner: fanOut,
+      FanoutWorker: fanOut,
+      DeliveryWorker: {
+        Devices: ['BatchGetItem', 'UpdateItem'],
+        Users: ['BatchGetItem'],
+        Ledger: ['GetItem', 'PutItem', 'UpdateItem'],
+        Outcomes: ['UpdateItem'],
+      },
+      DevicesRegistration: { Devices: ['BatchGetItem', 'UpdateItem'] },
+      DevicesPurge: { Devices: ['BatchGetItem', 'Scan', 'UpdateItem'] },
+    };
+
+    const granted = Object.fromEntries(
+      Object.keys(expected).map((prefix) => [prefix, tableActionsOf(prefix)]),
+    );
+
+    expect(granted).toEqual(expected);
   });
 
   it('sends events the planner or relation writer keep failing on to the undeliverable queue', () => {
@@ -250,6 +336,54 @@ describe('the Herald CDK app', () => {
           catalog: new RecipeCatalog([recipe]),
         }),
     ).toThrow(/Event pattern is not valid\. Reason: Empty arrays are not allowed/);
+  });
+
+  describe('context values', () => {
+    const appWith = (context: Record<string, unknown>) =>
+      new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+
+    it.each(['abc', '0', '-3', '1.5', '4000'])(
+      'refuses deviceMaxAgeDays=%s, naming the key and why',
+      (days) => {
+        const app = appWith({ deviceMaxAgeDays: days });
+
+        expect(() => defineHerald(app)).toThrow(
+          `context deviceMaxAgeDays: "${days}" is not a whole number of days from 1 to 3650`,
+        );
+      },
+    );
+
+    it.each([
+      ['apnsApplicationArn', 'herald', 'APNS'],
+      ['apnsSandboxApplicationArn', apns, 'APNS_SANDBOX'],
+      ['fcmApplicationArn', apns, 'FCM'],
+      ['fcmApplicationArn', 'arn:aws:sns:us-east-1:123456789012:endpoint/GCM/herald/1', 'FCM'],
+    ])('refuses %s=%s, naming the key and why', (key, arn, platform) => {
+      const app = appWith({ [key]: arn });
+
+      expect(() => defineHerald(app)).toThrow(
+        `context ${key}: "${arn}" is not the ARN of an SNS platform application for ${platform}`,
+      );
+    });
+
+    it('configures the stack from valid values', () => {
+      const app = appWith({ deviceMaxAgeDays: '180', apnsApplicationArn: apns, fcmApplicationArn: fcm });
+
+      defineHerald(app);
+
+      Template.fromStack(app.node.findChild('Herald') as HeraldStack).hasResourceProperties(
+        'AWS::Lambda::Function',
+        {
+          Environment: {
+            Variables: Match.objectLike({
+              DEVICE_MAX_AGE_DAYS: '180',
+              APNS_APPLICATION_ARN: apns,
+              FCM_APPLICATION_ARN: fcm,
+            }),
+          },
+        },
+      );
+    });
   });
 
   it('passes the cdk-nag AWS Solutions checks, but for the findings acknowledged with a reason', () => {

@@ -1,0 +1,90 @@
+import type { Node } from 'constructs';
+import type { Platform } from '../shared/domain/push/device.ts';
+
+/** A CDK context value (`-c key=value`, or cdk.json) Herald cannot deploy with. */
+export class ContextError extends Error {
+  readonly key: string;
+  readonly reason: string;
+
+  constructor(key: string, reason: string) {
+    super(`context ${key}: ${reason}`);
+    this.name = 'ContextError';
+    this.key = key;
+    this.reason = reason;
+  }
+}
+
+/** What the app takes from the CDK context, checked. */
+export interface HeraldContext {
+  readonly platformApplicationArns: Readonly<Partial<Record<Platform, string>>>;
+  /** Absent when not given: the stack's default applies. */
+  readonly deviceMaxAgeDays?: number;
+}
+
+/** The context key of each platform's application, and the platform SNS names in its ARN. */
+const platformContext: Record<Platform, { key: string; snsPlatform: string }> = {
+  APNS: { key: 'apnsApplicationArn', snsPlatform: 'APNS' },
+  APNS_SANDBOX: { key: 'apnsSandboxApplicationArn', snsPlatform: 'APNS_SANDBOX' },
+  // SNS still calls Firebase Cloud Messaging by its old name.
+  FCM: { key: 'fcmApplicationArn', snsPlatform: 'GCM' },
+};
+
+/** The purge handler refuses more (functions/device-purge/handler.ts); failing here fails the synth, not the first purge. */
+const MAX_DEVICE_AGE_DAYS = 3650;
+
+const applicationArn = (snsPlatform: string) =>
+  new RegExp(`^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d+:\\d{12}:app/${snsPlatform}/[\\w.-]{1,256}$`);
+
+/** `-c key=` (empty) counts as not given, like an absent key. */
+const contextValue = (node: Node, key: string): unknown => {
+  const value = node.tryGetContext(key);
+  return value === '' || value === null ? undefined : value;
+};
+
+const platformApplicationArn = (node: Node, platform: Platform): string | undefined => {
+  const { key, snsPlatform } = platformContext[platform];
+  const value = contextValue(node, key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !applicationArn(snsPlatform).test(value)) {
+    throw new ContextError(
+      key,
+      `${JSON.stringify(value)} is not the ARN of an SNS platform application for ${platform} ` +
+        `(arn:aws:sns:<region>:<account>:app/${snsPlatform}/<name>)`,
+    );
+  }
+  return value;
+};
+
+const deviceMaxAgeDays = (node: Node): number | undefined => {
+  const key = 'deviceMaxAgeDays';
+  const value = contextValue(node, key);
+  if (value === undefined) return undefined;
+  // `-c` gives a string, cdk.json may give a number; both must be a whole number of days.
+  const days =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isInteger(days) || days < 1 || days > MAX_DEVICE_AGE_DAYS) {
+    throw new ContextError(
+      key,
+      `${JSON.stringify(value)} is not a whole number of days from 1 to ${MAX_DEVICE_AGE_DAYS}`,
+    );
+  }
+  return days;
+};
+
+/**
+ * Reads and checks Herald's context values, so a mistyped one fails the synth naming its key
+ * rather than deploying `NaN` or an ARN no device can register with.
+ */
+export const heraldContext = (node: Node): HeraldContext => {
+  const platformApplicationArns: Partial<Record<Platform, string>> = {};
+  for (const platform of Object.keys(platformContext) as Platform[]) {
+    const arn = platformApplicationArn(node, platform);
+    if (arn) platformApplicationArns[platform] = arn;
+  }
+  const days = deviceMaxAgeDays(node);
+  return { platformApplicationArns, ...(days === undefined ? {} : { deviceMaxAgeDays: days }) };
+};

@@ -1,0 +1,24 @@
+import type { App } from 'aws-cdk-lib';
+import { heraldContext } from './context.ts';
+import { HeraldDataStack } from './herald-data-stack.ts';
+import { HeraldStack } from './herald-stack.ts';
+
+/**
+ * Herald's two stacks in a CDK app, configured from its context. SNS platform applications are
+ * referenced by ARN, never created here with credentials:
+ * `cdk deploy -c apnsApplicationArn=arn:aws:sns:...:app/APNS/herald`.
+ */
+export const defineHerald = (app: App): void => {
+  // Checked before any construct exists, so a bad value fails with its key and nothing else.
+  const { platformApplicationArns, deviceMaxAgeDays } = heraldContext(app.node);
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const data = new HeraldDataStack(app, 'HeraldData', { env, description: 'Herald: tables (stateful)' });
+  new HeraldStack(app, 'Herald', {
+    env,
+    description: 'Herald: event bus, rules, queues and functions',
+    tables: data.tables,
+    platformApplicationArns,
+    // Devices unseen for this many days are purged (`-c deviceMaxAgeDays=180`); the stack's 90 otherwise.
+    ...(deviceMaxAgeDays === undefined ? {} : { deviceMaxAgeDays }),
+  });
+};

@@ -1,0 +1,116 @@
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  devicesTable,
+  ledgerTable,
+  outcomesTable,
+  relationsTable,
+  usersTable,
+} from '../shared/resources/tables.ts';
+
+/**
+ * A DynamoDB item call, as IAM names it without the `dynamodb:` prefix. A TransactWriteItems call
+ * is no action of its own: IAM checks the Put, Update or ConditionCheck of each of its items.
+ */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
+
+/** The actions a function takes, by table id (`Relations`...); a table left out is not touched. */
+export type TableAccess = Readonly<Record<string, readonly TableAction[]>>;
+
+/**
+ * What reading an audience slice into delivery jobs calls (`fanOutSlice`), shared by the fan-out
+ * worker and the planner, which fans small audiences out itself.
+ */
+const fanOut: TableAccess = {
+  [relationsTable.id]: [
+    'GetItem', // RelationStore.shardCountOf / relocate: a target's shard layout; relocate: the misplaced relation
+    'Query', // RelationStore.audiencePage: a page of a slice, base table only (no function reads bySource)
+    'PutItem', // RelationStore.relocate: the relation at its new shard, and a tombstone at the old one
+    'UpdateItem', // RelationStore.promote: a hot target's new shard layout
+  ],
+  [usersTable.id]: [
+    'BatchGetItem', // UserDirectory.profilesOf: recipients' time zones, flags and opt-outs
+  ],
+  [ledgerTable.id]: [
+    'GetItem', // OutcomeLedger.wasRecorded: the task's batch marker; FatigueLedger.reserve: the rolling-window item
+    'PutItem', // OutcomeLedger.record: the batch marker, in the transaction with the counters
+    'UpdateItem', // FatigueLedger.reserve: counters and dedupe keys; FanoutProgress: lease and checkpoint
+  ],
+  [outcomesTable.id]: [
+    'UpdateItem', // OutcomeLedger.record: the counter increments, in the transaction with the marker
+  ],
+};
+
+/**
+ * The one list of each function's DynamoDB actions: exactly the calls of the adapters its handler
+ * reaches (functions/lambda-ports.ts wires them, shared/adapters/dynamodb makes the calls). An
+ * adapter that starts making another call adds its action here, on each function that reaches it.
+ */
+export const tableAccess = {
+  relationWriter: {
+    [relationsTable.id]: [
+      'GetItem', // RelationStore.apply: the target's shard layout
+      'PutItem', // RelationStore.apply: the relation (or its tombstone), if newer than the stored one
+    ],
+  },
+  planner: fanOut,
+  fanoutWorker: fanOut,
+  deliveryWorker: {
+    [devicesTable.id]: [
+      'BatchGetItem', // DeviceDirectory.devicesOf: the recipients' devices
+      'UpdateItem', // DeviceDirectory.disable: a device the platform reports gone
+    ],
+    [usersTable.id]: [
+      'BatchGetItem', // UserDirectory.profilesOf: time zones of recipients whose unsent pushes give fatigue back
+    ],
+    [ledgerTable.id]: [
+      'GetItem', // OutcomeLedger.wasRecorded: the job's batch marker; FatigueLedger.release: the rolling-window item
+      'PutItem', // OutcomeLedger.record: the batch marker, in the transaction with the counters
+      'UpdateItem', // DeliveryProgress: lease and checkpoint; FatigueLedger.release: counters given back
+    ],
+    [outcomesTable.id]: [
+      'UpdateItem', // OutcomeLedger.record: the counter increments, in the transaction with the marker
+    ],
+  },
+  deviceRegistration: {
+    [devicesTable.id]: [
+      'BatchGetItem', // DeviceDirectory.devicesOf: the user's devices, and a token's previous owner's
+      'UpdateItem', // DeviceDirectory.save / remove / claimToken
+    ],
+  },
+  devicePurge: {
+    [devicesTable.id]: [
+      'Scan', // DeviceDirectory.staleCandidates: users whose oldest device is older than the cutoff
+      'BatchGetItem', // DeviceDirectory.devicesOf: a user's devices again after a concurrent registration
+      'UpdateItem', // DeviceDirectory.removeStale
+    ],
+  },
+} as const satisfies Record<string, TableAccess>;
+
+/** Gives a function the actions of its access list, each on the one table it names. */
+export const grantTableAccess = (
+  fn: IFunction,
+  access: TableAccess,
+  tableOf: (id: string) => ITableV2 | undefined,
+): void => {
+  for (const [id, actions] of Object.entries(access)) {
+    const table = tableOf(id);
+    if (!table) throw new Error(`table access of ${fn.node.path}: no table ${id} in this stack`);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: actions.map((action) => `dynamodb:${action}`),
+        resources: [table.tableArn],
+      }),
+    );
+  }
+};
