@@ -43,8 +43,10 @@ const fanOut: TableAccess = {
   ],
   [ledgerTable.id]: [
     'GetItem', // OutcomeLedger.wasRecorded: the task's batch marker; FatigueLedger.reserve: the rolling-window item
+    'BatchGetItem', // JobOutbox.jobsOf: the jobs a checkpoint names, sent again by a resuming copy
     'PutItem', // OutcomeLedger.record: the batch marker, in the transaction with the counters
     'UpdateItem', // FatigueLedger.reserve: counters and dedupe keys; FanoutProgress: lease and checkpoint
+    'BatchWriteItem', // JobOutbox.keep: a page's jobs, kept before the checkpoint names them
   ],
   [outcomesTable.id]: [
     'UpdateItem', // OutcomeLedger.record: the counter increments, in the transaction with the marker
@@ -71,12 +73,12 @@ export const tableAccess = {
       'UpdateItem', // DeviceDirectory.disable: a device the platform reports gone
     ],
     [usersTable.id]: [
-      'BatchGetItem', // UserDirectory.profilesOf: time zones of recipients whose unsent pushes give fatigue back
+      'BatchGetItem', // UserDirectory.profilesOf: time zones for fatigue windows, recipients of personalised pushes
     ],
     [ledgerTable.id]: [
       'GetItem', // OutcomeLedger.wasRecorded: the job's batch marker; FatigueLedger.release: the rolling-window item
       'PutItem', // OutcomeLedger.record: the batch marker, in the transaction with the counters
-      'UpdateItem', // DeliveryProgress: lease and checkpoint; FatigueLedger.release: counters given back
+      'UpdateItem', // DeliveryProgress: lease and checkpoint; FatigueLedger.reserve (held jobs) and release
     ],
     [outcomesTable.id]: [
       'UpdateItem', // OutcomeLedger.record: the counter increments, in the transaction with the marker

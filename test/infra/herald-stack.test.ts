@@ -266,7 +266,7 @@ describe('the Herald CDK app', () => {
     const fanOut = {
       Relations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
       Users: ['BatchGetItem'],
-      Ledger: ['GetItem', 'PutItem', 'UpdateItem'],
+      Ledger: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'UpdateItem'],
       Outcomes: ['UpdateItem'],
     };
     const expected = {
