@@ -1,10 +1,11 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { awsPorts } from '../shared/adapters/aws-ports.ts';
+import { retryingClientConfig } from '../shared/adapters/client-config.ts';
 import { documentClient } from '../shared/adapters/dynamodb/document-client.ts';
 import { EventBridgeHoldScheduler } from '../shared/adapters/scheduler/eventbridge-hold-scheduler.ts';
+import { snsPushClient } from '../shared/adapters/sns/sns-client.ts';
 import { SnsPushGateway } from '../shared/adapters/sns/sns-push-gateway.ts';
 import { SqsWorkQueue } from '../shared/adapters/sqs/work-queue.ts';
 import { systemClock } from '../shared/domain/clock.ts';
@@ -56,14 +57,15 @@ export const lambdaPorts = (): HeraldPorts => {
   if (ports) return ports;
   const e = parseOrThrow(lambdaEnvironment, process.env, 'env') as Record<string, string | undefined>;
   const get = (name: string) => e[name]!;
-  const sqs = new SQSClient({});
-  const dynamodb = documentClient();
-  const sns = new SNSClient({});
+  // Retries: the SDK's standard ones where a retry is harmless, none under SNS publishes (client-config.ts).
+  const sqs = new SQSClient(retryingClientConfig);
+  const dynamodb = documentClient(retryingClientConfig);
+  const sns = snsPushClient();
   requestMeter.attach(dynamodb, 'dynamodb');
   requestMeter.attach(sqs, 'sqs');
   requestMeter.attach(sns, 'sns');
   const deliveryUrl = get(queueEnvName(deliveryQueue));
-  const holds = new EventBridgeHoldScheduler(new SchedulerClient({}), {
+  const holds = new EventBridgeHoldScheduler(new SchedulerClient(retryingClientConfig), {
     groupName: get('HOLD_SCHEDULE_GROUP'),
     roleArn: get('HOLD_SCHEDULER_ROLE_ARN'),
     deliveryQueueArn: get('DELIVERY_QUEUE_ARN'),

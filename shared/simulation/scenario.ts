@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultPolicy, type FatiguePolicy, parsePolicy } from '../domain/fatigue/policy.ts';
 import { platforms } from '../domain/push/device.ts';
+import { firstDuplicate, flagSchema, normaliseTerms, optOutSchema } from '../domain/users/profile-terms.ts';
 import { isTimeZone } from '../domain/users/time-zone.ts';
 import { parseOrThrow } from '../domain/validation.ts';
 
@@ -25,11 +26,22 @@ export const scenarioSchema = z.strictObject({
       z.strictObject({
         id,
         timeZone: timeZone.default('UTC'),
-        flags: z.array(z.string()).default([]),
-        optOuts: z.array(z.string()).default([]),
+        /** Normalised (`" Minor"` is `minor`); a flag Herald does not act on is refused, it would be a silent typo. */
+        flags: z.array(flagSchema).default([]).transform(normaliseTerms),
+        optOuts: z.array(optOutSchema).default([]).transform(normaliseTerms),
       }),
     )
-    .default([]),
+    .default([])
+    // Two profiles for one user would race each other into the table: which wins would vary run to run.
+    .superRefine((users, context) => {
+      const duplicate = firstDuplicate(users.map((user) => user.id));
+      if (duplicate)
+        context.addIssue({
+          code: 'custom',
+          path: [duplicate.index, 'id'],
+          message: `duplicate user id "${users[duplicate.index]!.id}" (first at $.users[${duplicate.first}])`,
+        });
+    }),
   devices: z
     .array(z.strictObject({ userId: id, platform: z.enum(platforms), token: z.string().min(8) }))
     .default([]),

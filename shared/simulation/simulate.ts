@@ -5,6 +5,7 @@ import type { LocalEngines } from '../local/engines.ts';
 import { ManualClock } from '../local/manual-clock.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { rejectedEventsQueue } from '../resources/queues.ts';
+import { type DeadLetter, readDeadLetters } from './leftovers.ts';
 import { loadWorld } from './load-world.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -27,6 +28,8 @@ export interface SimulationReport {
   readonly rejected: { reason: string; source?: string; detailType?: string }[];
   /** Pushes held for the end of the recipient's quiet hours, with their release time. */
   readonly held: { userId: string; recipe: string; releaseAt: string }[];
+  /** What ended on a dead-letter or terminal queue (work given up on), with the reason. */
+  readonly deadLetters: DeadLetter[];
 }
 
 /** Latest instant a Date can hold: releasing holds "until" it releases them all. */
@@ -133,6 +136,7 @@ export const simulate = async (scenario: Scenario, engines?: LocalEngines): Prom
       refused,
       rejected: await readRejected(runtime),
       held,
+      deadLetters: await readDeadLetters(runtime),
     };
   } finally {
     await runtime.stop();

@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.ts';
 import { HeraldError } from '../domain/errors.ts';
 import type { DomainEvent } from '../domain/events/envelope.ts';
 import type { RejectedEvents } from '../domain/ports.ts';
@@ -7,6 +8,8 @@ import type { RelationChange, RelationStore } from '../domain/relations/relation
 export interface IngestRelationDeps {
   readonly relations: RelationStore;
   readonly rejected: RejectedEvents;
+  /** Herald's clock: events stamped more than a few minutes ahead of it are rejected. */
+  readonly clock: Clock;
 }
 
 export type IngestResult =
@@ -15,7 +18,8 @@ export type IngestResult =
 
 /**
  * Keeps the relation an event describes (follow, unfollow, favorite, view). An event that breaks
- * its contract is kept with its reason instead, and never retried.
+ * its contract, or is stamped too far in the future, is kept with its reason instead, and never
+ * retried.
  */
 export const ingestRelationEvent = async (
   event: DomainEvent,
@@ -24,7 +28,7 @@ export const ingestRelationEvent = async (
 ): Promise<IngestResult> => {
   let change: RelationChange;
   try {
-    change = toRelationChange(event);
+    change = toRelationChange(event, deps.clock.now());
   } catch (error) {
     if (!(error instanceof HeraldError)) throw error;
     await deps.rejected.keep({ reason: error.message, event: raw });

@@ -161,11 +161,21 @@ describe('SnsPushGateway', () => {
     ['KMSThrottlingException', 'throttled'],
     ['InvalidParameterException', 'failed'],
     ['PlatformApplicationDisabledException', 'failed'],
-    ['InternalErrorException', 'failed'],
-    ['TimeoutError', 'failed'],
   ])('maps a publish failing with %s to %s, with the error name as reason', async (error, status) => {
     sns.on(PublishCommand).rejects(snsError(error));
 
     expect(await gateway().publish(endpoint, push)).toEqual({ status, reason: error });
   });
+
+  it.each(['InternalErrorException', 'TimeoutError'])(
+    'reports a publish failing with %s as an unknown outcome: SNS may have taken the push',
+    async (error) => {
+      sns.on(PublishCommand).rejects(snsError(error));
+
+      expect(await gateway().publish(endpoint, push)).toEqual({
+        status: 'failed',
+        reason: 'unknown-outcome',
+      });
+    },
+  );
 });

@@ -1,3 +1,4 @@
+import { normaliseProfile } from '../../domain/users/profile-terms.ts';
 import type { UserDirectory, UserProfile } from '../../domain/users/user.ts';
 
 /** User profiles in memory, for unit tests and in-process benchmarks. */
@@ -14,6 +15,6 @@ export class InMemoryUserDirectory implements UserDirectory {
   }
 
   async save(profile: UserProfile): Promise<void> {
-    this.#profiles.set(profile.id, profile);
+    this.#profiles.set(profile.id, normaliseProfile(profile));
   }
 }

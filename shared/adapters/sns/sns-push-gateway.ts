@@ -30,7 +30,34 @@ const THROTTLED = new Set([
  */
 const EXISTING_ENDPOINT = /Endpoint (arn:aws[\w-]*:sns:\S+) already exists with the same [Tt]oken/;
 
+/**
+ * Failures after which nobody knows whether SNS took the push: the request timed out, the
+ * connection broke mid-request, or SNS answered with a 5xx.
+ */
+const OUTCOME_UNKNOWN = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'AbortError',
+  'InternalError',
+  'InternalErrorException',
+  'InternalFailure',
+  'ServiceUnavailable',
+]);
+const CUT_MID_REQUEST = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/** Failure reason of a publish that may have gone out; never retried, it keeps its fatigue count. */
+export const PUBLISH_OUTCOME_UNKNOWN = 'unknown-outcome';
+
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'UnknownError');
+
+const outcomeUnknown = (error: unknown): boolean => {
+  const e = error as { code?: unknown; $metadata?: { httpStatusCode?: number } } | undefined;
+  return (
+    OUTCOME_UNKNOWN.has(errorName(error)) ||
+    (typeof e?.code === 'string' && CUT_MID_REQUEST.has(e.code)) ||
+    (e?.$metadata?.httpStatusCode ?? 0) >= 500
+  );
+};
 
 const messageAttributes = (attributes: Readonly<Record<string, string>>) => {
   const entries = Object.entries(attributes);
@@ -120,7 +147,9 @@ export class SnsPushGateway implements PushGateway {
     } catch (error) {
       const name = errorName(error);
       if (GONE.has(name)) return { status: 'endpoint-disabled', reason: name };
+      // Throttling is a refusal, whatever the status code: nothing went out, so it may be retried.
       if (THROTTLED.has(name)) return { status: 'throttled', reason: name };
+      if (outcomeUnknown(error)) return { status: 'failed', reason: PUBLISH_OUTCOME_UNKNOWN };
       return { status: 'failed', reason: name };
     }
   }

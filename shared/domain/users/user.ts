@@ -7,7 +7,12 @@ export interface UserProfile {
   readonly flags: readonly string[];
   /** Businesses or categories the user opted out of, e.g. `offers` or `promotions`. */
   readonly optOuts: readonly string[];
-  /** Set when the stored profile cannot be read, naming the field and why: the recipient ends `failed: bad-profile`. */
+  /**
+   * Set when the stored profile could not be read (another system wrote a field in a shape
+   * Herald does not know): the reason, naming the field, e.g. `flags: expected an array of
+   * strings, received number`. The unreadable fields hold their defaults, which are not safe to
+   * push under (a `minor` flag may be lost), so the fan-out fails such a recipient (`failed: bad-profile`).
+   */
   readonly unreadable?: string;
 }
 

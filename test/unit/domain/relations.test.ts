@@ -12,9 +12,11 @@ const event = (detailType: string, detail: unknown): DomainEvent => ({
   detail,
 });
 
+const now = new Date('2026-11-21T10:00:00Z');
+
 describe('toRelationChange', () => {
   it('a follow becomes follow(follower -> seller)', () => {
-    expect(toRelationChange(event('UserFollowed', { followerId: 'b1', sellerId: 's1' }))).toEqual({
+    expect(toRelationChange(event('UserFollowed', { followerId: 'b1', sellerId: 's1' }), now)).toEqual({
       kind: 'put',
       relation: {
         type: 'follow',
@@ -27,7 +29,7 @@ describe('toRelationChange', () => {
   });
 
   it('an unfollow removes the follow at the event time', () => {
-    expect(toRelationChange(event('UserUnfollowed', { followerId: 'b1', sellerId: 's1' }))).toEqual({
+    expect(toRelationChange(event('UserUnfollowed', { followerId: 'b1', sellerId: 's1' }), now)).toEqual({
       kind: 'remove',
       type: 'follow',
       from: 'b1',
@@ -37,20 +39,20 @@ describe('toRelationChange', () => {
   });
 
   it('a view becomes a browse relation that expires 30 days later', () => {
-    const change = toRelationChange(event('ItemViewed', { userId: 'b1', itemId: 'i1', sellerId: 's1' }));
+    const change = toRelationChange(event('ItemViewed', { userId: 'b1', itemId: 'i1', sellerId: 's1' }), now);
 
     expect(change.kind === 'put' && change.relation.expiresAt).toEqual(new Date('2026-12-21T10:00:00Z'));
   });
 
   it('names the field that breaks the contract', () => {
-    expect(() => toRelationChange(event('UserFollowed', { followerId: 'b1' }))).toThrow(ValidationError);
-    expect(() => toRelationChange(event('UserFollowed', { followerId: 'b1' }))).toThrow(
+    expect(() => toRelationChange(event('UserFollowed', { followerId: 'b1' }), now)).toThrow(ValidationError);
+    expect(() => toRelationChange(event('UserFollowed', { followerId: 'b1' }), now)).toThrow(
       /^detail\.sellerId: /,
     );
   });
 
   it('refuses an event type no relation rule knows', () => {
-    expect(() => toRelationChange(event('UserBlocked', {}))).toThrow(UnknownEventTypeError);
+    expect(() => toRelationChange(event('UserBlocked', {}), now)).toThrow(UnknownEventTypeError);
   });
 });
 
