@@ -1,5 +1,5 @@
 import type { PersonalPush, RenderedPush } from './delivery-job.ts';
-import { placeholdersOf, renderTemplate } from './template.ts';
+import { placeholdersOf, renderDeepLink, renderTemplate } from './template.ts';
 
 type PushTemplate = PersonalPush['template'];
 
@@ -10,7 +10,7 @@ export const renderPush = (
   template: PushTemplate,
   values: Readonly<Record<string, unknown>>,
 ): RenderedPush => {
-  const deepLink = template.deepLink ? renderTemplate(template.deepLink, values) : undefined;
+  const deepLink = template.deepLink ? renderDeepLink(template.deepLink, values) : undefined;
   return {
     title: renderTemplate(template.title, values),
     body: renderTemplate(template.body, values),

@@ -245,3 +245,34 @@ describe('fanOutSlice', () => {
     expect(await outcomes.wasRecorded(task.taskId)).toBe(true);
   });
 });
+
+describe('fanOutSlice with a profile another system wrote in a shape Herald cannot read', () => {
+  it('fails that recipient as bad-profile and pushes the others', async () => {
+    const followers = Array.from({ length: 20 }, (_, i) => `u${String(i).padStart(2, '0')}`);
+    const { deps, delivery, outcomes } = await setup(followers);
+    const users = {
+      profilesOf: async (ids: readonly string[]) =>
+        new Map(
+          ids.map((id) => [
+            id,
+            {
+              id,
+              timeZone: 'UTC',
+              flags: [],
+              optOuts: [],
+              ...(id === 'u07' ? { unreadable: 'flags: expected an array of strings, received number' } : {}),
+            },
+          ]),
+        ),
+      save: async () => undefined,
+    };
+
+    await fanOutSlice(task, { ...deps, users, pageSize: 1000 });
+
+    expect(recipientsOf(delivery.items)).toEqual(followers.filter((id) => id !== 'u07'));
+    expect((await outcomes.summary())['followed-seller-new-item']).toMatchObject({
+      planned: 20,
+      failed: { 'bad-profile': 1 },
+    });
+  });
+});
