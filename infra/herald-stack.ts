@@ -46,9 +46,18 @@ const platformEnv: Record<Platform, string> = {
   FCM: 'FCM_APPLICATION_ARN',
 };
 
+/** A constant whose `<name>` placeholders become the event fields `quotes` names. */
+const quoting = (text: string, quotes: Readonly<Record<string, string>> = {}): string =>
+  text.replace(/<([A-Za-z0-9_-]+)>/g, (placeholder, name: string) =>
+    quotes[name] ? EventField.fromPath(quotes[name]) : placeholder,
+  );
+
 /** The input a rule hands its target, rendered as an EventBridge input transformer. */
 const targetInput = (input: RuleInput): RuleTargetInput =>
-  RuleTargetInput.fromObject({ ...input.constants, [input.eventField]: EventField.fromPath('$') });
+  RuleTargetInput.fromObject({
+    ...Object.fromEntries(Object.entries(input.constants).map(([k, v]) => [k, quoting(v, input.quotes)])),
+    [input.eventField]: EventField.fromPath('$'),
+  });
 
 /** A shared pattern in the shape CDK's EventPattern takes; values pass through unchanged. */
 const eventPatternOf = (rule: BusRule): EventPattern => {

@@ -103,7 +103,8 @@ export const simulate = async (scenario: Scenario, engines?: LocalEngines): Prom
         {
           Source: event.source,
           DetailType: event['detail-type'],
-          Detail: JSON.stringify(event.detail ?? {}),
+          // Only a missing detail means `{}`: a `null` one is refused by the bus, as AWS refuses it.
+          Detail: event.detail === undefined ? '{}' : JSON.stringify(event.detail),
           Time: event.time,
         },
       ]);

@@ -1,7 +1,9 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../shared/local/engines.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../shared/local/runtime.ts';
+import { rejectedEventsQueue } from '../../shared/resources/queues.ts';
 import { sharedEngines } from '../support/engines.ts';
 
 let runtime: LocalRuntime;
@@ -89,5 +91,60 @@ describe('the local bus answers the EventBridge PutEvents API', () => {
     await expect(
       publisher.send(new PutEventsCommand({ Entries: Array.from({ length: 11 }, () => entry) })),
     ).rejects.toThrow(/length between 1 and 10/);
+  });
+
+  it('keeps an event of a mis-cased source on the rejected-events queue, with the reason naming it', async () => {
+    await publisher.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: `arn:aws:events:${localRegion}:000000000000:event-bus/${runtime.busName}`,
+            Source: 'Market.Items',
+            DetailType: 'ItemListed',
+            Detail: '{}',
+          },
+        ],
+      }),
+    );
+    await runtime.drain();
+
+    const out = await runtime.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: runtime.queueUrls[rejectedEventsQueue.id],
+        MaxNumberOfMessages: 10,
+      }),
+    );
+    const kept = (out.Messages ?? []).map(
+      (m) => JSON.parse(m.Body!) as { reason: string; event: { source: string } },
+    );
+    expect(kept.map((k) => [k.reason, k.event.source])).toEqual([
+      ['source: no recipe or relation rule expects "Market.Items"', 'Market.Items'],
+    ]);
+  });
+
+  it('refuses a null body and a 2.5 MB request with a 400 ValidationException', async () => {
+    const post = (body: string) =>
+      fetch(runtime.busEndpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
+        body,
+      });
+    const big = {
+      Source: 'market.social',
+      DetailType: 'UserFollowed',
+      Detail: JSON.stringify({ pad: 'x'.repeat(500_000) }),
+    };
+
+    const nullBody = await post('null');
+    const tooLarge = await post(JSON.stringify({ Entries: Array.from({ length: 5 }, () => big) }));
+
+    expect([nullBody.status, ((await nullBody.json()) as { __type: string }).__type]).toEqual([
+      400,
+      'ValidationException',
+    ]);
+    expect([tooLarge.status, ((await tooLarge.json()) as { __type: string }).__type]).toEqual([
+      400,
+      'ValidationException',
+    ]);
   });
 });

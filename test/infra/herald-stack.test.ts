@@ -135,6 +135,23 @@ describe('the Herald CDK app', () => {
     });
   });
 
+  it('keeps events of unknown sources on the rejected-events queue, the reason quoting the source', () => {
+    service.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: [{ 'anything-but': ['market.items', 'market.offers', 'market.social'] }] },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RejectedEventsQueue'), 'Arn'] },
+          InputTransformer: {
+            InputPathsMap: Match.objectLike({ source: '$.source' }),
+            InputTemplate: Match.stringLikeRegexp(
+              '"reason":"source: no recipe or relation rule expects \\\\"<source>\\\\""',
+            ),
+          },
+        }),
+      ],
+    });
+  });
+
   it('redrives fan-out and delivery messages to dead-letter queues, and alarms on them', () => {
     const redriven = Object.values(service.findResources('AWS::SQS::Queue')).filter(
       (q) => q.Properties?.RedrivePolicy,

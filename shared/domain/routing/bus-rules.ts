@@ -9,8 +9,11 @@ export type RuleTarget = 'planner' | 'relation-writer' | 'rejected-events';
  * The CDK stack renders it as an input transformer; the local bus applies the same transformer.
  */
 export interface RuleInput {
+  /** Text fields; `<name>` in one stands for the event field that `quotes` names. */
   readonly constants: Readonly<Record<string, string>>;
   readonly eventField: string;
+  /** Event fields the constants quote, by placeholder: `{ source: '$.source' }` fills `<source>`. */
+  readonly quotes?: Readonly<Record<string, string>>;
 }
 
 export interface BusRule {
@@ -31,8 +34,9 @@ const groupBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 /**
  * Every rule of the bus, generated from the recipe catalog and the relation rules: one rule per
- * recipe, one relation-ingestion rule per relation source, and for each known source a rule
- * that keeps events whose detail-type nothing expects, with the reason.
+ * recipe, one relation-ingestion rule per relation source, for each known source a rule that
+ * keeps events whose detail-type nothing expects, and one rule that keeps events of every other
+ * source. Together they leave no event unaccounted for: each is matched or kept with its reason.
  */
 export const busRules = (catalog: RecipeCatalog): BusRule[] => {
   const recipeRules: BusRule[] = catalog.recipes.map((recipe) => ({
@@ -74,5 +78,18 @@ export const busRules = (catalog: RecipeCatalog): BusRule[] => {
     };
   });
 
-  return [...recipeRules, ...relationIngestion, ...unexpected];
+  // EventBridge compares sources exactly, so a mis-cased `Market.Items` lands here too.
+  const unknownSources: BusRule = {
+    name: 'unknown-sources',
+    description: 'Keeps events of sources that no recipe or relation rule expects',
+    pattern: { source: [{ 'anything-but': [...new Set(expected.map((e) => e.source))].sort() }] },
+    target: 'rejected-events',
+    input: {
+      constants: { reason: 'source: no recipe or relation rule expects "<source>"' },
+      eventField: 'event',
+      quotes: { source: '$.source' },
+    },
+  };
+
+  return [...recipeRules, ...relationIngestion, ...unexpected, unknownSources];
 };

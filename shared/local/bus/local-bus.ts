@@ -1,29 +1,29 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../domain/clock.ts';
 import type { BusRule } from '../../domain/routing/bus-rules.ts';
 import {
   applyInputTransformer,
   type InputTransformer,
-  type ParsedEvent,
   PatternIndex,
   validateEventEnvelope,
 } from '../../event-patterns/index.ts';
+import { PutEventsValidationError } from './errors.ts';
+import {
+  type BusEvent,
+  type BusIdentity,
+  type PutEventsEntry,
+  type PutEventsResultEntry,
+  toBusEvent,
+} from './put-events-entry.ts';
+import {
+  entrySize,
+  MAX_ENTRIES,
+  MAX_JSON_DEPTH,
+  MAX_REQUEST_ENTRY_BYTES,
+  nestsDeeperThan,
+} from './put-events-limits.ts';
 import { toInputTransformer } from './rule-input.ts';
 
-/** A PutEvents request entry, as the EventBridge API takes it. */
-export interface PutEventsEntry {
-  readonly Source?: string;
-  readonly DetailType?: string;
-  readonly Detail?: string;
-  readonly Time?: Date | string | number;
-  readonly Resources?: readonly string[];
-  readonly EventBusName?: string;
-  readonly TraceHeader?: string;
-}
-
-export type PutEventsResultEntry =
-  | { readonly EventId: string }
-  | { readonly ErrorCode: string; readonly ErrorMessage: string };
+export type { PutEventsEntry, PutEventsResultEntry } from './put-events-entry.ts';
 
 /** Where a rule's matched events go, and what happens to those the target keeps failing on. */
 export interface RuleTargetBinding {
@@ -42,10 +42,33 @@ export interface LocalBusOptions {
   readonly onUndeliverable: (rule: BusRule, event: unknown, error: unknown) => Promise<void>;
 }
 
-/** EventBridge's limit on one event. */
-const MAX_ENTRY_BYTES = 256 * 1024;
+interface Target {
+  readonly binding: RuleTargetBinding;
+  readonly transformer?: InputTransformer;
+}
 
-const fail = (ErrorCode: string, ErrorMessage: string): PutEventsResultEntry => ({ ErrorCode, ErrorMessage });
+/** What AWS refuses as a whole: a request with no entry or too many, too large, or nested too deep. */
+const refuseRequest = (entries: readonly PutEventsEntry[]): void => {
+  if (entries.length === 0 || entries.length > MAX_ENTRIES) {
+    throw new PutEventsValidationError(
+      `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES}`,
+    );
+  }
+  const size = entries.reduce((sum, entry) => sum + entrySize(entry), 0);
+  if (size > MAX_REQUEST_ENTRY_BYTES) {
+    throw new PutEventsValidationError(
+      `Total size of the entries in the request is over the limit: ${size} bytes, at most ${MAX_REQUEST_ENTRY_BYTES}.`,
+    );
+  }
+  const deep = entries.findIndex(
+    (entry) => typeof entry.Detail === 'string' && nestsDeeperThan(entry.Detail, MAX_JSON_DEPTH),
+  );
+  if (deep >= 0) {
+    throw new PutEventsValidationError(
+      `Entries[${deep}].Detail: JSON nested deeper than ${MAX_JSON_DEPTH} levels is not processed.`,
+    );
+  }
+};
 
 /**
  * Herald's local EventBridge bus: validates PutEvents entries as EventBridge does, matches each
@@ -56,12 +79,19 @@ const fail = (ErrorCode: string, ErrorMessage: string): PutEventsResultEntry => 
 export class LocalEventBus {
   readonly #options: LocalBusOptions;
   readonly #index = new PatternIndex();
-  readonly #targets = new Map<string, { binding: RuleTargetBinding; transformer?: InputTransformer }>();
+  readonly #targets = new Map<string, Target>();
+  readonly #identity: BusIdentity;
   readonly #inFlight = new Set<Promise<void>>();
   published = 0;
 
   constructor(bindings: readonly RuleTargetBinding[], options: LocalBusOptions) {
     this.#options = options;
+    this.#identity = {
+      name: options.busName,
+      account: options.account ?? '000000000000',
+      region: options.region ?? 'us-east-1',
+      now: () => options.clock.now(),
+    };
     for (const binding of bindings) {
       // Compiling here means an invalid pattern fails when the catalog loads, not at the first event.
       this.#index.add(binding.rule.name, JSON.stringify(binding.rule.pattern));
@@ -72,13 +102,25 @@ export class LocalEventBus {
     }
   }
 
-  /** Accepts up to ten entries and answers per entry, as PutEvents does. */
+  /**
+   * Accepts one to ten entries and answers per entry, as PutEvents does. A request AWS refuses as
+   * a whole throws {@link PutEventsValidationError} before any entry is dispatched; once one is,
+   * the answer is per entry (`InternalFailure` at worst), so a publisher never retries a batch
+   * part of which went out.
+   */
   putEvents(entries: readonly PutEventsEntry[]): {
     FailedEntryCount: number;
     Entries: PutEventsResultEntry[];
   } {
-    const results = entries.map((entry) => this.#accept(entry));
+    refuseRequest(entries);
+    const checked = entries.map((entry) => toBusEvent(entry, this.#identity));
+    const results = checked.map((c) => ('error' in c ? c.error : this.#publish(c.event)));
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+  }
+
+  /** Deliveries started and not yet settled: the work the bus still owes. */
+  get pendingDeliveries(): number {
+    return this.#inFlight.size;
   }
 
   /** Resolves once no delivery is in flight. */
@@ -90,66 +132,33 @@ export class LocalEventBus {
     return this.#inFlight.size > 0;
   }
 
-  #accept(entry: PutEventsEntry): PutEventsResultEntry {
-    if (
-      entry.EventBusName &&
-      !entry.EventBusName.endsWith(this.#options.busName) &&
-      entry.EventBusName !== 'default'
-    ) {
-      return fail('NotFoundException', `Event bus ${entry.EventBusName} does not exist.`);
-    }
-    if (!entry.Source)
-      return fail('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
-    if (!entry.DetailType) {
-      return fail(
-        'InvalidArgument',
-        'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
-      );
-    }
-    if (entry.Detail === undefined)
-      return fail('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
-    let detail: unknown;
+  // Every rule's input is built before any delivery starts, so an entry goes to all its rules or
+  // to none.
+  #publish(event: BusEvent): PutEventsResultEntry {
+    let deliveries: { target: Target; input: unknown }[];
     try {
-      detail = JSON.parse(entry.Detail);
-    } catch {
-      return fail('MalformedDetail', 'Detail is malformed.');
-    }
-    if (detail === null || typeof detail !== 'object' || Array.isArray(detail))
-      return fail('MalformedDetail', 'Detail is malformed.');
-    const id = randomUUID();
-    const time = entry.Time === undefined ? this.#options.clock.now() : new Date(entry.Time);
-    if (Number.isNaN(time.getTime())) return fail('InvalidArgument', 'Parameter Time is not valid.');
-    const event = {
-      version: '0',
-      id,
-      'detail-type': entry.DetailType,
-      source: entry.Source,
-      account: this.#options.account ?? '000000000000',
-      time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      region: this.#options.region ?? 'us-east-1',
-      resources: [...(entry.Resources ?? [])],
-      detail,
-    };
-    const eventJson = JSON.stringify(event);
-    if (Buffer.byteLength(eventJson) > MAX_ENTRY_BYTES) {
-      return fail('InvalidArgument', 'Total size of the entries in the request is over the limit.');
+      const parsed = validateEventEnvelope(JSON.stringify(event));
+      deliveries = this.#index.matchingRules(parsed).map((name) => {
+        const target = this.#targets.get(name)!;
+        const input = target.transformer
+          ? JSON.parse(applyInputTransformer(target.transformer, parsed, { ruleName: name }))
+          : event;
+        return { target, input };
+      });
+    } catch (error) {
+      return {
+        ErrorCode: 'InternalFailure',
+        ErrorMessage: `The event could not be routed: ${String(error)}`,
+      };
     }
     this.published++;
-    // Parsed once, shared by the matching of every rule and every input transformer.
-    const parsed = validateEventEnvelope(eventJson);
-    for (const name of this.#index.matchingRules(parsed)) this.#dispatch(name, event, parsed);
-    return { EventId: id };
-  }
-
-  #dispatch(ruleName: string, event: unknown, parsed: ParsedEvent): void {
-    const target = this.#targets.get(ruleName)!;
-    const input = target.transformer
-      ? JSON.parse(applyInputTransformer(target.transformer, parsed, { ruleName }))
-      : event;
-    const delivery = this.#deliver(target.binding, input, event).finally(() =>
-      this.#inFlight.delete(delivery),
-    );
-    this.#inFlight.add(delivery);
+    for (const { target, input } of deliveries) {
+      const delivery = this.#deliver(target.binding, input, event).finally(() =>
+        this.#inFlight.delete(delivery),
+      );
+      this.#inFlight.add(delivery);
+    }
+    return { EventId: event.id };
   }
 
   async #deliver(binding: RuleTargetBinding, input: unknown, event: unknown): Promise<void> {

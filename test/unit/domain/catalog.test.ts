@@ -66,4 +66,17 @@ describe('busRules', () => {
     });
     expect(unexpected?.target).toBe('rejected-events');
   });
+
+  it('keeps events of every source no rule expects, quoting the source in the reason', () => {
+    const unknown = rules.find((r) => r.name === 'unknown-sources');
+
+    expect(unknown).toMatchObject({
+      pattern: { source: [{ 'anything-but': ['market.items', 'market.offers', 'market.social'] }] },
+      target: 'rejected-events',
+      input: {
+        constants: { reason: 'source: no recipe or relation rule expects "<source>"' },
+        quotes: { source: '$.source' },
+      },
+    });
+  });
 });
