@@ -148,15 +148,34 @@ describe('DynamoDbFatigueLedger on DynamoDB Local', () => {
   });
 
   it('bypassing recipes skip the caps, and count only when told to', async () => {
-    const caps = [cap('user', '', 1)];
-    await ledger.reserve([request('u-byp', '2026-11-21T10:00:00Z', caps)]);
+    const caps = [cap('user', '', 2)];
+    const at = (minute: number) => `2026-11-21T10:${String(minute).padStart(2, '0')}:00Z`;
+    await ledger.reserve([request('u-byp', at(0), caps)]);
 
-    expect(
-      await statuses([request('u-byp', '2026-11-21T10:01:00Z', caps, { enforce: false, count: false })]),
-    ).toEqual(['reserved']);
-    expect(
-      await statuses([request('u-byp', '2026-11-21T10:02:00Z', caps, { enforce: false, count: true })]),
-    ).toEqual(['reserved']);
+    const quiet = await statuses([request('u-byp', at(1), caps, { enforce: false, count: false })]);
+    // Not counted: the second ordinary push still fits under the cap of 2.
+    const second = request('u-byp', at(2), caps);
+    const afterQuiet = await statuses([second]);
+    const counted = await statuses([request('u-byp', at(3), caps, { enforce: false, count: true })]);
+    // Counted: with the second push given back, the counter still stands at 2 (first + bypass).
+    await ledger.release([second]);
+    const afterCounted = await statuses([request('u-byp', at(4), caps)]);
+
+    expect([quiet, afterQuiet, counted, afterCounted]).toEqual([
+      ['reserved'],
+      ['reserved'],
+      ['reserved'],
+      ['capped:user'],
+    ]);
+  });
+
+  it('a cap of 0 lets nothing through, even before the counter exists', async () => {
+    const results = await statuses([
+      request('u-none', '2026-11-21T10:00:00Z', [cap('business', 'listings', 0)]),
+      request('u-none-rolling', '2026-11-21T10:00:00Z', [cap('business', 'listings', 0, 'day', 'rolling')]),
+    ]);
+
+    expect(results).toEqual(['capped:business', 'capped:business']);
   });
 
   it('rolling windows count the last 24 hours, whatever the calendar says', async () => {
