@@ -55,4 +55,15 @@ describe('DynamoDbDeliveryProgress on DynamoDB Local', () => {
 
     expect(await progress.acquire('job-4', 'w2', 60_000)).toEqual({ status: 'acquired' });
   });
+
+  it('seizing takes a running lease with its checkpoint, and fences the holder out of saving', async () => {
+    await progress.acquire('job-5', 'w1', 60_000);
+    await progress.save('job-5', 'w1', checkpoint);
+
+    const seized = await progress.seize('job-5', 'giver-up', 60_000);
+
+    expect(seized).toEqual(checkpoint);
+    await expect(progress.save('job-5', 'w1', checkpoint)).rejects.toThrow(DeliveryJobBusyError);
+    expect(await progress.acquire('job-5', 'w3', 60_000)).toEqual({ status: 'busy' });
+  });
 });

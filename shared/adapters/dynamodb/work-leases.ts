@@ -40,25 +40,8 @@ export class DynamoDbWorkLeases<C> implements WorkLeases<C> {
   }
 
   async acquire(id: string, owner: string, leaseMs: number): Promise<WorkLeaseResult<C>> {
-    const now = this.#now();
     try {
-      const out = await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: this.#key(id),
-          UpdateExpression:
-            'SET leaseOwner = :owner, leaseUntil = :until, expiresAt = if_not_exists(expiresAt, :expires)',
-          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now',
-          ExpressionAttributeValues: {
-            ':owner': owner,
-            ':until': now + leaseMs,
-            ':now': now,
-            ':expires': Math.floor(now / 1000) + LIFETIME_SECONDS,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const checkpoint = out.Attributes?.checkpoint as C | undefined;
+      const checkpoint = await this.#take(id, owner, leaseMs, true);
       return checkpoint === undefined ? { status: 'acquired' } : { status: 'acquired', checkpoint };
     } catch (error) {
       if (isConditionFailure(error)) return { status: 'busy' };
@@ -85,6 +68,11 @@ export class DynamoDbWorkLeases<C> implements WorkLeases<C> {
   }
 
   async seize(id: string, owner: string, leaseMs: number): Promise<C | undefined> {
+    return this.#take(id, owner, leaseMs, false);
+  }
+
+  /** Writes `owner` into the lease (only if it ran out, when `ifFree`) and returns the checkpoint. */
+  async #take(id: string, owner: string, leaseMs: number, ifFree: boolean): Promise<C | undefined> {
     const now = this.#now();
     const out = await this.#client.send(
       new UpdateCommand({
@@ -92,10 +80,12 @@ export class DynamoDbWorkLeases<C> implements WorkLeases<C> {
         Key: this.#key(id),
         UpdateExpression:
           'SET leaseOwner = :owner, leaseUntil = :until, expiresAt = if_not_exists(expiresAt, :expires)',
+        ...(ifFree ? { ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now' } : {}),
         ExpressionAttributeValues: {
           ':owner': owner,
           ':until': now + leaseMs,
           ':expires': Math.floor(now / 1000) + LIFETIME_SECONDS,
+          ...(ifFree ? { ':now': now } : {}),
         },
         ReturnValues: 'ALL_NEW',
       }),
