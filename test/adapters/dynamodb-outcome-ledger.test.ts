@@ -1,3 +1,4 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbOutcomeLedger } from '../../shared/adapters/dynamodb/outcome-ledger.ts';
 import { OutcomeTally } from '../../shared/domain/outcomes/outcome.ts';
@@ -6,6 +7,7 @@ import { documentClientOf, dynamoDbClient, freshTable } from '../support/engines
 
 const client = dynamoDbClient();
 let ledger: DynamoDbOutcomeLedger;
+let outcomesName: string;
 
 describe('DynamoDbOutcomeLedger on DynamoDB Local', () => {
   beforeAll(async () => {
@@ -13,6 +15,7 @@ describe('DynamoDbOutcomeLedger on DynamoDB Local', () => {
       freshTable(client, outcomesTable),
       freshTable(client, ledgerTable),
     ]);
+    outcomesName = outcomes;
     ledger = new DynamoDbOutcomeLedger(
       documentClientOf(client),
       { outcomes, ledger: ledgerName },
@@ -48,5 +51,33 @@ describe('DynamoDbOutcomeLedger on DynamoDB Local', () => {
     }
 
     expect((await ledger.summary())['recipe-b']?.failed).toEqual({ 'endpoint-disabled': 2 });
+  });
+
+  it('spreads the counters of a recipe and day over shards that the summary sums', async () => {
+    const jobs = Array.from({ length: 40 }, (_, i) => `job-${i}`);
+    await Promise.all(
+      jobs.map((job) => {
+        const tally = new OutcomeTally('recipe-hot', new Date('2026-11-21T10:00:00Z'));
+        tally.add('delivered', '', 'A', 2);
+        return ledger.record(job, tally.entries());
+      }),
+    );
+
+    const items = (await client.send(new ScanCommand({ TableName: outcomesName }))).Items ?? [];
+    const hotItems = items.filter((item) => item.scope?.S === 'recipe-hot');
+    expect(new Set(hotItems.map((item) => item.pk?.S)).size).toBeGreaterThan(4);
+    expect((await ledger.summary())['recipe-hot']?.delivered).toBe(80);
+  });
+
+  it('keeps a reason longer than a key may be, cut with a digest, apart from other long reasons', async () => {
+    const long = (tail: string) => `detail.${'x'.repeat(1_100)}${tail}: unknown key`;
+    const tally = new OutcomeTally('recipe-long', new Date('2026-11-21T10:00:00Z'));
+    tally.add('rejected', long('a'));
+    tally.add('rejected', long('b'));
+
+    expect(await ledger.record('reject-long', tally.entries())).toBe('recorded');
+    const rejected = (await ledger.summary())['recipe-long']?.rejected ?? {};
+    expect(Object.keys(rejected)).toHaveLength(2);
+    for (const reason of Object.keys(rejected)) expect(reason.length).toBeLessThanOrEqual(200);
   });
 });
