@@ -1,20 +1,34 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
 import { HeraldError, RetryLaterError, ValidationError } from '../shared/domain/errors.ts';
-import type { RejectedEvents } from '../shared/domain/ports.ts';
+import type { Redelivery, RejectedEvents } from '../shared/domain/ports.ts';
+import { type RedeliveryBackoff, redeliveryBackoff } from '../shared/domain/redelivery-backoff.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import { logger } from '../shared/observability/logger.ts';
+
+/** Where `processBatch` sends the messages it does not finish. */
+export interface BatchOutlets {
+  /** Messages that could never succeed, kept with their reason. */
+  readonly deadLetters: RejectedEvents;
+  /** Asks for a handed-back message sooner than the queue's visibility timeout. */
+  readonly redelivery: Redelivery;
+  /** Delay before a handed-back message returns; `redeliveryBackoff` unless a test needs seconds. */
+  readonly backoff?: RedeliveryBackoff;
+}
 
 /**
  * Runs `work` on every message of an SQS batch and reports only the failed ones, so one bad
  * message never sends its neighbours back to the queue. A message that cannot be parsed, or that
  * the domain refuses, is moved to the dead letters at once with its reason: retrying it could
- * never succeed. Anything else (a throttled write, a network error) is retried by SQS.
+ * never succeed. Anything else (a throttled write, a network error, another copy holding the
+ * work's lease) is retried by SQS, after a backoff rather than the queue's visibility timeout:
+ * that is sized at six times the worker's timeout (AWS's advice for event sources), 15 to 30
+ * minutes, far too long to wait for a throttle or a lease to clear.
  */
 export const processBatch = async <S extends z.ZodType>(
   event: SQSEvent,
   schema: S,
-  deadLetters: RejectedEvents,
+  { deadLetters, redelivery, backoff = redeliveryBackoff }: BatchOutlets,
   work: (message: z.output<S>, record: SQSRecord) => Promise<void>,
 ): Promise<SQSBatchResponse> => {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
@@ -41,12 +55,29 @@ export const processBatch = async <S extends z.ZodType>(
           await deadLetters.keep({ reason: error.message, event: record.body });
           return;
         }
+        failures.push({ itemIdentifier: record.messageId });
+        const retryInSeconds = backoff(Number(record.attributes.ApproximateReceiveCount));
         const log = error instanceof RetryLaterError ? logger.info.bind(logger) : logger.error.bind(logger);
         log('message handed back, SQS will redeliver it', {
           messageId: record.messageId,
+          retryInSeconds,
           error: error as Error,
         });
-        failures.push({ itemIdentifier: record.messageId });
+        try {
+          await redelivery.redeliverAfter(
+            { queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle },
+            retryInSeconds,
+          );
+        } catch (redeliveryError) {
+          // Still reported failed, so nothing is lost: SQS redelivers it after the visibility timeout.
+          logger.warn(
+            'could not bring the message back sooner, SQS will redeliver it after its visibility timeout',
+            {
+              messageId: record.messageId,
+              error: redeliveryError as Error,
+            },
+          );
+        }
       }
     }),
   );

@@ -218,6 +218,12 @@ export class HeraldStack extends Stack {
       );
     }
 
+    // A worker asks for a message it hands back sooner than the visibility timeout (sqs-batch.ts).
+    // The event source's consume grant covers this call too; granted here by name so the worker's
+    // own call does not rest on how the event source happens to grant.
+    fanout.queue.grant(fanoutWorker, 'sqs:ChangeMessageVisibility');
+    delivery.queue.grant(deliveryWorker, 'sqs:ChangeMessageVisibility');
+
     fanoutWorker.addEventSource(
       new SqsEventSource(fanout.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 50 }),
     );

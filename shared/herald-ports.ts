@@ -4,7 +4,7 @@ import type { Clock } from './domain/clock.ts';
 import type { FatiguePolicy } from './domain/fatigue/policy.ts';
 import type { FatigueLedger } from './domain/fatigue/reservation.ts';
 import type { OutcomeLedger } from './domain/outcomes/outcome.ts';
-import type { RejectedEvents, WorkQueue } from './domain/ports.ts';
+import type { Redelivery, RejectedEvents, WorkQueue } from './domain/ports.ts';
 import type { DeliveryJob } from './domain/push/delivery-job.ts';
 import type { DeliveryProgress } from './domain/push/delivery-progress.ts';
 import type { DeviceDirectory } from './domain/push/device.ts';
@@ -35,6 +35,8 @@ export interface HeraldPorts {
   readonly rejected: RejectedEvents;
   readonly fanoutDeadLetters: RejectedEvents;
   readonly deliveryDeadLetters: RejectedEvents;
+  /** Brings a message a worker hands back sooner than its queue's visibility timeout. */
+  readonly redelivery: Redelivery;
   readonly deliveryProgress: DeliveryProgress;
   readonly gateway: PushGateway;
 }

@@ -13,15 +13,20 @@ import { processBatch } from '../sqs-batch.ts';
 export const createDeliveryWorker = (ports: () => HeraldPorts) =>
   middy(async (event: SQSEvent, context: Context) => {
     const deps = ports();
-    return processBatch(event, deliveryJobMessage, deps.deliveryDeadLetters, async (job, record) => {
-      const timeLeftMs = () => context.getRemainingTimeInMillis();
-      const lastAttempt =
-        Number(record.attributes.ApproximateReceiveCount) >= (deliveryQueue.maxReceiveCount ?? 5);
-      const result = await requestMeter.within(job.recipeId, () =>
-        deliverJob(job, { ...deps, timeLeftMs, lastAttempt }),
-      );
-      logger.info('job delivered', { jobId: job.jobId, ...result });
-    });
+    return processBatch(
+      event,
+      deliveryJobMessage,
+      { deadLetters: deps.deliveryDeadLetters, redelivery: deps.redelivery },
+      async (job, record) => {
+        const timeLeftMs = () => context.getRemainingTimeInMillis();
+        const lastAttempt =
+          Number(record.attributes.ApproximateReceiveCount) >= (deliveryQueue.maxReceiveCount ?? 5);
+        const result = await requestMeter.within(job.recipeId, () =>
+          deliverJob(job, { ...deps, timeLeftMs, lastAttempt }),
+        );
+        logger.info('job delivered', { jobId: job.jobId, ...result });
+      },
+    );
   });
 
 export const handler = createDeliveryWorker(lambdaPorts);

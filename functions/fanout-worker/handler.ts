@@ -17,14 +17,19 @@ export const createFanoutWorker = (ports: () => HeraldPorts) =>
     // The rest of a slice goes on as a follow-up task once less than this much time is left.
     const shouldYield = () => context.getRemainingTimeInMillis() < YIELD_WITH_MS_LEFT;
     const deps = { ...ports(), shouldYield, timeLeftMs: () => context.getRemainingTimeInMillis() };
-    return processBatch(event, fanoutTaskMessage, deps.fanoutDeadLetters, async (task, record) => {
-      const lastAttempt =
-        Number(record.attributes.ApproximateReceiveCount) >= (fanoutQueue.maxReceiveCount ?? 5);
-      const result = await requestMeter.within(task.recipeId, () =>
-        fanOutSlice(task, { ...deps, lastAttempt }),
-      );
-      logger.info('slice fanned out', { taskId: task.taskId, ...result });
-    });
+    return processBatch(
+      event,
+      fanoutTaskMessage,
+      { deadLetters: deps.fanoutDeadLetters, redelivery: deps.redelivery },
+      async (task, record) => {
+        const lastAttempt =
+          Number(record.attributes.ApproximateReceiveCount) >= (fanoutQueue.maxReceiveCount ?? 5);
+        const result = await requestMeter.within(task.recipeId, () =>
+          fanOutSlice(task, { ...deps, lastAttempt }),
+        );
+        logger.info('slice fanned out', { taskId: task.taskId, ...result });
+      },
+    );
   });
 
 export const handler = createFanoutWorker(lambdaPorts);

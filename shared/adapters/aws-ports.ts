@@ -8,6 +8,7 @@ import { DynamoDbOutcomeLedger } from './dynamodb/outcome-ledger.ts';
 import { DynamoDbRelationStore } from './dynamodb/relation-store.ts';
 import { DynamoDbUserDirectory } from './dynamodb/user-directory.ts';
 import { DynamoDbDeliveryProgress, DynamoDbFanoutProgress } from './dynamodb/work-progress.ts';
+import { SqsRedelivery } from './sqs/redelivery.ts';
 import { SqsRejectedEvents } from './sqs/rejected-events.ts';
 import { SqsWorkQueue } from './sqs/work-queue.ts';
 
@@ -50,6 +51,7 @@ export const awsPorts = (names: ResourceNames, clients: AwsClients, injected: In
     rejected: new SqsRejectedEvents(sqs, names.queues.rejectedEvents),
     fanoutDeadLetters: new SqsRejectedEvents(sqs, names.queues.fanoutDeadLetters),
     deliveryDeadLetters: new SqsRejectedEvents(sqs, names.queues.deliveryDeadLetters),
+    redelivery: new SqsRedelivery(sqs),
     deliveryProgress: new DynamoDbDeliveryProgress(dynamodb, names.tables.ledger),
     fanoutProgress: new DynamoDbFanoutProgress(dynamodb, names.tables.ledger),
     outbox: new DynamoDbJobOutbox(dynamodb, names.tables.ledger),

@@ -14,3 +14,19 @@ export interface RejectedEvent {
 export interface RejectedEvents {
   keep(rejection: RejectedEvent): Promise<void>;
 }
+
+/** A message received from a queue, as much of it as asking for it back needs. */
+export interface ReceivedMessage {
+  /** ARN of the queue it came from (an SQS record's `eventSourceARN`). */
+  readonly queueArn: string;
+  readonly receiptHandle: string;
+}
+
+/**
+ * Port: asks a queue to hand a message its consumer gave up on back after `delaySeconds`,
+ * rather than after the queue's visibility timeout, which is sized for the consumer's timeout
+ * (minutes) and not for a retry.
+ */
+export interface Redelivery {
+  redeliverAfter(message: ReceivedMessage, delaySeconds: number): Promise<void>;
+}

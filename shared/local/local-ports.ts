@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsPorts, type InjectedPorts } from '../adapters/aws-ports.ts';
+import type { Redelivery } from '../domain/ports.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
 import { requestMeter } from '../observability/request-meter.ts';
 import { allQueues, deliveryQueue, fanoutQueue, rejectedEventsQueue } from '../resources/queues.ts';
@@ -20,6 +21,14 @@ export interface LocalPorts {
   readonly tableNames: Readonly<Record<string, string>>;
   close(): void;
 }
+
+/**
+ * Locally SqsPoller plays the event source mapping and hands every failed message back after a
+ * second (its `retryAfterSeconds`), after the handler returns: it would override any visibility
+ * the worker set. Asking as well would change nothing but add a request per failure, so local
+ * runs keep their timing and request counts.
+ */
+const handedBackByThePoller: Redelivery = { redeliverAfter: async () => undefined };
 
 /**
  * Fresh tables and queues (from the shared definitions, under a unique prefix so that several
@@ -65,7 +74,7 @@ export const provisionLocalPorts = async (
     injected,
   );
   return {
-    ports,
+    ports: { ...ports, redelivery: handedBackByThePoller },
     dynamodb,
     sqs,
     queueUrls,

@@ -261,6 +261,26 @@ describe('the Herald CDK app', () => {
     expect(sendsTo).toContainEqual(ownQueue);
   });
 
+  it('lets each worker shorten the visibility of messages of its own queue only', () => {
+    const sourceQueueOf = (prefix: string) =>
+      Object.values(service.findResources('AWS::Lambda::EventSourceMapping')).find(
+        (m) => m.Properties.FunctionName.Ref === functionIdOf(prefix),
+      )!.Properties.EventSourceArn;
+    const changesVisibilityOn = (prefix: string) =>
+      rawStatementsOf(prefix)
+        .filter((s) => s.actions.includes('sqs:ChangeMessageVisibility'))
+        .flatMap((s) => s.resources);
+
+    const fanoutQueue = sourceQueueOf('FanoutWorker');
+    const deliveryQueue = sourceQueueOf('DeliveryWorker');
+
+    expect(changesVisibilityOn('FanoutWorker')).toContainEqual(fanoutQueue);
+    expect(changesVisibilityOn('FanoutWorker')).not.toContainEqual(deliveryQueue);
+    expect(changesVisibilityOn('DeliveryWorker')).toContainEqual(deliveryQueue);
+    expect(changesVisibilityOn('DeliveryWorker')).not.toContainEqual(fanoutQueue);
+    expect(changesVisibilityOn('Planner')).toEqual([]);
+  });
+
   it('keeps each SQS event source’s messages invisible for at least six times its consumer’s timeout', () => {
     const mappings = Object.values(service.findResources('AWS::Lambda::EventSourceMapping'));
     expect(mappings).toHaveLength(2);

@@ -33,7 +33,8 @@ const unit = (
       }
       return { counts: counts(10), result: 10 };
     },
-    settle: async (checkpoint: Done | undefined) => counts(checkpoint?.done ?? 0, 10 - (checkpoint?.done ?? 0)),
+    settle: async (checkpoint: Done | undefined) =>
+      counts(checkpoint?.done ?? 0, 10 - (checkpoint?.done ?? 0)),
     handOver: async () => {
       work.handedOver++;
     },
@@ -114,7 +115,11 @@ describe('runLeased', () => {
 
     await expect(run).rejects.toBeInstanceOf(WorkGaveUpError);
     await expect(run).rejects.toThrow(/another worker holds it/);
-    expect((await deps.outcomes.summary()).r).toMatchObject({ planned: 10, delivered: 7, failed: { 'gave-up': 3 } });
+    expect((await deps.outcomes.summary()).r).toMatchObject({
+      planned: 10,
+      delivered: 7,
+      failed: { 'gave-up': 3 },
+    });
     await expect(deps.leases.save('unit-1', 'stuck-worker', { done: 8 })).rejects.toThrow(/lease lost/);
   });
 
