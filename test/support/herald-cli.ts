@@ -42,6 +42,9 @@ export const runHerald = (
 ) =>
   new Promise<HeraldRun>((resolve, reject) => {
     const child = spawn(process.execPath, [herald, ...args], { env: environment(options.env ?? {}) });
+    // Before the test's own timeout: a test that gives up must not leave a runtime behind (its
+    // JVM watchdog then stops DynamoDB Local too).
+    const deadline = setTimeout(() => child.kill('SIGKILL'), spawnedTimeoutMs - 10_000);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -50,7 +53,10 @@ export const runHerald = (
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.once('close', (code, signal) => {
+      clearTimeout(deadline);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 
 /** A scenario file in a fresh temporary folder; a string is written as it is. */
