@@ -1,8 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { InvalidEventError, InvalidEventPatternError, testEventPattern } from '../event-patterns/index.ts';
-
-const usage = 'Usage: herald events test-pattern --pattern <json|@file> --event <json|@file>';
 
 /** `@path` reads a file, as the AWS CLI's `file://` does; anything else is the JSON itself. */
 const textOf = async (value: string): Promise<string> =>
@@ -12,28 +9,9 @@ const textOf = async (value: string): Promise<string> =>
  * `herald events test-pattern`: mirrors `aws events test-event-pattern`, printing
  * `{"Result": true|false}`, or the AWS error on stderr with exit code 2.
  */
-export const runEventsCommand = async (args: readonly string[]): Promise<number> => {
-  const [subcommand, ...rest] = args;
-  if (subcommand !== 'test-pattern') {
-    console.error(usage);
-    return 2;
-  }
-  let values: { pattern?: string; event?: string };
+export const runTestPatternCommand = async (options: { pattern: string; event: string }): Promise<number> => {
   try {
-    ({ values } = parseArgs({
-      args: [...rest],
-      options: { pattern: { type: 'string' }, event: { type: 'string' } },
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (!values.pattern || !values.event) {
-    console.error(usage);
-    return 2;
-  }
-  try {
-    const result = testEventPattern(await textOf(values.pattern), await textOf(values.event));
+    const result = testEventPattern(await textOf(options.pattern), await textOf(options.event));
     console.log(JSON.stringify({ Result: result }));
     return 0;
   } catch (error: unknown) {

@@ -1,43 +1,96 @@
+import { Command, CommanderError, Option } from 'commander';
 import { logger } from '../observability/logger.ts';
-import { runEventsCommand } from './events-command.ts';
+import { runTestPatternCommand } from './events-command.ts';
+import { addEngineOptions, type EngineOptions, parseInstant, parsePort, runningEngines } from './options.ts';
 import { runSimulateCommand } from './simulate-command.ts';
 import { runStartCommand } from './start-command.ts';
 
-const usage = `Usage: herald <command>
+/**
+ * The `herald` command tree. Each action stores its exit code through `exit`: commander's own
+ * `process.exit` is overridden so that stdout is flushed and codes stay in one place.
+ */
+const heraldProgram = (exit: (code: number) => void): Command => {
+  const program = new Command('herald')
+    .description('Herald on one machine: the local runtime, offline simulations and event tools.')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  program.addHelpText('after', '\nExit codes: 0 success, 1 failure while running, 2 bad usage or bad input.');
 
-Commands:
-  start                         Start the local runtime with the demo data, keep it running (Ctrl-C stops it)
-  simulate <scenario.json>      Run a scenario on a fresh local runtime; print a JSON report
-  events test-pattern --pattern <json|@file> --event <json|@file>
-                                Test an EventBridge event pattern against an event, like
-                                'aws events test-event-pattern'
-  contracts                     Print the published event contracts as JSON Schema
-  help                          Show this help`;
+  addEngineOptions(
+    program
+      .command('start')
+      .description('Start the local runtime with the demo marketplace and keep it running (Ctrl-C stops it)')
+      .addOption(
+        new Option(
+          '--at <instant>',
+          "start the runtime's clock at this ISO 8601 instant; it then advances in real time (default: now)",
+        )
+          .env('HERALD_AT')
+          .argParser(parseInstant),
+      )
+      .addOption(
+        new Option('--bus-port <port>', 'port of the PutEvents endpoint (0 picks a free one)')
+          .env('HERALD_BUS_PORT')
+          .default(0)
+          .argParser(parsePort),
+      ),
+  ).action(async (options: EngineOptions & { at?: Date; busPort: number }, command: Command) => {
+    const engines = runningEngines(command, options);
+    exit(
+      await runStartCommand({
+        busPort: options.busPort,
+        ...(options.at ? { at: options.at } : {}),
+        ...(engines ? { engines } : {}),
+      }),
+    );
+  });
 
-/** Exit codes: 0 success, 1 failure while running, 2 bad usage or bad input. */
-export const main = async (args: readonly string[]): Promise<number> => {
-  // Warnings and errors go to stderr; info lines would mix with reports on stdout.
-  if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
-  const [command, ...rest] = args;
-  switch (command) {
-    case 'start':
-      return runStartCommand();
-    case 'simulate':
-      return runSimulateCommand(rest);
-    case 'events':
-      return runEventsCommand(rest);
-    case 'contracts': {
+  addEngineOptions(
+    program
+      .command('simulate')
+      .description('Run a scenario on a fresh local runtime and print a JSON report on stdout')
+      .argument('<scenario>', 'scenario file (JSON); see README, "Scenario format"'),
+  ).action(async (file: string, options: EngineOptions, command: Command) => {
+    exit(await runSimulateCommand(file, runningEngines(command, options)));
+  });
+
+  const events = program.command('events').description('EventBridge tools that need no AWS account');
+  events
+    .command('test-pattern')
+    .description("Test an event pattern against an event, like 'aws events test-event-pattern'")
+    .requiredOption('--pattern <json|@file>', 'the event pattern, as JSON or @file')
+    .requiredOption('--event <json|@file>', 'the event, as JSON or @file')
+    .action(async (options: { pattern: string; event: string }) => {
+      exit(await runTestPatternCommand(options));
+    });
+
+  program
+    .command('contracts')
+    .description('Print the published event contracts as JSON Schema')
+    .action(async () => {
       const { contractsAsJsonSchema } = await import('../domain/events/contracts.ts');
       console.log(JSON.stringify(contractsAsJsonSchema(), null, 2));
-      return 0;
-    }
-    case 'help':
-    case '--help':
-    case '-h':
-      console.log(usage);
-      return 0;
-    default:
-      console.error(command ? `herald: unknown command "${command}"\n\n${usage}` : usage);
-      return 2;
+      exit(0);
+    });
+  return program;
+};
+
+/** Runs `herald` with `args`; resolves to the exit code (0 success, 1 failure, 2 bad usage or input). */
+export const main = async (args: readonly string[]): Promise<number> => {
+  // stdout carries reports and summaries; every log line goes to stderr.
+  logger.writeToStderr();
+  // Info lines are for Lambda; on a terminal only warnings and errors are worth reading.
+  if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
+  let code = 0;
+  try {
+    await heraldProgram((c) => (code = c)).parseAsync([...args], { from: 'user' });
+    return code;
+  } catch (error) {
+    // Help asked for exits 0 (commander's code); help shown for a missing command, like every
+    // usage error, exits 2.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    // A bug rather than a machine or input problem: the stack is what a report needs.
+    console.error(`herald: ${(error as Error).stack ?? String(error)}`);
+    return 1;
   }
 };

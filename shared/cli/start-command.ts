@@ -1,40 +1,53 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { demoScenario } from '../demo/dataset.ts';
-import { localCredentials, localRegion } from '../local/engines.ts';
-import { startLocalRuntime } from '../local/runtime.ts';
+import type { Clock } from '../domain/clock.ts';
+import { LocalEngineError, PortInUseError } from '../local/engine-errors.ts';
+import { type LocalEngines, localCredentials, localRegion, startLocalEngines } from '../local/engines.ts';
+import { isPortFree } from '../local/free-port.ts';
+import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
+import { clockStartingAt } from '../local/shifted-clock.ts';
 import { logger } from '../observability/logger.ts';
 import { loadWorld } from '../simulation/load-world.ts';
 import { formatSummary } from './summary.ts';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
+export interface StartOptions {
+  /** The instant the runtime's clock starts at; it then advances with real time. Default: now. */
+  readonly at?: Date;
+  /** Port of the PutEvents endpoint; 0 picks a free one. */
+  readonly busPort: number;
+  /** Engines already running; otherwise fresh ones are started, and stopped on the way out. */
+  readonly engines?: LocalEngines;
+}
+
 /**
- * `npm start`: the embedded runtime in the foreground with the demo marketplace loaded and a few
- * events published through the real EventBridge client. It keeps accepting events and prints an
- * updated summary after each burst, until Ctrl-C.
+ * Starts the engines (unless given) and the runtime. Whatever fails midway, nothing started is
+ * left running, and a machine that lacks something (Java, a free port) gets a LocalEngineError.
  */
-export const runStartCommand = async (): Promise<number> => {
-  say('Herald local runtime: starting DynamoDB Local (Java) and the SQS engine...');
-  const runtime = await startLocalRuntime({ busPort: Number(process.env.HERALD_BUS_PORT ?? 0) });
-  let stopping = false;
-  const stopped = new Promise<number>((resolve) => {
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      say(`\n${signal}: stopping the workers and the engines...`);
-      await runtime.stop();
-      say('Herald stopped.');
-      resolve(0);
-    };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-  });
+const startRuntime = async (options: StartOptions, clock: Clock | undefined) => {
+  if (options.busPort !== 0 && !(await isPortFree(options.busPort)))
+    throw new PortInUseError(options.busPort, '--bus-port / HERALD_BUS_PORT');
+  const engines = options.engines ?? (await startLocalEngines());
+  try {
+    // Without a clock the runtime runs on the wall clock, with TTL on as on AWS.
+    const runtime = await startLocalRuntime({
+      engines,
+      busPort: options.busPort,
+      ...(clock ? { clock } : {}),
+    });
+    return { runtime, engines };
+  } catch (error) {
+    await engines.stop();
+    // Taken between the check above and the runtime's listen.
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new PortInUseError(options.busPort, '--bus-port / HERALD_BUS_PORT', { cause: error });
+    throw error;
+  }
+};
 
-  say(`  DynamoDB Local  ${runtime.engines.dynamodbEndpoint}`);
-  say(`  SQS (fauxqs)    ${runtime.engines.sqsEndpoint}`);
-  say(`  EventBridge     ${runtime.busEndpoint}  (bus "${runtime.busName}", PutEvents)`);
-
-  const scenario = demoScenario(new Date());
+const publishDemoEvents = async (runtime: LocalRuntime, clock: Clock) => {
+  const scenario = demoScenario(clock.now());
   await loadWorld(runtime.ports, scenario);
   say(
     `\nDemo data: ${scenario.users.length} buyers, ${scenario.devices.length} devices, ${scenario.relations.length} relations.`,
@@ -44,17 +57,68 @@ export const runStartCommand = async (): Promise<number> => {
     region: localRegion,
     credentials: localCredentials,
   });
-  const sent = await publisher.send(
-    new PutEventsCommand({
-      Entries: scenario.events.map((e) => ({
-        EventBusName: runtime.busName,
-        Source: e.source,
-        DetailType: e['detail-type'],
-        Detail: JSON.stringify(e.detail),
-      })),
-    }),
+  try {
+    // No Time: the bus stamps each event with the runtime's clock, as EventBridge does with its own.
+    const sent = await publisher.send(
+      new PutEventsCommand({
+        Entries: scenario.events.map((e) => ({
+          EventBusName: runtime.busName,
+          Source: e.source,
+          DetailType: e['detail-type'],
+          Detail: JSON.stringify(e.detail),
+        })),
+      }),
+    );
+    say(
+      `Published ${scenario.events.length} demo events (${sent.FailedEntryCount ?? 0} refused by the bus).`,
+    );
+  } finally {
+    publisher.destroy();
+  }
+};
+
+/**
+ * `npm start`: the embedded runtime in the foreground with the demo marketplace loaded and a few
+ * events published through the real EventBridge client. It keeps accepting events and prints an
+ * updated summary after each burst, until Ctrl-C.
+ */
+export const runStartCommand = async (options: StartOptions): Promise<number> => {
+  const clock = options.at ? clockStartingAt(options.at) : undefined;
+  say(
+    options.engines
+      ? 'Herald local runtime: connecting to the running engines...'
+      : 'Herald local runtime: starting DynamoDB Local (Java) and the SQS engine...',
   );
-  say(`Published ${scenario.events.length} demo events (${sent.FailedEntryCount ?? 0} refused by the bus).`);
+  let started: Awaited<ReturnType<typeof startRuntime>>;
+  try {
+    started = await startRuntime(options, clock);
+  } catch (error) {
+    if (!(error instanceof LocalEngineError)) throw error;
+    console.error(`herald start: ${error.message}`);
+    return 1;
+  }
+  const { runtime, engines } = started;
+  let stopping = false;
+  const stopped = new Promise<number>((resolve) => {
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      say(`\n${signal}: stopping the workers and the engines...`);
+      await runtime.stop();
+      await engines.stop();
+      say('Herald stopped.');
+      resolve(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+  say(`  DynamoDB Local  ${engines.dynamodbEndpoint}`);
+  say(`  SQS (fauxqs)    ${engines.sqsEndpoint}`);
+  say(`  EventBridge     ${runtime.busEndpoint}  (bus "${runtime.busName}", PutEvents)`);
+  const runtimeClock = clock ?? { now: () => new Date() };
+  if (options.at) say(`  Clock           started at ${options.at.toISOString()}, advancing in real time`);
+  await publishDemoEvents(runtime, runtimeClock);
 
   let seen = -1;
   const report = async () => {
@@ -78,11 +142,12 @@ export const runStartCommand = async (): Promise<number> => {
   say('Press Ctrl-C to stop.');
 
   const watcher = setInterval(() => {
-    if (!stopping && runtime.bus.published !== seen)
-      void report().catch((e) => logger.error('report failed', e));
+    if (stopping) return;
+    // The runtime releases held pushes itself only on the wall clock; on a shifted one, here.
+    if (clock) void runtime.releaseDueHolds().catch((e) => logger.error('hold release failed', e));
+    if (runtime.bus.published !== seen) void report().catch((e) => logger.error('report failed', e));
   }, 1000);
   const code = await stopped;
   clearInterval(watcher);
-  publisher.destroy();
   return code;
 };

@@ -13,3 +13,12 @@ export const freePort = (): Promise<number> =>
       );
     });
   });
+
+/** Whether `port` on the loopback interface can be listened on right now. */
+export const isPortFree = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });

@@ -32,6 +32,9 @@ export interface SimulationReport {
   readonly deadLetters: DeadLetter[];
 }
 
+/** Called once the world is loaded (`done` 0) and after each event has drained. */
+export type SimulationProgress = (progress: { readonly done: number; readonly total: number }) => void;
+
 /** Latest instant a Date can hold: releasing holds "until" it releases them all. */
 const END_OF_TIME = new Date(8.64e15);
 
@@ -72,7 +75,11 @@ const readRejected = async (runtime: Awaited<ReturnType<typeof startLocalRuntime
  * through the local bus, lets the pipeline drain after each, and reports what phones received
  * and every outcome.
  */
-export const simulate = async (scenario: Scenario, engines?: LocalEngines): Promise<SimulationReport> => {
+export const simulate = async (
+  scenario: Scenario,
+  engines?: LocalEngines,
+  options: { readonly onProgress?: SimulationProgress } = {},
+): Promise<SimulationReport> => {
   const clock = new ManualClock(new Date(scenario.start));
   const runtime = await startLocalRuntime({
     clock,
@@ -96,6 +103,8 @@ export const simulate = async (scenario: Scenario, engines?: LocalEngines): Prom
     const ordered = scenario.events
       .map((event, index) => ({ event, index }))
       .sort((a, b) => Date.parse(a.event.time) - Date.parse(b.event.time));
+    let done = 0;
+    options.onProgress?.({ done, total: ordered.length });
     for (const { event, index } of ordered) {
       await releaseHoldsUntil(new Date(event.time));
       clock.advanceTo(new Date(event.time));
@@ -112,6 +121,7 @@ export const simulate = async (scenario: Scenario, engines?: LocalEngines): Prom
       if ('ErrorCode' in entry)
         refused.push({ index, errorCode: entry.ErrorCode, errorMessage: entry.ErrorMessage });
       await runtime.drain();
+      options.onProgress?.({ done: ++done, total: ordered.length });
     }
 
     await releaseHoldsUntil(END_OF_TIME);

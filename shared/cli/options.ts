@@ -1,0 +1,60 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { LocalEngines } from '../local/engines.ts';
+
+/** `--at`: an ISO 8601 instant with its offset, as scenarios write them. */
+export const parseInstant = (value: string): Date => {
+  const time = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) || Number.isNaN(time))
+    throw new InvalidArgumentError('expected an ISO 8601 instant such as 2026-11-21T13:00:00Z.');
+  return new Date(time);
+};
+
+/** A TCP port; 0 lets the system pick a free one. */
+export const parsePort = (value: string): number => {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535)
+    throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free one).');
+  return port;
+};
+
+const parseEndpoint = (value: string): string => {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol))
+    throw new InvalidArgumentError('expected an http URL such as http://127.0.0.1:8000.');
+  return value;
+};
+
+export interface EngineOptions {
+  readonly dynamodbEndpoint?: string;
+  readonly sqsEndpoint?: string;
+}
+
+/**
+ * `--dynamodb-endpoint` and `--sqs-endpoint`: run on engines that are already running (a test
+ * run's shared pair, a long-lived DynamoDB Local) instead of starting fresh ones. Each run
+ * creates its own tables and queues under a unique prefix, so runs never see each other's data.
+ */
+export const addEngineOptions = (command: Command): Command =>
+  command
+    .addOption(
+      new Option('--dynamodb-endpoint <url>', 'use this running DynamoDB Local instead of starting one')
+        .env('HERALD_DYNAMODB_ENDPOINT')
+        .argParser(parseEndpoint),
+    )
+    .addOption(
+      new Option('--sqs-endpoint <url>', 'use this running SQS engine instead of starting fauxqs')
+        .env('HERALD_SQS_ENDPOINT')
+        .argParser(parseEndpoint),
+    );
+
+/** The running engines the options name, or undefined when Herald should start its own. */
+export const runningEngines = (command: Command, options: EngineOptions): LocalEngines | undefined => {
+  const { dynamodbEndpoint, sqsEndpoint } = options;
+  if (dynamodbEndpoint === undefined && sqsEndpoint === undefined) return undefined;
+  if (dynamodbEndpoint === undefined || sqsEndpoint === undefined)
+    command.error(
+      `error: --dynamodb-endpoint and --sqs-endpoint go together: give both, or neither to start fresh engines`,
+      { exitCode: 2 },
+    );
+  // Engines Herald did not start are not Herald's to stop.
+  return { dynamodbEndpoint, sqsEndpoint, stop: async () => undefined };
+};
