@@ -2,16 +2,19 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../shared/local/engines.ts';
+import { ManualClock } from '../../shared/local/manual-clock.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../shared/local/runtime.ts';
 import { rejectedEventsQueue } from '../../shared/resources/queues.ts';
 import { sharedEngines } from '../support/engines.ts';
 
 let runtime: LocalRuntime;
 let publisher: EventBridgeClient;
+// Herald's clock, not the machine's: event times below are checked against it (clock skew bound).
+const now = new Date('2026-11-21T10:00:00Z');
 
 describe('the local bus answers the EventBridge PutEvents API', () => {
   beforeAll(async () => {
-    runtime = await startLocalRuntime({ engines: sharedEngines() });
+    runtime = await startLocalRuntime({ engines: sharedEngines(), clock: new ManualClock(now) });
     // A publisher's own client, unchanged but for the endpoint.
     publisher = new EventBridgeClient({
       endpoint: runtime.busEndpoint,
@@ -56,7 +59,7 @@ describe('the local bus answers the EventBridge PutEvents API', () => {
     expect(out.Entries?.[2]?.ErrorMessage).toMatch(/Source/);
 
     await runtime.drain();
-    expect(await runtime.ports.relations.targetsOf('follow', 'amy', new Date())).toEqual(['seller-1']);
+    expect(await runtime.ports.relations.targetsOf('follow', 'amy', now)).toEqual(['seller-1']);
   });
 
   it('stamps the event time the publisher gives', async () => {
@@ -82,7 +85,7 @@ describe('the local bus answers the EventBridge PutEvents API', () => {
     await runtime.drain();
 
     // The unfollow happened before the follow, so the follow stands, whatever the arrival order.
-    expect(await runtime.ports.relations.targetsOf('follow', 'ben', new Date())).toEqual(['seller-2']);
+    expect(await runtime.ports.relations.targetsOf('follow', 'ben', now)).toEqual(['seller-2']);
   });
 
   it('refuses a request of more than ten entries as a whole', async () => {
