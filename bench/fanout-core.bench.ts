@@ -15,6 +15,7 @@ import { type DeliveryJob, recipientsPerJob } from '../shared/domain/push/delive
 import { defaultRecipes } from '../shared/domain/recipes/default-catalog.ts';
 import { RecipeCatalog } from '../shared/domain/recipes/recipe.ts';
 import { fanOutSlice } from '../shared/use-cases/fan-out-slice.ts';
+import { RemoteJobOutbox } from './remote-outbox.ts';
 
 const AUDIENCE = 200_000;
 const PAGE = 1000;
@@ -82,7 +83,16 @@ export async function benchFanoutCore(): Promise<CoreBenchResult> {
   const runCore = async (recipeId: string, run: number) => {
     const delivery = new SerialisingWorkQueue<DeliveryJob>();
     // The default policy: every cap layer checked, New York still in its quiet hours (held).
-    const deps = inMemoryFanOutDeps(eventTime, { catalog, relations, users, delivery, pageSize: PAGE });
+    // The outbox serialises each page's jobs, as the DynamoDB adapter does, and keeps only the last page.
+    const outbox = new RemoteJobOutbox();
+    const deps = inMemoryFanOutDeps(eventTime, {
+      catalog,
+      relations,
+      users,
+      delivery,
+      outbox,
+      pageSize: PAGE,
+    });
     const started = performance.now();
     const result = await fanOutSlice(task(recipeId, run), deps);
     return { perSec: (result.planned / (performance.now() - started)) * 1000, bytes: delivery.bytes };

@@ -12,6 +12,7 @@ import type { FatigueLedger, ReservationRequest } from '../shared/domain/fatigue
 import type { DeliveryJob } from '../shared/domain/push/delivery-job.ts';
 import type { AudienceQuery, RelationStore } from '../shared/domain/relations/relation.ts';
 import { fanOutSlice } from '../shared/use-cases/fan-out-slice.ts';
+import { RemoteJobOutbox } from './remote-outbox.ts';
 
 const SIZES = [10_000, 100_000, 1_000_000];
 const eventTime = new Date('2026-11-21T10:00:00Z');
@@ -58,7 +59,12 @@ const runChild = async (size: number) => {
       identity: `memory-${size}`,
       shard: 0,
     },
-    inMemoryFanOutDeps(eventTime, { relations: generatedAudience(size), fatigue: remoteFatigue, delivery }),
+    inMemoryFanOutDeps(eventTime, {
+      relations: generatedAudience(size),
+      fatigue: remoteFatigue,
+      outbox: new RemoteJobOutbox(),
+      delivery,
+    }),
   );
   globalThis.gc?.();
   const peakRssMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in kilobytes

@@ -42,7 +42,9 @@ say('\nLocal bus: events/s through the rule index (parse, envelope check, match)
 for (const row of bus)
   say(`  ${String(row.rules).padStart(5)} rules  ${n(row.eventsPerSec).padStart(10)} events/s`);
 
-progress('pipeline on DynamoDB Local and fauxqs (20,000 recipients; loading takes a minute or two)');
+progress(
+  'pipeline on DynamoDB Local and fauxqs (20,000 recipients, then 6,000 at night; loading takes a minute or two)',
+);
 const pipeline = await benchPipeline();
 say('\nPipeline on DynamoDB Local + fauxqs (targets: at most 2.2 requests and $1.40 per million pushes)');
 say(`  audience ${n(pipeline.audience)}, delivered ${n(pipeline.delivered)} in ${pipeline.seconds} s`);
@@ -50,9 +52,28 @@ say(`  billable requests per delivered push  ${pipeline.requestsPerDeliveredPush
 say(`  cost per million delivered pushes     $${pipeline.costPerMillionUsd.toFixed(4)}`);
 for (const [service, usd] of Object.entries(pipeline.costPerMillionByService))
   say(`    ${service.padEnd(12)} $${usd.toFixed(4)}`);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
+say(`  fatigue writes per recipient          ${pipeline.fatigueWritesPerRecipient}`);
+say(
+  `  largest checkpoint (target: a few KB, under 16 KB)  fan-out ${kb(pipeline.largestCheckpointBytes.fanout)}, delivery ${kb(pipeline.largestCheckpointBytes.delivery)}`,
+);
+say(`  largest outbox item                   ${kb(pipeline.largestOutboxItemBytes)}`);
 say('  request mix:');
 for (const [request, count] of Object.entries(pipeline.requestMix).sort((a, b) => b[1] - a[1]))
   say(`    ${request.padEnd(28)} ${n(count)}`);
+
+const night = pipeline.nightPersonalised;
+say(
+  `\nPersonalised push at night: ${n(night.audience)} followers in ${night.zones} zones, ${night.heldJobs} held jobs, ${night.releaseInstants} release instants`,
+);
+say(`  delivered ${n(night.delivered)} in ${night.seconds} s`);
+say(`  billable requests per delivered push  ${night.requestsPerDeliveredPush}`);
+say(`  cost per million delivered pushes     $${night.costPerMillionUsd.toFixed(4)}`);
+say(`  fatigue writes per recipient          ${night.fatigueWritesPerRecipient}`);
+say(
+  `  largest checkpoint (target: a few KB, under 16 KB)  fan-out ${kb(night.largestCheckpointBytes.fanout)}, delivery ${kb(night.largestCheckpointBytes.delivery)}`,
+);
+say(`  largest outbox item                   ${kb(night.largestOutboxItemBytes)}`);
 
 progress('delivery worker on DynamoDB Local and fauxqs');
 const delivery = await benchDelivery();
