@@ -1,6 +1,8 @@
 import type { FanoutProgress, JobOutbox } from './domain/audience/fanout-progress.ts';
 import type { FanoutTask } from './domain/audience/fanout-task.ts';
 import type { Clock } from './domain/clock.ts';
+import type { MessageLog } from './domain/engagement/message-log.ts';
+import type { ReceiptSigner } from './domain/engagement/receipt.ts';
 import type { FatiguePolicy } from './domain/fatigue/policy.ts';
 import type { FatigueLedger } from './domain/fatigue/reservation.ts';
 import type { OutcomeLedger } from './domain/outcomes/outcome.ts';
@@ -39,4 +41,8 @@ export interface HeraldPorts {
   readonly redelivery: Redelivery;
   readonly deliveryProgress: DeliveryProgress;
   readonly gateway: PushGateway;
+  /** Every step of every message, in batches (Firehose on AWS, NDJSON files locally). */
+  readonly messageLog: MessageLog;
+  /** Signs the receipt token every push carries. */
+  readonly receipts: ReceiptSigner;
 }

@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { noMessageLog } from '../domain/engagement/message-log.ts';
+import { keySigner } from '../domain/engagement/receipt-token.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
 import { DynamoDbDeviceDirectory } from './dynamodb/device-directory.ts';
 import { DynamoDbFatigueLedger } from './dynamodb/fatigue-ledger.ts';
@@ -29,7 +32,12 @@ export interface AwsClients {
 }
 
 /** What differs between AWS and the local runtime, or is configuration rather than a resource. */
-export type InjectedPorts = Pick<HeraldPorts, 'gateway' | 'holds' | 'catalog' | 'policy' | 'clock'>;
+export type InjectedPorts = Pick<HeraldPorts, 'gateway' | 'holds' | 'catalog' | 'policy' | 'clock'> &
+  /** Absent: a log that keeps nothing, and tokens signed with a key made for this process (tests). */
+  Partial<Pick<HeraldPorts, 'messageLog' | 'receipts'>>;
+
+const processKey = randomBytes(32);
+const processKeySigner = keySigner(async () => processKey);
 
 /** Wires every storage and queue port to its AWS adapter. */
 export const awsPorts = (names: ResourceNames, clients: AwsClients, injected: InjectedPorts): HeraldPorts => {
@@ -37,6 +45,8 @@ export const awsPorts = (names: ResourceNames, clients: AwsClients, injected: In
   const { dynamodb, sqs } = clients;
   return {
     ...injected,
+    messageLog: injected.messageLog ?? noMessageLog,
+    receipts: injected.receipts ?? processKeySigner,
     relations: new DynamoDbRelationStore(dynamodb, names.tables.relations),
     users: new DynamoDbUserDirectory(dynamodb, names.tables.users),
     devices: new DynamoDbDeviceDirectory(dynamodb, names.tables.devices),

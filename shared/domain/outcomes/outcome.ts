@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 
-/** The life of every (event, recipe, recipient): planned, then exactly one terminal outcome. */
-export type Outcome = 'planned' | 'delivered' | 'suppressed' | 'failed' | 'rejected';
+/**
+ * The life of every (event, recipe, recipient): planned, then exactly one terminal outcome; then,
+ * for a delivered push, what the app reported (counted once per message, user and kind).
+ */
+export type Outcome = 'planned' | 'delivered' | 'suppressed' | 'failed' | 'rejected' | ReceiptOutcome;
+export type ReceiptOutcome = 'opened' | 'clicked' | 'dismissed';
+const receiptOutcomes: ReadonlySet<string> = new Set(['opened', 'clicked', 'dismissed']);
 
 export interface OutcomeCount {
   /** The recipe (or campaign) the counts belong to. */
@@ -21,6 +26,10 @@ export interface ScopeSummary {
   suppressed: Record<string, number>;
   failed: Record<string, number>;
   rejected: Record<string, number>;
+  /** Receipts the apps reported; present once there is one. */
+  opened?: number;
+  clicked?: number;
+  dismissed?: number;
 }
 
 /** Port: outcome counters. Recording is idempotent per batch, so redelivery never double counts. */
@@ -125,7 +134,13 @@ export const summarise = (counts: Iterable<OutcomeCount>): Record<string, ScopeS
     const s = summaries[c.scope] ?? emptySummary();
     summaries[c.scope] = s;
     if (c.outcome === 'planned' || c.outcome === 'delivered') s[c.outcome] += c.count;
-    else s[c.outcome][c.reason] = (s[c.outcome][c.reason] ?? 0) + c.count;
+    else if (receiptOutcomes.has(c.outcome)) {
+      const kind = c.outcome as ReceiptOutcome;
+      s[kind] = (s[kind] ?? 0) + c.count;
+    } else {
+      const byReason = s[c.outcome as 'suppressed' | 'failed' | 'rejected'];
+      byReason[c.reason] = (byReason[c.reason] ?? 0) + c.count;
+    }
   }
   return summaries;
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { conversionSchema, pushTemplateSchema, variantsSchema } from '../engagement/experiment.ts';
 import { UnknownRecipeError } from '../errors.ts';
 import { parseOrThrow } from '../validation.ts';
 
@@ -6,13 +7,6 @@ const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lower-case 
 
 /** Where an audience comes from: accounts related by `relation` to the detail's `targetField`. */
 const audienceSource = z.strictObject({ relation: name, targetField: z.string().min(1) });
-
-const pushTemplate = z.strictObject({
-  title: z.string().min(1).max(200),
-  body: z.string().min(1).max(1000),
-  /** App route opened on tap, e.g. `market://items/{{detail.itemId}}`. */
-  deepLink: z.string().max(500).optional(),
-});
 
 /**
  * A recipe binds a trigger (an event type, optionally narrowed by a pattern on its detail) to an
@@ -40,7 +34,15 @@ export const recipeSchema = z.strictObject({
    * sends the same one twice pushes once. Absent: the whole detail, with source and detail-type.
    */
   identity: z.array(z.string().min(1)).min(1).max(8).optional(),
-  push: pushTemplate,
+  push: pushTemplateSchema,
+  /**
+   * An experiment: each recipient gets one variant's push (or, in a holdout, nothing), chosen by
+   * a hash of `experimentSalt` (default: the recipe id) and the user id.
+   */
+  variants: variantsSchema.optional(),
+  experimentSalt: z.string().min(1).max(64).optional(),
+  /** The event that counts as a conversion, for conversion rates and the holdout's lift. */
+  conversion: conversionSchema.optional(),
 });
 
 export type Recipe = z.infer<typeof recipeSchema>;
