@@ -1,4 +1,7 @@
 import type { Clock } from '../domain/clock.ts';
+import { LogBatch } from '../domain/engagement/log-batch.ts';
+import type { MessageLog } from '../domain/engagement/message-log.ts';
+import type { ReceiptSigner } from '../domain/engagement/receipt.ts';
 import { type FatigueLedger, fatigueReason } from '../domain/fatigue/reservation.ts';
 import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
 import type { WorkQueue } from '../domain/ports.ts';
@@ -42,6 +45,10 @@ export interface DeliverJobDeps {
   /** Profiles: time zones for fatigue windows, and the recipient of a personalised push. */
   readonly users: UserDirectory;
   readonly clock: Clock;
+  /** Signs the receipt token each push carries, per user and device; pushes carry none when absent. */
+  readonly receipts?: ReceiptSigner;
+  /** Where every step of every message is recorded, a window per batch; nothing when absent. */
+  readonly messageLog?: MessageLog;
   /** Publishes in flight at once per job. */
   readonly concurrency?: number;
   readonly throttle?: Partial<ThrottlePolicy>;
@@ -131,14 +138,25 @@ const deliveryWork = (job: DeliveryJob, deps: DeliverJobDeps): LeasedWork<Delive
  * What a checkpoint says is settled: its counts, and the window a killed worker was pushing.
  * Those recipients may or may not have the push: none is pushed again, each is failed `interrupted`.
  */
-const settledSoFar = (job: DeliveryJob, checkpoint: DeliveryCheckpoint | undefined, clock: Clock) => {
+const settledSoFar = (
+  job: DeliveryJob,
+  checkpoint: DeliveryCheckpoint | undefined,
+  clock: Clock,
+  log?: LogBatch,
+) => {
   const tally = new OutcomeTally(job.recipeId, job.eventTime ? new Date(job.eventTime) : clock.now());
   tally.restore(checkpoint?.counts);
   const settledBefore = new Set(job.settledUserIds ?? []);
-  for (const userId of job.userIds.slice(checkpoint?.cursor ?? 0, checkpoint?.inFlightUntil ?? 0))
-    if (!settledBefore.has(userId)) tally.add('failed', 'interrupted', job.variant);
+  for (const userId of job.userIds.slice(checkpoint?.cursor ?? 0, checkpoint?.inFlightUntil ?? 0)) {
+    if (settledBefore.has(userId)) continue;
+    tally.add('failed', 'interrupted', job.variant);
+    log?.add({ step: 'failed', userId, variant: job.variant, jobId: job.jobId, reason: 'interrupted' });
+  }
   return tally;
 };
+
+/** Receipt tokens stay valid this long after the push: opens come days later, rarely weeks. */
+const RECEIPT_LIFETIME_S = 30 * 86_400;
 
 const sendFollowUp = (job: DeliveryJob, owed: readonly OwedDevices[], deps: DeliverJobDeps) => {
   const policy: ThrottlePolicy = { ...defaultThrottlePolicy, ...deps.throttle };
@@ -158,7 +176,15 @@ const deliver = async (
   const timeLeft = deps.timeLeftMs ?? (() => Number.POSITIVE_INFINITY);
   const attempt = job.attempt ?? 0;
   const settledBefore = new Set(job.settledUserIds ?? []);
-  const tally = settledSoFar(job, checkpoint, deps.clock);
+  const logOf = () =>
+    new LogBatch(deps.messageLog, {
+      scope: job.recipeId,
+      eventId: job.eventId,
+      time: deps.clock.now().toISOString(),
+    });
+  const resumed = logOf();
+  const tally = settledSoFar(job, checkpoint, deps.clock, resumed);
+  await resumed.flush();
   const owed: OwedDevices[] = [...(checkpoint?.owed ?? [])];
   const saveAt = (cursor: number, inFlightUntil: number) =>
     save({ cursor, inFlightUntil, counts: tally.progress(), owed });
@@ -168,12 +194,21 @@ const deliver = async (
   const needsProfiles = reservesAtRelease || job.personal !== undefined;
   let disableErrors = 0;
 
+  const receiptOf = (userId: string, deviceId: string) =>
+    deps.receipts?.sign({
+      eventId: job.eventId,
+      scope: job.recipeId,
+      variant: job.variant,
+      userId,
+      deviceId,
+      expiresAt: Math.floor(deps.clock.now().getTime() / 1000) + RECEIPT_LIFETIME_S,
+    });
   const publish = async (
     { userId, device, known }: Send,
     recipient?: UserProfile,
   ): Promise<PublishResult> => {
     if (known) return known;
-    const push = payloads.for(device.platform, recipient);
+    const push = payloads.for(device.platform, recipient, await receiptOf(userId, device.deviceId));
     if (push instanceof PayloadTooLargeError) return { status: 'failed', reason: 'payload-too-large' };
     const result = await publishWithBackoff(deps.gateway, device.endpointArn, push, policy);
     if (result.status === 'endpoint-disabled') {
@@ -195,10 +230,17 @@ const deliver = async (
       deps.devices.devicesOf(window),
       needsProfiles ? deps.users.profilesOf(window) : new Map<string, UserProfile>(),
     ]);
+    const log = logOf();
     const blocked = reservesAtRelease
       ? await reserveAtRelease(job, window, profiles, deps.fatigue)
-      : new Map();
-    for (const reason of blocked.values()) tally.add('suppressed', reason, job.variant);
+      : new Map<string, string>();
+    if (reservesAtRelease)
+      for (const userId of window)
+        log.add({ step: 'released', userId, variant: job.variant, jobId: job.jobId });
+    for (const [userId, reason] of blocked) {
+      tally.add('suppressed', reason, job.variant);
+      log.add({ step: 'suppressed', userId, variant: job.variant, jobId: job.jobId, reason });
+    }
     await saveAt(start, start + window.length);
     const pushTo = window.filter((userId) => !blocked.has(userId));
     const attempts = new Map<string, DeviceAttempt[]>(pushTo.map((userId) => [userId, []]));
@@ -206,6 +248,15 @@ const deliver = async (
     await forEachLimited(sends, deps.concurrency ?? 16, async (send) => {
       const result = await publish(send, profiles.get(send.userId) ?? { ...anonymous, id: send.userId });
       attempts.get(send.userId)!.push({ deviceId: send.device.deviceId, result });
+      if (result.status === 'sent')
+        log.add({
+          step: 'published',
+          userId: send.userId,
+          variant: job.variant,
+          jobId: job.jobId,
+          deviceId: send.device.deviceId,
+          messageId: result.messageId,
+        });
     });
     for (const userId of pushTo) {
       const verdict = judgeRecipient(
@@ -213,11 +264,22 @@ const deliver = async (
         settledBefore.has(userId),
         attempt < policy.maxFollowUps,
       );
-      if (verdict.outcome) tally.add(verdict.outcome.outcome, verdict.outcome.reason, job.variant);
+      if (verdict.outcome) {
+        const { outcome, reason } = verdict.outcome;
+        tally.add(outcome, reason, job.variant);
+        log.add({
+          step: outcome,
+          userId,
+          variant: job.variant,
+          jobId: job.jobId,
+          ...(reason ? { reason } : {}),
+        });
+      }
       if (verdict.outcome && NOTHING_SENT.has(verdict.outcome.reason) && !settledBefore.has(userId))
         unsent.push(userId);
       if (verdict.owed.length > 0) owed.push({ userId, deviceIds: verdict.owed, settled: verdict.settled });
     }
+    await log.flush();
   }
   await saveAt(job.userIds.length, job.userIds.length);
   const followUp = owed.length > 0 ? await sendFollowUp(job, owed, deps) : undefined;

@@ -57,21 +57,30 @@ export class JobPayloads {
     this.#job = job;
   }
 
-  for(platform: Platform, recipient: UserProfile | undefined): PlatformPush | PayloadTooLargeError {
-    if (this.#job.personal && recipient)
-      return this.#build(platform, renderPersonal(this.#job.personal, recipient));
+  /**
+   * The payload for one device. With a receipt token (one per user and device) it is built for
+   * that device alone; without one, the shared push is built once per platform.
+   */
+  for(
+    platform: Platform,
+    recipient: UserProfile | undefined,
+    receipt?: string,
+  ): PlatformPush | PayloadTooLargeError {
+    const text =
+      this.#job.personal && recipient ? renderPersonal(this.#job.personal, recipient) : this.#job.push;
+    if (receipt || text !== this.#job.push) return this.#build(platform, text, receipt);
     let push = this.#shared.get(platform);
     if (!push) {
-      push = this.#build(platform, this.#job.push);
+      push = this.#build(platform, text);
       this.#shared.set(platform, push);
     }
     return push;
   }
 
-  #build(platform: Platform, push: RenderedPush): PlatformPush | PayloadTooLargeError {
+  #build(platform: Platform, push: RenderedPush, receipt?: string): PlatformPush | PayloadTooLargeError {
     const { eventId, recipeId, variant } = this.#job;
     try {
-      return platformPush(platform, push, { eventId, recipeId, variant });
+      return platformPush(platform, push, { eventId, recipeId, variant, ...(receipt ? { receipt } : {}) });
     } catch (error) {
       if (!(error instanceof PayloadTooLargeError)) throw error;
       return error;

@@ -10,6 +10,8 @@ import { defaultFilterChain, type RecipientFilter } from '../domain/audience/fil
 import { JobPacker } from '../domain/audience/job-packer.ts';
 import { SlicePlan } from '../domain/audience/slice-plan.ts';
 import type { Clock } from '../domain/clock.ts';
+import { LogBatch } from '../domain/engagement/log-batch.ts';
+import type { MessageLog } from '../domain/engagement/message-log.ts';
 import type { FatiguePolicy } from '../domain/fatigue/policy.ts';
 import { type FatigueLedger, fatigueReason } from '../domain/fatigue/reservation.ts';
 import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
@@ -37,6 +39,8 @@ export interface FanOutDeps {
   readonly fanoutProgress: FanoutProgress;
   readonly outbox: JobOutbox;
   readonly clock: Clock;
+  /** Where every step of every message is recorded, a page per batch; nothing when absent. */
+  readonly messageLog?: MessageLog;
   readonly filters?: readonly RecipientFilter[];
   /** Accounts read per relation page; one page is all the slice holds in memory. */
   readonly pageSize?: number;
@@ -93,13 +97,14 @@ const fanOutWork = (task: FanoutTask, deps: FanOutDeps): LeasedWork<FanoutCheckp
   handovers: task.handovers ?? 0,
   run: (checkpoint, save) => readSlice(task, checkpoint, save, deps),
   settle: async (checkpoint) => {
+    // The checkpoint's counts hold everyone planned so far, by variant, and their outcomes.
     const tally = new OutcomeTally(task.recipeId, new Date(task.event.time)).restore(checkpoint?.counts);
-    tally.add('planned', '', 'A', checkpoint?.planned ?? 0);
     // The last page's jobs may not have gone out: one more try. Whoever is in a job that still
     // cannot be sent ends failed `gave-up`; accounts after the cursor were never planned.
     const pending = await deps.outbox.jobsOf(checkpoint?.pending ?? []);
     const followUp = checkpoint?.followUp ? followUpOf(task, checkpoint) : undefined;
-    tally.add('failed', 'gave-up', 'A', await dispatchWhatCan(pending, deps.clock.now(), deps, followUp));
+    for (const job of await dispatchWhatCan(pending, deps.clock.now(), deps, followUp))
+      tally.add('failed', 'gave-up', job.variant, job.userIds.length);
     return tally.entries();
   },
   handOver: () => deps.fanout.send([{ ...task, handovers: (task.handovers ?? 0) + 1 }]),
@@ -156,8 +161,13 @@ const readSlice = async (
     const slice = { sources, shard: task.shard, at: plan.now, after: cursor ?? task.after };
     for await (const page of audiencePages(deps.relations, slice, deps.pageSize ?? 1000)) {
       const profiles = await deps.users.profilesOf(page);
-      const due: UserProfile[] = [];
-      const held = new Map<number, string[]>();
+      const log = new LogBatch(deps.messageLog, {
+        scope: recipe.id,
+        eventId: plan.event.id,
+        time: plan.now.toISOString(),
+      });
+      const due: { user: UserProfile; variant: string }[] = [];
+      const held = new Map<string, { variant: string; releaseAt: number; userIds: string[] }>();
       for (const userId of page) {
         planned++;
         // Accounts written before the target's last promotion still sit in this shard; only those
@@ -165,28 +175,46 @@ const readSlice = async (
         if (shardOf(userId, task.shards ?? 1) === task.shard) belonging++;
         const user = profiles.get(userId) ?? anonymousProfile(userId);
         const verdict = plan.judge(user);
-        if (verdict.kind === 'due') due.push(user);
+        const { variant } = verdict;
+        tally.add('planned', '', variant);
+        log.add({ step: 'planned', userId, variant });
+        if (verdict.kind === 'due') due.push({ user, variant });
         else if (verdict.kind === 'held') {
-          const bucket = held.get(verdict.releaseAt);
-          if (bucket) bucket.push(userId);
-          else held.set(verdict.releaseAt, [userId]);
-        } else tally.add(verdict.kind, verdict.reason);
+          const key = `${variant}|${verdict.releaseAt}`;
+          const bucket = held.get(key);
+          if (bucket) bucket.userIds.push(userId);
+          else held.set(key, { variant, releaseAt: verdict.releaseAt, userIds: [userId] });
+          log.add({ step: 'held', userId, variant, releaseAt: new Date(verdict.releaseAt).toISOString() });
+        } else {
+          tally.add(verdict.kind, verdict.reason, variant);
+          log.add({ step: verdict.kind, userId, variant, reason: verdict.reason });
+        }
       }
-      const results = await deps.fatigue.reserve(due.map((user) => plan.reservation(user, task.taskId)));
-      const reserved = due.filter((_, i) => {
+      const results = await deps.fatigue.reserve(due.map(({ user }) => plan.reservation(user, task.taskId)));
+      const reserved = new Map<string, string[]>();
+      due.forEach(({ user, variant }, i) => {
         const result = results[i]!;
-        if (result.status === 'capped') tally.add('suppressed', fatigueReason(result.layer));
-        else if (result.status === 'duplicate') tally.add('suppressed', 'duplicate');
-        else return true;
-        return false;
+        const reason =
+          result.status === 'capped'
+            ? fatigueReason(result.layer)
+            : result.status === 'duplicate'
+              ? 'duplicate'
+              : undefined;
+        if (reason) {
+          tally.add('suppressed', reason, variant);
+          log.add({ step: 'suppressed', userId: user.id, variant, reason });
+        } else if (reserved.has(variant)) reserved.get(variant)!.push(user.id);
+        else reserved.set(variant, [user.id]);
       });
       const jobs = [
-        ...packer.pack(
-          plan.dueJobs(),
-          reserved.map((u) => u.id),
-        ),
-        ...[...held].flatMap(([releaseAt, ids]) => packer.pack(plan.heldJobs(releaseAt), ids)),
+        ...[...reserved].flatMap(([variant, ids]) => packer.pack(plan.dueJobs(variant), ids)),
+        ...[...held.values()].flatMap((h) => packer.pack(plan.heldJobs(h.variant, h.releaseAt), h.userIds)),
       ];
+      for (const job of jobs)
+        for (const userId of job.userIds)
+          log.add({ step: 'packed', userId, variant: job.variant, jobId: job.jobId });
+      // Before the checkpoint: a page redone after a crash logs twice rather than never.
+      await log.flush();
       cursor = page[page.length - 1]!;
       await relocateMisplaced(task, page, sources, deps.relations);
       followUp = deps.shouldYield?.() ?? false;
@@ -202,7 +230,6 @@ const readSlice = async (
   const promotedTo = followUp
     ? undefined
     : await promoteIfFull(task, recipe, belonging, deps.relations, deps.shardCapacity);
-  tally.add('planned', '', 'A', planned);
   return {
     counts: tally.entries(),
     result: {

@@ -47,21 +47,21 @@ export const dispatchJobs = async (
 };
 
 /**
- * Sends what it can, part by part, for work being given up; returns how many recipients are in
- * the jobs that could not be sent (they end failed `gave-up`).
+ * Sends what it can, part by part, for work being given up; returns the jobs that could not be
+ * sent (their recipients end failed `gave-up`).
  */
 export const dispatchWhatCan = async (
   jobs: readonly DeliveryJob[],
   now: Date,
   deps: JobDispatchDeps,
   followUp?: FanoutTask,
-): Promise<number> => {
-  let unsent = 0;
+): Promise<DeliveryJob[]> => {
+  const unsent: DeliveryJob[] = [];
   for (const part of partsOf(jobs, now, deps, followUp)) {
     try {
       await part.send();
     } catch {
-      unsent += part.jobs.reduce((n, j) => n + j.userIds.length, 0);
+      unsent.push(...part.jobs);
     }
   }
   return unsent;

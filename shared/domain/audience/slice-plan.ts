@@ -1,3 +1,4 @@
+import { assignVariant, singleVariant, type Variant } from '../engagement/experiment.ts';
 import type { DomainEvent } from '../events/envelope.ts';
 import { type EffectiveRules, type FatiguePolicy, rulesFor } from '../fatigue/policy.ts';
 import { releaseTime } from '../fatigue/quiet-hours.ts';
@@ -10,8 +11,9 @@ import { dedupeKeyOf, type FanoutTask } from './fanout-task.ts';
 import { type FilterContext, firstSuppression, type RecipientFilter } from './filters.ts';
 import type { JobTemplate } from './job-packer.ts';
 
-/** What the PushAction chain decides for one recipient before the fatigue write. */
-export type RecipientVerdict =
+/** What the PushAction chain decides for one recipient before the fatigue write, and its variant. */
+export type RecipientVerdict = Decision & { readonly variant: string };
+type Decision =
   | { readonly kind: 'suppressed'; readonly reason: string }
   | { readonly kind: 'failed'; readonly reason: string }
   /** Due now: the fan-out reserves the fatigue slot in the windows of the planning instant. */
@@ -36,7 +38,10 @@ export class SlicePlan {
   readonly now: Date;
   readonly #chain: readonly RecipientFilter[];
   readonly #context: FilterContext;
-  readonly #jobs: Omit<JobTemplate, 'fatigue' | 'releaseAt'>;
+  /** What the jobs of each variant that pushes share (a holdout has none). */
+  readonly #jobs = new Map<string, Omit<JobTemplate, 'fatigue' | 'releaseAt'>>();
+  readonly #variants: readonly Variant[] | undefined;
+  readonly #salt: string;
 
   constructor(
     task: FanoutTask,
@@ -56,27 +61,41 @@ export class SlicePlan {
     this.now = now;
     this.#chain = chain;
     this.#context = { recipe, event: this.event, now };
-    this.#jobs = {
-      eventId: task.event.id,
-      eventTime: this.event.time.toISOString(),
-      recipeId: recipe.id,
-      variant: 'A',
-      push: renderPush(recipe.push, { detail: task.event.detail }),
-      ...(isPersonalised(recipe.push) ? { personal: personalPush(recipe.push, task.event.detail) } : {}),
-    };
+    this.#variants = recipe.variants;
+    this.#salt = recipe.experimentSalt ?? recipe.id;
+    const pushes = recipe.variants
+      ? recipe.variants.flatMap((v) => ('push' in v ? [[v.id, v.push] as const] : []))
+      : [[singleVariant, recipe.push] as const];
+    for (const [variant, push] of pushes) {
+      this.#jobs.set(variant, {
+        eventId: task.event.id,
+        eventTime: this.event.time.toISOString(),
+        recipeId: recipe.id,
+        variant,
+        push: renderPush(push, { detail: task.event.detail }),
+        ...(isPersonalised(push) ? { personal: personalPush(push, task.event.detail) } : {}),
+      });
+    }
   }
 
+  /**
+   * The chain for one recipient: an unreadable profile, the filters, the experiment's holdout
+   * (which receives nothing and takes no fatigue slot), then quiet hours.
+   */
   judge(user: UserProfile): RecipientVerdict {
-    if (user.unreadable) return { kind: 'failed', reason: 'bad-profile' };
+    const assigned = this.#variants ? assignVariant(this.#salt, user.id, this.#variants) : undefined;
+    const variant = assigned?.id ?? singleVariant;
+    if (user.unreadable) return { kind: 'failed', reason: 'bad-profile', variant };
     const reason = firstSuppression(this.#chain, user, this.#context);
-    if (reason) return { kind: 'suppressed', reason };
-    if (!this.rules.quietHours) return { kind: 'due' };
+    if (reason) return { kind: 'suppressed', reason, variant };
+    if (assigned && 'holdout' in assigned) return { kind: 'suppressed', reason: 'holdout', variant };
+    if (!this.rules.quietHours) return { kind: 'due', variant };
     const release = releaseTime(this.now, user.timeZone, this.rules.quietHours).getTime();
-    if (release <= this.now.getTime()) return { kind: 'due' };
+    if (release <= this.now.getTime()) return { kind: 'due', variant };
     const expiry = this.rules.holdExpiresAfterMinutes;
     if (expiry !== undefined && release > this.event.time.getTime() + expiry * 60_000)
-      return { kind: 'suppressed', reason: 'quiet-hours' };
-    return { kind: 'held', releaseAt: release };
+      return { kind: 'suppressed', reason: 'quiet-hours', variant };
+    return { kind: 'held', releaseAt: release, variant };
   }
 
   /** The fatigue reservation of one due push, owned by the task so that its retries find their own. */
@@ -93,15 +112,21 @@ export class SlicePlan {
     };
   }
 
-  /** What the jobs of due recipients share (their slot is reserved already). */
-  dueJobs(): JobTemplate {
-    return { ...this.#jobs, fatigue: this.#reservation(this.plannedAt, true) };
+  /** What the jobs of a variant's due recipients share (their slot is reserved already). */
+  dueJobs(variant: string): JobTemplate {
+    return { ...this.#jobsOf(variant), fatigue: this.#reservation(this.plannedAt, true) };
   }
 
-  /** What the jobs held until `releaseAt` share: they reserve their slot when released. */
-  heldJobs(releaseAt: number): JobTemplate {
+  /** What the jobs of a variant held until `releaseAt` share: they reserve their slot when released. */
+  heldJobs(variant: string, releaseAt: number): JobTemplate {
     const at = new Date(releaseAt);
-    return { ...this.#jobs, fatigue: this.#reservation(at, false), releaseAt: at.toISOString() };
+    return { ...this.#jobsOf(variant), fatigue: this.#reservation(at, false), releaseAt: at.toISOString() };
+  }
+
+  #jobsOf(variant: string) {
+    const jobs = this.#jobs.get(variant);
+    if (!jobs) throw new Error(`recipe ${this.recipe.id}: variant "${variant}" has no push`);
+    return jobs;
   }
 
   #reservation(at: Date, reserved: boolean): FatigueReservation {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { receiptDataKey } from '../engagement/receipt.ts';
 import { HeraldError } from '../errors.ts';
 import type { RenderedPush } from './delivery-job.ts';
 import type { Platform } from './device.ts';
@@ -42,6 +43,8 @@ export interface PushContext {
   readonly eventId: string;
   readonly recipeId: string;
   readonly variant: string;
+  /** The signed receipt token the app posts back when the push is opened or clicked. */
+  readonly receipt?: string;
 }
 
 /** A push ready for SNS: the `MessageStructure: json` message and its message attributes. */
@@ -73,6 +76,7 @@ const stringData = (push: RenderedPush, context: PushContext): Record<string, st
   recipeId: context.recipeId,
   variant: context.variant,
   ...(push.deepLink ? { deepLink: push.deepLink } : {}),
+  ...(context.receipt ? { [receiptDataKey]: context.receipt } : {}),
 });
 
 type Build = (title: string, body: string) => string;

@@ -1,0 +1,93 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { InMemoryFatigueLedger } from '../../../shared/adapters/memory/fatigue-ledger.ts';
+import { InMemoryUserDirectory } from '../../../shared/adapters/memory/user-directory.ts';
+import type { MessageRecord } from '../../../shared/domain/engagement/message-log.ts';
+import { receiptDataKey } from '../../../shared/domain/engagement/receipt.ts';
+import { keySigner, verifyReceipt } from '../../../shared/domain/engagement/receipt-token.ts';
+import type { DeliveryJob } from '../../../shared/domain/push/delivery-job.ts';
+import { type DeliverJobDeps, deliverJob } from '../../../shared/use-cases/deliver-job.ts';
+import {
+  device,
+  MemoryDevices,
+  MemoryOutcomes,
+  MemoryProgress,
+  MemoryQueue,
+  ScriptedGateway,
+  sent,
+  throttled,
+} from './fakes.ts';
+
+const now = new Date('2026-11-21T10:00:00Z');
+const key = new Uint8Array(32).fill(7);
+const job = (userIds: string[], overrides: Partial<DeliveryJob> = {}): DeliveryJob => ({
+  jobId: 'task-1#0',
+  eventId: 'evt-1',
+  recipeId: 'price-drop',
+  variant: 'B',
+  push: { title: 'Price drop', body: 'Now 22 EUR' },
+  userIds,
+  ...overrides,
+});
+
+let devices: MemoryDevices;
+let records: MessageRecord[];
+const depsWith = (gateway: ScriptedGateway): DeliverJobDeps => ({
+  devices,
+  gateway,
+  outcomes: new MemoryOutcomes(),
+  deliveryProgress: new MemoryProgress(),
+  delivery: new MemoryQueue(),
+  fatigue: new InMemoryFatigueLedger(),
+  users: new InMemoryUserDirectory(),
+  clock: { now: () => now },
+  throttle: { sleep: async () => undefined, maxFollowUps: 0 },
+  receipts: keySigner(async () => key),
+  messageLog: { append: async (batch) => void records.push(...batch) },
+});
+
+/** The data the app receives with the push, from the SNS message of either platform. */
+const dataOf = (message: string): Record<string, string> => {
+  const structured = JSON.parse(message) as Record<string, string>;
+  if (structured.GCM) return JSON.parse(structured.GCM).fcmV1Message.message.data;
+  return JSON.parse(structured.APNS!);
+};
+
+describe('deliverJob closes the loop', () => {
+  beforeEach(() => {
+    devices = new MemoryDevices();
+    records = [];
+  });
+
+  it('gives every device its own receipt token, signed, naming the message, variant, user and device', async () => {
+    devices.byUser.set('amy', [device('amy', 0), device('amy', 1)]);
+    const gateway = new ScriptedGateway();
+
+    await deliverJob(job(['amy']), depsWith(gateway));
+
+    const claims = gateway.calls.map((c) => {
+      const check = verifyReceipt(dataOf(c.push.message)[receiptDataKey]!, key, now.getTime() / 1000);
+      if (!check.valid) throw new Error(`token refused: ${check.reason}`);
+      return check.claims;
+    });
+    expect(claims.map((c) => c.deviceId).sort()).toEqual(['amy-d0', 'amy-d1']);
+    expect(claims[0]).toMatchObject({ eventId: 'evt-1', scope: 'price-drop', variant: 'B', userId: 'amy' });
+    expect(claims[0]!.expiresAt).toBeGreaterThan(now.getTime() / 1000 + 86_400);
+  });
+
+  it('logs each step of each recipient in one batch per window, with ids and reasons, never tokens or text', async () => {
+    devices.byUser.set('amy', [device('amy', 0)]);
+    devices.byUser.set('ben', [device('ben', 1)]);
+    const gateway = new ScriptedGateway((endpoint) => (endpoint.includes('ben') ? throttled : sent));
+
+    await deliverJob(job(['amy', 'ben', 'cai']), depsWith(gateway));
+
+    expect(records.map((r) => [r.userId, r.step, r.reason ?? ''])).toEqual([
+      ['amy', 'published', ''],
+      ['amy', 'delivered', ''],
+      ['ben', 'failed', 'throttled'],
+      ['cai', 'suppressed', 'no-device'],
+    ]);
+    expect(records[0]).toMatchObject({ scope: 'price-drop', eventId: 'evt-1', variant: 'B', jobId: 'task-1#0' });
+    expect(JSON.stringify(records)).not.toMatch(/token-|Price drop/);
+  });
+});
