@@ -2,10 +2,10 @@ import type { Clock } from '../domain/clock.ts';
 import { LogBatch } from '../domain/engagement/log-batch.ts';
 import type { MessageLog } from '../domain/engagement/message-log.ts';
 import type { ReceiptSigner } from '../domain/engagement/receipt.ts';
-import { type FatigueLedger, fatigueReason } from '../domain/fatigue/reservation.ts';
-import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
+import type { FatigueLedger } from '../domain/fatigue/reservation.ts';
+import type { OutcomeLedger } from '../domain/outcomes/outcome.ts';
 import type { WorkQueue } from '../domain/ports.ts';
-import { type DeliveryJob, originalJobId } from '../domain/push/delivery-job.ts';
+import type { DeliveryJob } from '../domain/push/delivery-job.ts';
 import {
   type DeliveryCheckpoint,
   DeliveryJobBusyError,
@@ -23,14 +23,17 @@ import {
 } from '../domain/push/throttle-policy.ts';
 import type { UserDirectory, UserProfile } from '../domain/users/user.ts';
 import {
-  followUpJob,
   forEachLimited,
   JobPayloads,
   NOTHING_SENT,
+  RECEIPT_LIFETIME_S,
   releaseFatigue,
   type Send,
+  sendFollowUp,
   sendsOf,
+  settledSoFar,
 } from './delivery-sends.ts';
+import { reserveAtRelease } from './held-release.ts';
 import { type Finished, type LeasedWork, runLeased } from './leased-work.ts';
 
 export interface DeliverJobDeps {
@@ -133,38 +136,6 @@ const deliveryWork = (job: DeliveryJob, deps: DeliverJobDeps): LeasedWork<Delive
   handOver: () => deps.delivery.send([{ ...job, handovers: (job.handovers ?? 0) + 1 }]),
   busy: () => new DeliveryJobBusyError(job.jobId, 'another worker holds it'),
 });
-
-/**
- * What a checkpoint says is settled: its counts, and the window a killed worker was pushing.
- * Those recipients may or may not have the push: none is pushed again, each is failed `interrupted`.
- */
-const settledSoFar = (
-  job: DeliveryJob,
-  checkpoint: DeliveryCheckpoint | undefined,
-  clock: Clock,
-  log?: LogBatch,
-) => {
-  const tally = new OutcomeTally(job.recipeId, job.eventTime ? new Date(job.eventTime) : clock.now());
-  tally.restore(checkpoint?.counts);
-  const settledBefore = new Set(job.settledUserIds ?? []);
-  for (const userId of job.userIds.slice(checkpoint?.cursor ?? 0, checkpoint?.inFlightUntil ?? 0)) {
-    if (settledBefore.has(userId)) continue;
-    tally.add('failed', 'interrupted', job.variant);
-    log?.add({ step: 'failed', userId, variant: job.variant, jobId: job.jobId, reason: 'interrupted' });
-  }
-  return tally;
-};
-
-/** Receipt tokens stay valid this long after the push: opens come days later, rarely weeks. */
-const RECEIPT_LIFETIME_S = 30 * 86_400;
-
-const sendFollowUp = (job: DeliveryJob, owed: readonly OwedDevices[], deps: DeliverJobDeps) => {
-  const policy: ThrottlePolicy = { ...defaultThrottlePolicy, ...deps.throttle };
-  const next = followUpJob(job, owed);
-  return deps.delivery
-    .send([next], { delaySeconds: policy.followUpDelaySeconds(next.attempt!) })
-    .then(() => next);
-};
 
 const deliver = async (
   job: DeliveryJob,
@@ -298,36 +269,3 @@ const deliver = async (
 };
 
 const anonymous = { timeZone: 'UTC', flags: [], optOuts: [] };
-
-/**
- * Reserves the fatigue slots of a held job's window in the windows of its release instant, owned
- * by the original job so that a retried copy finds its own. Returns who may not be pushed, and why.
- */
-const reserveAtRelease = async (
-  job: DeliveryJob,
-  window: readonly string[],
-  profiles: ReadonlyMap<string, UserProfile>,
-  fatigue: FatigueLedger,
-): Promise<Map<string, string>> => {
-  const reservation = job.fatigue!;
-  const settledBefore = new Set(job.settledUserIds ?? []);
-  const recipients = window.filter((userId) => !settledBefore.has(userId));
-  const results = await fatigue.reserve(
-    recipients.map((userId) => ({
-      userId,
-      timeZone: profiles.get(userId)?.timeZone ?? 'UTC',
-      at: new Date(reservation.at),
-      dedupeKey: reservation.dedupeKey,
-      owner: originalJobId(job.jobId),
-      counters: reservation.counters,
-      enforce: reservation.enforce,
-      count: reservation.count,
-    })),
-  );
-  const blocked = new Map<string, string>();
-  results.forEach((result, i) => {
-    if (result.status === 'capped') blocked.set(recipients[i]!, fatigueReason(result.layer));
-    if (result.status === 'duplicate') blocked.set(recipients[i]!, 'duplicate');
-  });
-  return blocked;
-};

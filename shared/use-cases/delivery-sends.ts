@@ -1,10 +1,15 @@
+import type { Clock } from '../domain/clock.ts';
+import type { LogBatch } from '../domain/engagement/log-batch.ts';
 import type { FatigueLedger } from '../domain/fatigue/reservation.ts';
+import { OutcomeTally } from '../domain/outcomes/outcome.ts';
+import type { WorkQueue } from '../domain/ports.ts';
 import { type DeliveryJob, followUpJobId, type RenderedPush } from '../domain/push/delivery-job.ts';
-import type { OwedDevices } from '../domain/push/delivery-progress.ts';
+import type { DeliveryCheckpoint, OwedDevices } from '../domain/push/delivery-progress.ts';
 import type { Device, Platform } from '../domain/push/device.ts';
 import { PayloadTooLargeError, type PlatformPush, platformPush } from '../domain/push/payload.ts';
 import { renderPersonal } from '../domain/push/personal-push.ts';
 import type { PublishResult } from '../domain/push/push-gateway.ts';
+import { defaultThrottlePolicy, type ThrottlePolicy } from '../domain/push/throttle-policy.ts';
 import type { UserDirectory, UserProfile } from '../domain/users/user.ts';
 
 /** Runs `work` over `items` with at most `limit` in flight. */
@@ -139,4 +144,40 @@ export const releaseFatigue = async (
       count: true,
     })),
   );
+};
+
+/**
+ * What a checkpoint says is settled: its counts, and the window a killed worker was pushing.
+ * Those recipients may or may not have the push: none is pushed again, each is failed `interrupted`.
+ */
+export const settledSoFar = (
+  job: DeliveryJob,
+  checkpoint: DeliveryCheckpoint | undefined,
+  clock: Clock,
+  log?: LogBatch,
+) => {
+  const tally = new OutcomeTally(job.recipeId, job.eventTime ? new Date(job.eventTime) : clock.now());
+  tally.restore(checkpoint?.counts);
+  const settledBefore = new Set(job.settledUserIds ?? []);
+  for (const userId of job.userIds.slice(checkpoint?.cursor ?? 0, checkpoint?.inFlightUntil ?? 0)) {
+    if (settledBefore.has(userId)) continue;
+    tally.add('failed', 'interrupted', job.variant);
+    log?.add({ step: 'failed', userId, variant: job.variant, jobId: job.jobId, reason: 'interrupted' });
+  }
+  return tally;
+};
+
+/** Receipt tokens stay valid this long after the push: opens come days later, rarely weeks. */
+export const RECEIPT_LIFETIME_S = 30 * 86_400;
+
+export const sendFollowUp = (
+  job: DeliveryJob,
+  owed: readonly OwedDevices[],
+  deps: { readonly delivery: WorkQueue<DeliveryJob>; readonly throttle?: Partial<ThrottlePolicy> },
+) => {
+  const policy: ThrottlePolicy = { ...defaultThrottlePolicy, ...deps.throttle };
+  const next = followUpJob(job, owed);
+  return deps.delivery
+    .send([next], { delaySeconds: policy.followUpDelaySeconds(next.attempt!) })
+    .then(() => next);
 };
