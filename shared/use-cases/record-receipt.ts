@@ -47,7 +47,7 @@ const boundedClaims = z.object({
  * The log record goes first and the counter second: should the count fail, the app's retry finds
  * nothing counted and tries both again, so a count is never lost and never doubled. The price is
  * that a failed count, or two copies racing, can log the step twice; the log is at least once
- * anyway (Firehose may deliver a record twice) and its queries read steps as distinct.
+ * anyway (Firehose may deliver a record twice), and its readers count a step once.
  */
 export const recordReceipt = async (
   report: ReceiptReport,
