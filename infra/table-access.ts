@@ -90,6 +90,15 @@ export const tableAccess = {
       'UpdateItem', // DeviceDirectory.save / remove / claimToken
     ],
   },
+  receipt: {
+    [ledgerTable.id]: [
+      'GetItem', // OutcomeLedger.wasRecorded: a replayed receipt's batch marker
+      'PutItem', // OutcomeLedger.record: the batch marker, in the transaction with the counter
+    ],
+    [outcomesTable.id]: [
+      'UpdateItem', // OutcomeLedger.record: the receipt's counter increment, in the transaction with the marker
+    ],
+  },
   devicePurge: {
     [devicesTable.id]: [
       'Scan', // DeviceDirectory.staleCandidates: users whose oldest device is older than the cutoff

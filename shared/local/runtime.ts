@@ -3,8 +3,10 @@ import { createDeliveryWorker } from '../../functions/delivery-worker/handler.ts
 import { createFanoutWorker } from '../../functions/fanout-worker/handler.ts';
 import { createPlanner } from '../../functions/planner/handler.ts';
 import { createRelationWriter } from '../../functions/relation-writer/handler.ts';
+import { LocalReceiptKeys } from '../adapters/receipts/local-keys.ts';
 import { SqsRejectedEvents } from '../adapters/sqs/rejected-events.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
+import { signerFrom } from '../domain/engagement/receipt-keys.ts';
 import { defaultPolicy, type FatiguePolicy } from '../domain/fatigue/policy.ts';
 import type { RejectedEvent } from '../domain/ports.ts';
 import { defaultCatalog } from '../domain/recipes/default-catalog.ts';
@@ -21,6 +23,7 @@ import { type LocalEngines, localRegion, startLocalEngines } from './engines.ts'
 import { localContext } from './lambda-context.ts';
 import { LocalHoldScheduler } from './local-hold-scheduler.ts';
 import { provisionLocalPorts } from './local-ports.ts';
+import { serveReceipts } from './receipt-server.ts';
 import { SqsPoller } from './sqs-poller.ts';
 
 export interface LocalRuntimeOptions {
@@ -32,6 +35,8 @@ export interface LocalRuntimeOptions {
   readonly engines?: LocalEngines;
   /** Port of the PutEvents endpoint; 0 picks a free one. */
   readonly busPort?: number;
+  /** Port of the receipt endpoint; 0 picks a free one. */
+  readonly receiptPort?: number;
 }
 
 export interface LocalRuntime {
@@ -40,6 +45,11 @@ export interface LocalRuntime {
   /** Point an `EventBridgeClient` here to publish to the local bus. */
   readonly busEndpoint: string;
   readonly busName: string;
+  /**
+   * POST receipts here (`{"token", "kind"}`), as apps do to the Function URL. It accepts the
+   * tokens `ports.receipts` signs: the key is made for this runtime and never leaves it.
+   */
+  readonly receiptEndpoint: string;
   readonly simulator: DeviceSimulator;
   /** Pushes held for quiet hours, on the runtime's clock. */
   readonly holds: LocalHoldScheduler;
@@ -68,6 +78,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const engines = options.engines ?? (await startLocalEngines());
   const simulator = new DeviceSimulator(() => clock.now(), options.faults);
   const holds = new LocalHoldScheduler();
+  const receiptKeys = new LocalReceiptKeys();
   const local = await provisionLocalPorts(
     engines,
     {
@@ -76,6 +87,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       catalog,
       policy: options.policy ?? defaultPolicy,
       clock,
+      receipts: signerFrom(receiptKeys),
     },
     // TTL as on AWS only on the wall clock: see provisionTables.
     { timeToLive: options.clock === undefined },
@@ -117,6 +129,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     },
   );
   const { endpoint: busEndpoint, server } = await servePutEvents(bus, options.busPort ?? 0);
+  const receiptServer = await serveReceipts(
+    { keys: receiptKeys, outcomes: ports.outcomes, messageLog: ports.messageLog, clock },
+    options.receiptPort ?? 0,
+  );
 
   const arnOf = (queueUrl: string) => `arn:aws:sqs:${localRegion}:000000000000:${queueUrl.split('/').pop()}`;
   const fanoutWorker = createFanoutWorker(() => ports);
@@ -190,6 +206,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     if (holdTimer) clearInterval(holdTimer);
     await Promise.all(pollers.map((p) => p.stop()));
     await new Promise((r) => server.close(r));
+    await new Promise((r) => receiptServer.server.close(r));
     local.close();
     if (ownEngines) await engines.stop();
   };
@@ -211,6 +228,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     bus,
     busEndpoint,
     busName,
+    receiptEndpoint: receiptServer.endpoint,
     simulator,
     holds,
     releaseDueHolds,

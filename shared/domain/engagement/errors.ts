@@ -1,0 +1,20 @@
+import { HeraldError } from '../errors.ts';
+import type { ReceiptCheck } from './receipt-token.ts';
+
+/** Why a receipt token was refused: `malformed`, `bad-signature` or `expired`. */
+export type ReceiptRefusal = Extract<ReceiptCheck, { valid: false }>['reason'];
+
+/**
+ * A receipt whose token Herald does not vouch for. The token is the endpoint's only
+ * authentication, so the edge answers 401 with the reason (`receipt: expired`): a forger learns
+ * nothing from it that the token format does not already say, and an app learns why.
+ */
+export class ReceiptRefusedError extends HeraldError {
+  readonly reason: ReceiptRefusal;
+
+  constructor(reason: ReceiptRefusal) {
+    super(`receipt: ${reason}`);
+    this.name = 'ReceiptRefusedError';
+    this.reason = reason;
+  }
+}
