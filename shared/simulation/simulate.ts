@@ -1,13 +1,14 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { ScopeSummary } from '../domain/outcomes/outcome.ts';
 import type { Platform } from '../domain/push/device.ts';
+import { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import type { LocalEngines } from '../local/engines.ts';
 import { ManualClock } from '../local/manual-clock.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { rejectedEventsQueue } from '../resources/queues.ts';
 import { type DeadLetter, readDeadLetters } from './leftovers.ts';
 import { loadWorld } from './load-world.ts';
-import type { Scenario } from './scenario.ts';
+import { type Scenario, scenarioRecipes } from './scenario.ts';
 
 export interface SimulatedDelivery {
   readonly userId: string;
@@ -83,6 +84,7 @@ export const simulate = async (
   const clock = new ManualClock(new Date(scenario.start));
   const runtime = await startLocalRuntime({
     clock,
+    catalog: new RecipeCatalog(scenarioRecipes(scenario)),
     faults: scenario.faults,
     policy: scenario.policy,
     ...(engines ? { engines } : {}),
