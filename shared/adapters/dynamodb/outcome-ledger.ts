@@ -5,7 +5,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Outcome, OutcomeCount, OutcomeLedger, ScopeSummary } from '../../domain/outcomes/outcome.ts';
-import { counterShardOf, summarise } from '../../domain/outcomes/outcome.ts';
+import { counterShardOf, summarise, summariseByVariant } from '../../domain/outcomes/outcome.ts';
 import { isTransactionConditionFailure } from './errors.ts';
 
 /** Batch markers outlive any redelivery of the work they close. */
@@ -85,6 +85,15 @@ export class DynamoDbOutcomeLedger implements OutcomeLedger {
 
   /** All counters, summed per scope. A scan: for reports and simulations, not for hot paths. */
   async summary(): Promise<Record<string, ScopeSummary>> {
+    return summarise(await this.#scanCounts());
+  }
+
+  /** All counters, summed per scope and variant. A scan, like `summary`. */
+  async variantSummary(): Promise<Record<string, Record<string, ScopeSummary>>> {
+    return summariseByVariant(await this.#scanCounts());
+  }
+
+  async #scanCounts(): Promise<OutcomeCount[]> {
     const counts: OutcomeCount[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -103,6 +112,6 @@ export class DynamoDbOutcomeLedger implements OutcomeLedger {
       }
       start = out.LastEvaluatedKey;
     } while (start);
-    return summarise(counts);
+    return counts;
   }
 }

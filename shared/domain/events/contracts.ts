@@ -24,6 +24,8 @@ export const userFollowed = z.strictObject({ followerId: id, sellerId: id });
 export const userUnfollowed = z.strictObject({ followerId: id, sellerId: id });
 export const itemFavorited = z.strictObject({ userId: id, itemId: id, sellerId: id });
 export const itemViewed = z.strictObject({ userId: id, itemId: id, sellerId: id });
+/** A purchase: the conversion event of the demo recipes' experiments (the buyer in `buyerId`). */
+export const orderPlaced = z.strictObject({ orderId: id, buyerId: id, total: money, currency });
 
 export interface EventContract {
   readonly source: string;
@@ -39,6 +41,7 @@ export const eventContracts: readonly EventContract[] = [
   { source: 'market.social', detailType: 'UserUnfollowed', detail: userUnfollowed },
   { source: 'market.social', detailType: 'ItemFavorited', detail: itemFavorited },
   { source: 'market.social', detailType: 'ItemViewed', detail: itemViewed },
+  { source: 'market.orders', detailType: 'OrderPlaced', detail: orderPlaced },
 ];
 
 export const findContract = (source: string, detailType: string): EventContract | undefined =>

@@ -33,7 +33,13 @@ describe('the recipe catalog', () => {
       'price',
       'currency',
     ]);
-    expect(Object.keys(schemas)).toHaveLength(7);
+    expect(schemas['market.orders/OrderPlaced']?.required).toEqual([
+      'orderId',
+      'buyerId',
+      'total',
+      'currency',
+    ]);
+    expect(Object.keys(schemas)).toHaveLength(8);
   });
 });
 
