@@ -33,7 +33,8 @@ describe('the recipe catalog', () => {
       'price',
       'currency',
     ]);
-    expect(Object.keys(schemas)).toHaveLength(7);
+    expect(Object.keys(schemas)).toHaveLength(8);
+    expect(schemas['herald.canary/CanaryPing']?.required).toEqual(['sentAt']);
   });
 });
 
