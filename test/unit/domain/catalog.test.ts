@@ -72,7 +72,9 @@ describe('busRules', () => {
     const unknown = rules.find((r) => r.name === 'unknown-sources');
 
     expect(unknown).toMatchObject({
-      pattern: { source: [{ 'anything-but': ['market.items', 'market.offers', 'market.social'] }] },
+      pattern: {
+        source: [{ 'anything-but': ['herald.canary', 'market.items', 'market.offers', 'market.social'] }],
+      },
       target: 'rejected-events',
       input: {
         constants: { reason: 'source: no recipe or relation rule expects "<source>"' },
