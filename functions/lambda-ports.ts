@@ -14,6 +14,7 @@ import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import type { HeraldPorts } from '../shared/herald-ports.ts';
 import { requestMeter } from '../shared/observability/request-meter.ts';
+import { traced } from '../shared/observability/tracer.ts';
 import { deliveryQueue, fanoutQueue, queueEnvName, rejectedEventsQueue } from '../shared/resources/queues.ts';
 import {
   devicesTable,
@@ -58,14 +59,15 @@ export const lambdaPorts = (): HeraldPorts => {
   const e = parseOrThrow(lambdaEnvironment, process.env, 'env') as Record<string, string | undefined>;
   const get = (name: string) => e[name]!;
   // Retries: the SDK's standard ones where a retry is harmless, none under SNS publishes (client-config.ts).
-  const sqs = new SQSClient(retryingClientConfig);
-  const dynamodb = documentClient(retryingClientConfig);
-  const sns = snsPushClient();
+  // Every AWS request an X-Ray subsegment of the invocation's trace.
+  const sqs = traced(new SQSClient(retryingClientConfig));
+  const dynamodb = traced(documentClient(retryingClientConfig));
+  const sns = traced(snsPushClient());
   requestMeter.attach(dynamodb, 'dynamodb');
   requestMeter.attach(sqs, 'sqs');
   requestMeter.attach(sns, 'sns');
   const deliveryUrl = get(queueEnvName(deliveryQueue));
-  const holds = new EventBridgeHoldScheduler(new SchedulerClient(retryingClientConfig), {
+  const holds = new EventBridgeHoldScheduler(traced(new SchedulerClient(retryingClientConfig)), {
     groupName: get('HOLD_SCHEDULE_GROUP'),
     roleArn: get('HOLD_SCHEDULER_ROLE_ARN'),
     deliveryQueueArn: get('DELIVERY_QUEUE_ARN'),

@@ -33,17 +33,21 @@ const heraldProgram = (exit: (code: number) => void): Command => {
           .env('HERALD_BUS_PORT')
           .default(0)
           .argParser(parsePort),
-      ),
-  ).action(async (options: EngineOptions & { at?: Date; busPort: number }, command: Command) => {
-    const engines = runningEngines(command, options);
-    exit(
-      await runStartCommand({
-        busPort: options.busPort,
-        ...(options.at ? { at: options.at } : {}),
-        ...(engines ? { engines } : {}),
-      }),
-    );
-  });
+      )
+      .option('--metrics', 'write the EMF metric documents the handlers emit to stderr, one JSON line each'),
+  ).action(
+    async (options: EngineOptions & { at?: Date; busPort: number; metrics?: boolean }, command: Command) => {
+      const engines = runningEngines(command, options);
+      exit(
+        await runStartCommand({
+          busPort: options.busPort,
+          ...(options.metrics ? { metrics: true } : {}),
+          ...(options.at ? { at: options.at } : {}),
+          ...(engines ? { engines } : {}),
+        }),
+      );
+    },
+  );
 
   addEngineOptions(
     program

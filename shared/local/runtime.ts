@@ -14,8 +14,10 @@ import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import { busRules, type RuleTarget } from '../domain/routing/bus-rules.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
 import { logger } from '../observability/logger.ts';
+import { collectingSink, type EmfDocument, EmfMetrics, type EmfSink } from '../observability/metrics.ts';
 import { functionSizing } from '../resources/functions.ts';
 import { deliveryQueue, fanoutQueue, undeliverableEventsQueue } from '../resources/queues.ts';
+import { ensureCanaryRecipient } from '../use-cases/canary-recipient.ts';
 import { LocalEventBus } from './bus/local-bus.ts';
 import { servePutEvents } from './bus/put-events-server.ts';
 import { DeviceSimulator, type SimulatorFaults } from './device-simulator.ts';
@@ -37,6 +39,8 @@ export interface LocalRuntimeOptions {
   readonly busPort?: number;
   /** Port of the receipt endpoint; 0 picks a free one. */
   readonly receiptPort?: number;
+  /** Where EMF documents go besides `metrics()` (`herald start --metrics`: stderr). */
+  readonly metricsSink?: EmfSink;
 }
 
 export interface LocalRuntime {
@@ -54,6 +58,8 @@ export interface LocalRuntime {
   /** Pushes held for quiet hours, on the runtime's clock. */
   readonly holds: LocalHoldScheduler;
   releaseDueHolds(): Promise<number>;
+  /** Every EMF document the handlers flushed so far, as CloudWatch would receive them. */
+  metrics(): readonly EmfDocument[];
   /** Lambda invocations and GB-seconds the local functions would have billed. */
   lambdaUsage(): { lambdaInvocations: number; lambdaGbSeconds: number };
   readonly engines: LocalEngines;
@@ -65,6 +71,8 @@ export interface LocalRuntime {
 }
 
 const DRAIN_POLL_MS = 25;
+/** The simulator's canary phone: the canary user's only device. */
+export const CANARY_DEVICE_TOKEN = 'fcm-token-herald-canary';
 
 /**
  * Herald on one machine: DynamoDB Local and fauxqs, tables and queues from the shared
@@ -94,9 +102,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   );
   const { ports, sqs, queueUrls } = local;
   const url = (id: string) => queueUrls[id]!;
+  // The handlers' metrics, through the same decorators as on AWS, kept instead of printed.
+  const emitted = collectingSink();
+  const metrics = new EmfMetrics(emitted, ...(options.metricsSink ? [options.metricsSink] : []));
+  await ensureCanaryRecipient({ platform: 'FCM', token: CANARY_DEVICE_TOKEN }, ports);
 
-  const planner = createPlanner(() => ports);
-  const relationWriter = createRelationWriter(() => ports);
+  const planner = createPlanner(() => ports, metrics);
+  const relationWriter = createRelationWriter(() => ports, metrics);
   const busInvocations = { count: 0, gbSeconds: 0 };
   /** Runs a bus target as Lambda would, keeping count of invocations and GB-seconds. */
   const invoke = async (memoryMb: number, work: () => Promise<unknown>) => {
@@ -135,8 +147,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   );
 
   const arnOf = (queueUrl: string) => `arn:aws:sqs:${localRegion}:000000000000:${queueUrl.split('/').pop()}`;
-  const fanoutWorker = createFanoutWorker(() => ports);
-  const deliveryWorker = createDeliveryWorker(() => ports);
+  const fanoutWorker = createFanoutWorker(() => ports, metrics);
+  const deliveryWorker = createDeliveryWorker(() => ports, metrics);
   const onError = (error: unknown) =>
     logger.error('local event source mapping failed', { error: error as Error });
   const pollers = [
@@ -232,6 +244,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     simulator,
     holds,
     releaseDueHolds,
+    metrics: () => emitted.documents,
     lambdaUsage,
     engines,
     queueUrls,

@@ -137,7 +137,9 @@ describe('the Herald CDK app', () => {
 
   it('keeps events of unknown sources on the rejected-events queue, the reason quoting the source', () => {
     service.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: [{ 'anything-but': ['market.items', 'market.offers', 'market.social'] }] },
+      EventPattern: {
+        source: [{ 'anything-but': ['herald.canary', 'market.items', 'market.offers', 'market.social'] }],
+      },
       Targets: [
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RejectedEventsQueue'), 'Arn'] },

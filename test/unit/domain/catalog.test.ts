@@ -39,7 +39,8 @@ describe('the recipe catalog', () => {
       'total',
       'currency',
     ]);
-    expect(Object.keys(schemas)).toHaveLength(8);
+    expect(Object.keys(schemas)).toHaveLength(9);
+    expect(schemas['herald.canary/CanaryPing']?.required).toEqual(['sentAt']);
   });
 });
 
@@ -77,7 +78,9 @@ describe('busRules', () => {
     const unknown = rules.find((r) => r.name === 'unknown-sources');
 
     expect(unknown).toMatchObject({
-      pattern: { source: [{ 'anything-but': ['market.items', 'market.offers', 'market.social'] }] },
+      pattern: {
+        source: [{ 'anything-but': ['herald.canary', 'market.items', 'market.offers', 'market.social'] }],
+      },
       target: 'rejected-events',
       input: {
         constants: { reason: 'source: no recipe or relation rule expects "<source>"' },
