@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { demoScenario } from '../demo/dataset.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -34,6 +35,8 @@ const startRuntime = async (options: StartOptions, clock: Clock | undefined) => 
     const runtime = await startLocalRuntime({
       engines,
       busPort: options.busPort,
+      // The message log stays after Ctrl-C, for `herald trace` and `herald stats`.
+      dataDir: resolve('.herald', 'data'),
       ...(clock ? { clock } : {}),
     });
     return { runtime, engines };
