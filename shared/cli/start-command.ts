@@ -119,6 +119,7 @@ export const runStartCommand = async (options: StartOptions): Promise<number> =>
   say(`  DynamoDB Local  ${engines.dynamodbEndpoint}`);
   say(`  SQS (fauxqs)    ${engines.sqsEndpoint}`);
   say(`  EventBridge     ${runtime.busEndpoint}  (bus "${runtime.busName}", PutEvents)`);
+  say(`  Message log     ${runtime.dataDir}  (herald trace --user <id>, herald stats)`);
   const runtimeClock = clock ?? { now: () => new Date() };
   if (options.at) say(`  Clock           started at ${options.at.toISOString()}, advancing in real time`);
   await publishDemoEvents(runtime, runtimeClock);

@@ -195,7 +195,7 @@ LIMIT 10000`);
     const row = (...values: string[]) => ({ Data: values.map((VarCharValue) => ({ VarCharValue })) });
     athena.on(GetQueryResultsCommand).resolves({
       ResultSet: {
-        ResultSetMetadata: { ColumnInfo: columns.map((Name) => ({ Name })) },
+        ResultSetMetadata: { ColumnInfo: columns.map((Name) => ({ Name, Type: 'varchar' })) },
         Rows: [
           row(...columns),
           row('price-drop', 'H', 'planned', '', '10'),
