@@ -1,7 +1,17 @@
 import { Command, CommanderError, Option } from 'commander';
 import { logger } from '../observability/logger.ts';
 import { runTestPatternCommand } from './events-command.ts';
-import { addEngineOptions, type EngineOptions, parseInstant, parsePort, runningEngines } from './options.ts';
+import { runStatsCommand, runTraceCommand } from './message-log-commands.ts';
+import {
+  addEngineOptions,
+  addLogOptions,
+  type EngineOptions,
+  type LogOptions,
+  logLocation,
+  parseInstant,
+  parsePort,
+  runningEngines,
+} from './options.ts';
 import { runSimulateCommand } from './simulate-command.ts';
 import { runStartCommand } from './start-command.ts';
 
@@ -67,6 +77,42 @@ const heraldProgram = (exit: (code: number) => void): Command => {
     .action(async (options: { pattern: string; event: string }) => {
       exit(await runTestPatternCommand(options));
     });
+
+  addLogOptions(
+    program
+      .command('trace')
+      .description("Print a user's messages step by step, with reasons, from the message log")
+      .requiredOption('--user <id>', 'the user whose messages to trace')
+      .option('--event <id>', "only the message of this event (the triggering event's id)")
+      .addOption(
+        new Option('--since <instant>', 'only records from this ISO 8601 instant on').argParser(parseInstant),
+      ),
+  ).action(async (options: LogOptions & { user: string; event?: string; since?: Date }, command: Command) => {
+    exit(await runTraceCommand(options, logLocation(command, options)));
+  });
+
+  addLogOptions(
+    program
+      .command('stats')
+      .description(
+        'Print per recipe and variant: planned, delivered, suppressed and failed by reason, opened, open rate, conversions',
+      )
+      .option('--recipe <id>', 'only this recipe (or campaign)')
+      .addOption(
+        new Option(
+          '--from <instant>',
+          'messages planned from this ISO 8601 instant (default: 7 days before --to)',
+        ).argParser(parseInstant),
+      )
+      .addOption(
+        new Option(
+          '--to <instant>',
+          'messages planned before this ISO 8601 instant (default: now)',
+        ).argParser(parseInstant),
+      ),
+  ).action(async (options: LogOptions & { recipe?: string; from?: Date; to?: Date }, command: Command) => {
+    exit(await runStatsCommand(options, logLocation(command, options)));
+  });
 
   program
     .command('contracts')

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { demoScenario } from '../demo/dataset.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -42,6 +43,8 @@ const startRuntime = async (options: StartOptions, clock: Clock | undefined) => 
     const runtime = await startLocalRuntime({
       engines,
       busPort: options.busPort,
+      // The message log stays after Ctrl-C, for `herald trace` and `herald stats`.
+      dataDir: resolve('.herald', 'data'),
       ...(clock ? { clock } : {}),
       ...(options.metrics ? { metricsSink: stderrSink } : {}),
     });
@@ -176,6 +179,7 @@ export const runStartCommand = async (options: StartOptions): Promise<number> =>
   say(`  SQS (fauxqs)    ${engines.sqsEndpoint}`);
   say(`  EventBridge     ${runtime.busEndpoint}  (bus "${runtime.busName}", PutEvents)`);
   say(`  Receipts        ${runtime.receiptEndpoint}  (POST {"token", "kind"})`);
+  say(`  Message log     ${runtime.dataDir}  (herald trace --user <id>, herald stats)`);
   if (options.at) say(`  Clock           started at ${options.at.toISOString()}, advancing in real time`);
   await publishDemoEvents(runtime, runtimeClock);
   await canary.ping();

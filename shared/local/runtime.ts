@@ -1,8 +1,12 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createDeliveryWorker } from '../../functions/delivery-worker/handler.ts';
 import { createFanoutWorker } from '../../functions/fanout-worker/handler.ts';
 import { createPlanner } from '../../functions/planner/handler.ts';
 import { createRelationWriter } from '../../functions/relation-writer/handler.ts';
+import { NdjsonMessageLog } from '../adapters/message-log/ndjson-message-log.ts';
 import { LocalReceiptKeys } from '../adapters/receipts/local-keys.ts';
 import { SqsRejectedEvents } from '../adapters/sqs/rejected-events.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
@@ -11,13 +15,14 @@ import { defaultPolicy, type FatiguePolicy } from '../domain/fatigue/policy.ts';
 import type { RejectedEvent } from '../domain/ports.ts';
 import { defaultCatalog } from '../domain/recipes/default-catalog.ts';
 import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
-import { busRules, type RuleTarget } from '../domain/routing/bus-rules.ts';
+import { busRules, conversionRules, type RuleTarget } from '../domain/routing/bus-rules.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
 import { logger } from '../observability/logger.ts';
 import { collectingSink, type EmfDocument, EmfMetrics, type EmfSink } from '../observability/metrics.ts';
 import { functionSizing } from '../resources/functions.ts';
 import { deliveryQueue, fanoutQueue, undeliverableEventsQueue } from '../resources/queues.ts';
 import { ensureCanaryRecipient } from '../use-cases/canary-recipient.ts';
+import { recordConversion } from '../use-cases/record-conversion.ts';
 import { LocalEventBus } from './bus/local-bus.ts';
 import { servePutEvents } from './bus/put-events-server.ts';
 import { DeviceSimulator, type SimulatorFaults } from './device-simulator.ts';
@@ -41,6 +46,8 @@ export interface LocalRuntimeOptions {
   readonly receiptPort?: number;
   /** Where EMF documents go besides `metrics()` (`herald start --metrics`: stderr). */
   readonly metricsSink?: EmfSink;
+  /** Where the runtime keeps its files (the message log under `messages/`); default: a fresh temp folder. */
+  readonly dataDir?: string;
 }
 
 export interface LocalRuntime {
@@ -65,6 +72,8 @@ export interface LocalRuntime {
   readonly engines: LocalEngines;
   readonly queueUrls: Readonly<Record<string, string>>;
   readonly sqs: SQSClient;
+  /** The runtime's data folder: `herald trace --data <dataDir>` reads its message log. */
+  readonly dataDir: string;
   /** Resolves when no event, task or job is left anywhere in the pipeline. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -87,6 +96,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const simulator = new DeviceSimulator(() => clock.now(), options.faults);
   const holds = new LocalHoldScheduler();
   const receiptKeys = new LocalReceiptKeys();
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'herald-data-')));
   const local = await provisionLocalPorts(
     engines,
     {
@@ -96,6 +106,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       policy: options.policy ?? defaultPolicy,
       clock,
       receipts: signerFrom(receiptKeys),
+      messageLog: new NdjsonMessageLog(dataDir),
     },
     // TTL as on AWS only on the wall clock: see provisionTables.
     { timeToLive: options.clock === undefined },
@@ -128,11 +139,15 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         relationWriter(input, localContext('relation-writer')),
       ),
     'rejected-events': (input) => ports.rejected.keep(input as RejectedEvent),
+    conversion: async (input) => void (await recordConversion(input, ports)),
   };
   const undeliverable = new SqsRejectedEvents(sqs, url(undeliverableEventsQueue.id));
   const busName = 'herald-local';
   const bus = new LocalEventBus(
-    busRules(catalog).map((rule) => ({ rule, deliver: targets[rule.target] })),
+    [...busRules(catalog), ...conversionRules(catalog)].map((rule) => ({
+      rule,
+      deliver: targets[rule.target],
+    })),
     {
       busName,
       clock,
@@ -249,6 +264,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     engines,
     queueUrls,
     sqs,
+    dataDir,
     drain,
     stop,
   };
