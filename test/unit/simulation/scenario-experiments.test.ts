@@ -128,7 +128,7 @@ describe('parseScenario, engagement and trace', () => {
 
   it('refuses rates for a recipe or variant the run does not have', () => {
     expect(refusal({ engagement: { openRate: { 'price-drop': { A: 0.1 } } } })).toBe(
-      '$.engagement.openRate.price-drop: unknown recipe "price-drop"; expected one of "followed-seller-new-item"|"favorited-item-price-drop"|"seller-offer-to-favoriters"',
+      '$.engagement.openRate.price-drop: unknown recipe "price-drop"; expected one of "followed-seller-new-item"|"favorited-item-price-drop"|"seller-offer-to-favoriters"|"herald-canary"',
     );
     expect(refusal({ engagement: { openRate: { 'followed-seller-new-item': { B: 0.1 } } } })).toBe(
       '$.engagement.openRate.followed-seller-new-item.B: recipe "followed-seller-new-item" has no variant "B"; expected one of "A"',
@@ -170,6 +170,7 @@ describe('mergeRecipes', () => {
       'followed-seller-new-item',
       'favorited-item-price-drop',
       'seller-offer-to-favoriters',
+      'herald-canary',
       'birthday-wish',
     ]);
     expect(merged[1]?.variants).toHaveLength(3);
