@@ -10,7 +10,8 @@ import { keepLogicalId } from '../logical-ids.ts';
  */
 const keepIds = (queue: Queue, path: readonly string[]) => {
   keepLogicalId(queue, [...path, 'Resource']);
-  if (queue.policy) keepLogicalId(queue.policy, [...path, 'Policy', 'Resource']);
+  const policy = queue.node.tryFindChild('Policy');
+  if (policy) keepLogicalId(policy, [...path, 'Policy', 'Resource']);
 };
 
 /**

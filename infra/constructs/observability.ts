@@ -139,10 +139,9 @@ export class Observability extends Construct {
     for (const watched of queues) this.#watchQueue(watched);
     for (const watched of functions) this.#watchFunction(watched);
     for (const arn of props.platformApplicationArns) this.#watchPushFailures(arn);
-    const canaryLatency = heraldMetric(metricNames.canaryLatencyMs, 'Maximum', 'Canary event to push (max)');
     if (props.canary) {
       this.#alarm('CanaryAlarm', {
-        metric: canaryLatency,
+        metric: heraldMetric(metricNames.canaryLatencyMs, 'Maximum'),
         threshold: CANARY_MAX_LATENCY.toMilliseconds(),
         evaluationPeriods: 3,
         datapointsToAlarm: 3,
@@ -206,7 +205,7 @@ export class Observability extends Construct {
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Event to push latency (canary, ms)',
-        left: [canaryLatency],
+        left: [heraldMetric(metricNames.canaryLatencyMs, 'Maximum', 'canary event to push (max)')],
         leftAnnotations: [{ value: CANARY_MAX_LATENCY.toMilliseconds(), label: 'alarm' }],
         ...third,
       }),
