@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FunctionUrlAuthType, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -10,6 +10,7 @@ import { receiptKeySecret } from '../../shared/resources/secrets.ts';
 import { ledgerTable, outcomesTable, tableEnvName } from '../../shared/resources/tables.ts';
 import { grantTableAccess, tableAccess } from '../table-access.ts';
 import { HeraldFunction } from './herald-function.ts';
+import type { Monitored, Monitoring } from './monitoring.ts';
 
 export interface ReceiptsProps {
   /** Herald's tables by id; the receipt function reaches Ledger and Outcomes only. */
@@ -22,7 +23,8 @@ export interface ReceiptsProps {
  * from the device, holding no AWS credentials; the HMAC signature of the token is the
  * authentication, and a refused token costs one HMAC and no table access.
  */
-export class Receipts extends Construct {
+export class Receipts extends Construct implements Monitored {
+  readonly monitoring: Monitoring;
   readonly fn: LambdaFunction;
   readonly secret: Secret;
   readonly url: string;
@@ -60,6 +62,7 @@ export class Receipts extends Construct {
     }).fn;
     grantTableAccess(this.fn, tableAccess.receipt, tableOf);
     this.grantSigning(this.fn);
+    this.fn.addEnvironment(receiptKeySecret.envName, this.secret.secretArn);
 
     const url = this.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
     this.url = url.url;
@@ -68,24 +71,18 @@ export class Receipts extends Construct {
       description:
         'Receipts: apps POST {"token", "kind": "opened"|"clicked"|"dismissed"}; the token is the auth',
     });
-    new Alarm(this, 'ReceiptErrorsAlarm', {
-      alarmDescription: 'Receipts: the function is failing',
-      metric: this.fn.metricErrors({ period: Duration.minutes(5) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    // Errors and throttles are alarmed by the observability construct, like every function's.
+    this.monitoring = { functions: [{ label: 'Receipts', fn: this.fn }] };
   }
 
   /**
-   * Lets `fn` read the receipt key and tells it where the key is: the delivery worker signs the
-   * tokens the receipt function checks. Reading only (GetSecretValue), on this secret only.
+   * Lets `fn` read the receipt key: the delivery worker signs the tokens the receipt function
+   * checks. Reading only (GetSecretValue), on this secret only. Where the key is reaches `fn`
+   * through its environment (`RECEIPT_KEY_SECRET_ARN`, functions/port-environment.ts).
    */
-  grantSigning(fn: LambdaFunction): void {
+  grantSigning(fn: IFunction): void {
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.secret.secretArn] }),
     );
-    fn.addEnvironment(receiptKeySecret.envName, this.secret.secretArn);
   }
 }
