@@ -6,7 +6,8 @@ import type { LocalEngines } from '../local/engines.ts';
 import { ManualClock } from '../local/manual-clock.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { rejectedEventsQueue } from '../resources/queues.ts';
-import type { ExperimentReport, TraceStep } from './experiments-report.ts';
+import { playAndRead } from './engagement-step.ts';
+import { type ExperimentReport, markOpened, type TraceStep } from './experiments-report.ts';
 import { type DeadLetter, readDeadLetters } from './leftovers.ts';
 import { loadWorld } from './load-world.ts';
 import { type Scenario, scenarioRecipes } from './scenario.ts';
@@ -89,9 +90,10 @@ export const simulate = async (
   options: { readonly onProgress?: SimulationProgress } = {},
 ): Promise<SimulationReport> => {
   const clock = new ManualClock(new Date(scenario.start));
+  const recipes = scenarioRecipes(scenario);
   const runtime = await startLocalRuntime({
     clock,
-    catalog: new RecipeCatalog(scenarioRecipes(scenario)),
+    catalog: new RecipeCatalog(recipes),
     faults: scenario.faults,
     policy: scenario.policy,
     ...(engines ? { engines } : {}),
@@ -147,16 +149,19 @@ export const simulate = async (
         time: r.at.toISOString(),
       };
     });
+    const engagement = await playAndRead(scenario, recipes, runtime, clock);
     const held = runtime.holds.history.flatMap(({ job, releaseAt }) =>
       job.userIds.map((userId) => ({ userId, recipe: job.recipeId, releaseAt: releaseAt.toISOString() })),
     );
     return {
-      deliveries,
+      deliveries: markOpened(deliveries, engagement.opens),
       outcomes: await ports.outcomes.summary(),
       refused,
       rejected: await readRejected(runtime),
       held,
       deadLetters: await readDeadLetters(runtime),
+      ...(engagement.experiments ? { experiments: engagement.experiments } : {}),
+      ...(engagement.traces ? { traces: engagement.traces } : {}),
     };
   } finally {
     await runtime.stop();
