@@ -63,7 +63,10 @@ export class HeraldStack extends Stack {
     const stage = { environment, tables: props.tables };
     // The message log and the receipt key come first: the workers' environment names them.
     const messageLog = new MessageLog(this, 'MessageLog');
-    const receipts = new Receipts(this, 'Receipts', { tables: props.tables });
+    const receipts = new Receipts(this, 'Receipts', {
+      tables: props.tables,
+      messageLogStream: messageLog.stream.deliveryStreamName,
+    });
     environment.provide({
       [envName.messageLogStream]: messageLog.stream.deliveryStreamName,
       [envName.receiptKeySecretArn]: receipts.secret.secretArn,

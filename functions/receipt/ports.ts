@@ -2,13 +2,16 @@ import { z } from 'zod';
 import { retryingClientConfig } from '../../shared/adapters/client-config.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/document-client.ts';
 import { DynamoDbOutcomeLedger } from '../../shared/adapters/dynamodb/outcome-ledger.ts';
+import { FirehoseMessageLog } from '../../shared/adapters/message-log/firehose-message-log.ts';
 import { SecretsManagerReceiptKeys } from '../../shared/adapters/receipts/secrets-manager-keys.ts';
 import { systemClock } from '../../shared/domain/clock.ts';
-import { noMessageLog } from '../../shared/domain/engagement/message-log.ts';
 import { parseOrThrow } from '../../shared/domain/validation.ts';
 import { receiptKeySecret } from '../../shared/resources/secrets.ts';
 import { ledgerTable, outcomesTable, tableEnvName } from '../../shared/resources/tables.ts';
 import type { RecordReceiptDeps } from '../../shared/use-cases/record-receipt.ts';
+
+/** The same variable the pipeline's functions read the stream from (functions/port-environment.ts). */
+const messageLogStreamEnv = 'HERALD_MESSAGE_LOG_STREAM';
 
 const env = (name: string) => z.string({ error: `environment variable ${name} is not set` }).min(1);
 
@@ -17,14 +20,12 @@ export const receiptEnvironment = z.object({
   [tableEnvName(outcomesTable)]: env(tableEnvName(outcomesTable)),
   [tableEnvName(ledgerTable)]: env(tableEnvName(ledgerTable)),
   [receiptKeySecret.envName]: env(receiptKeySecret.envName),
+  [messageLogStreamEnv]: env(messageLogStreamEnv),
 });
 
 let ports: RecordReceiptDeps | undefined;
 
-/**
- * The receipt endpoint's ports, built once per container on first use. The message log keeps
- * nothing here yet: the Firehose adapter is wired in by the change that adds the stream.
- */
+/** The receipt endpoint's ports, built once per container on first use. */
 export const receiptPorts = (): RecordReceiptDeps => {
   if (ports) return ports;
   const e = parseOrThrow(receiptEnvironment, process.env, 'env') as Record<string, string>;
@@ -34,7 +35,7 @@ export const receiptPorts = (): RecordReceiptDeps => {
     outcomes: new DynamoDbOutcomeLedger(documentClient(retryingClientConfig), tables, () =>
       systemClock.now(),
     ),
-    messageLog: noMessageLog,
+    messageLog: new FirehoseMessageLog(e[messageLogStreamEnv]!),
     clock: systemClock,
   };
   return ports;

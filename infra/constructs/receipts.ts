@@ -15,6 +15,8 @@ import type { Monitored, Monitoring } from './monitoring.ts';
 export interface ReceiptsProps {
   /** Herald's tables by id; the receipt function reaches Ledger and Outcomes only. */
   readonly tables: ReadonlyMap<string, ITableV2>;
+  /** The message log's stream, where each counted receipt is recorded; the caller grants appending. */
+  readonly messageLogStream: string;
 }
 
 /**
@@ -58,6 +60,7 @@ export class Receipts extends Construct implements Monitored {
       environment: {
         [tableEnvName(outcomesTable)]: tableName(outcomesTable.id),
         [tableEnvName(ledgerTable)]: tableName(ledgerTable.id),
+        HERALD_MESSAGE_LOG_STREAM: props.messageLogStream,
       },
     }).fn;
     grantTableAccess(this.fn, tableAccess.receipt, tableOf);

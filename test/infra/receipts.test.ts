@@ -21,7 +21,7 @@ const receiptsStack = (app: App) => {
   const tables = new Map<string, TableV2>(
     [ledgerTable, outcomesTable, usersTable].map((d) => [d.id, new HeraldTable(stack, d).table]),
   );
-  const receipts = new Receipts(stack, 'Receipts', { tables });
+  const receipts = new Receipts(stack, 'Receipts', { tables, messageLogStream: 'herald-messages' });
   const worker = new HeraldFunction(stack, 'DeliveryWorker', {
     entry: 'functions/delivery-worker/handler.ts',
     description: 'stands in for the delivery worker',
