@@ -7,6 +7,7 @@ import {
   type StatsRow,
   total,
 } from '../domain/engagement/message-log-reader.ts';
+import { experimentVerdicts } from '../domain/engagement/stats-verdict.ts';
 import { HeraldError, ValidationError } from '../domain/errors.ts';
 import { defaultCatalog } from '../domain/recipes/default-catalog.ts';
 
@@ -129,9 +130,22 @@ export const formatStats = (rows: readonly StatsRow[], from: Date, to: Date): st
       total(r.failed) > 0 ? `  ${r.scope} ${r.variant} failed: ${byReason(r.failed)}` : '',
     ].filter(Boolean),
   );
-  return [`Messages planned ${range}:`, table, ...(reasons.length ? ['', 'Reasons:', ...reasons] : [])].join(
-    '\n',
-  );
+  const experiments = experimentVerdicts(rows).map(({ scope, winner, lifts }) => {
+    const verdict = winner.winner
+      ? `winner ${winner.winner} (p = ${winner.pValue?.toFixed(4)})`
+      : `no winner (${winner.reason}${winner.pValue === null ? '' : `, p = ${winner.pValue.toFixed(4)}`})`;
+    const lift = Object.entries(lifts).map(
+      ([variant, l]) =>
+        `${variant} ${l.lift === null ? 'n/a' : percent(l.lift)} (p = ${l.pValue.toFixed(4)})`,
+    );
+    return `  ${scope}: ${verdict}${lift.length > 0 ? `; conversion lift over ${Object.values(lifts)[0]!.holdout}: ${lift.join(', ')}` : ''}`;
+  });
+  return [
+    `Messages planned ${range}:`,
+    table,
+    ...(reasons.length ? ['', 'Reasons:', ...reasons] : []),
+    ...(experiments.length ? ['', 'Experiments:', ...experiments] : []),
+  ].join('\n');
 };
 
 const where = (location: LogLocation) =>
@@ -196,5 +210,9 @@ export const runStatsCommand = (
       to: to.toISOString(),
       conversionWindows,
     });
-    console.log(options.json ? JSON.stringify(rows, null, 2) : formatStats(rows, from, to));
+    console.log(
+      options.json
+        ? JSON.stringify({ rows, experiments: experimentVerdicts(rows) }, null, 2)
+        : formatStats(rows, from, to),
+    );
   });
