@@ -204,12 +204,15 @@ export const runStatsCommand = (
     const conversionWindows = Object.fromEntries(
       defaultCatalog().recipes.flatMap((r) => (r.conversion ? [[r.id, r.conversion.windowHours]] : [])),
     );
-    const rows = await reader.stats({
+    // Herald's own traffic (the canary) is no business's: left out unless asked for by name.
+    const internal = new Set(defaultCatalog().recipes.flatMap((r) => (r.internal ? [r.id] : [])));
+    const all = await reader.stats({
       ...(options.recipe ? { scope: options.recipe } : {}),
       from: from.toISOString(),
       to: to.toISOString(),
       conversionWindows,
     });
+    const rows = options.recipe ? all : all.filter((row) => !internal.has(row.scope));
     console.log(
       options.json
         ? JSON.stringify({ rows, experiments: experimentVerdicts(rows) }, null, 2)
