@@ -111,7 +111,10 @@ const conversionsOf = async (
       ),
     });
     const conversions: Record<string, Record<string, number>> = {};
-    for (const row of rows) (conversions[row.scope] ??= {})[row.variant] = row.converted;
+    for (const row of rows) {
+      conversions[row.scope] ??= {};
+      conversions[row.scope]![row.variant] = row.converted;
+    }
     return conversions;
   } finally {
     await reader.close();
