@@ -18,6 +18,7 @@ import { LocalHoldScheduler } from '../shared/local/local-hold-scheduler.ts';
 import { provisionLocalPorts } from '../shared/local/local-ports.ts';
 import { ManualClock } from '../shared/local/manual-clock.ts';
 import { SqsPoller } from '../shared/local/sqs-poller.ts';
+import { collectingSink, EmfMetrics } from '../shared/observability/metrics.ts';
 import { deliveryQueue } from '../shared/resources/queues.ts';
 
 export interface DeliveryBenchResult {
@@ -121,7 +122,8 @@ export async function benchDelivery(): Promise<DeliveryBenchResult> {
     // Sent as the fan-out worker sends them, so those requests count too.
     await local.ports.delivery.send(jobs);
 
-    const worker = createDeliveryWorker(() => local.ports);
+    // The worker's metrics kept, as the local runtime keeps them: the process's own go to stdout.
+    const worker = createDeliveryWorker(() => local.ports, new EmfMetrics(collectingSink()));
     const queueUrl = local.queueUrls[deliveryQueue.id]!;
     const poller = new SqsPoller(local.sqs, {
       queueUrl,

@@ -1,11 +1,15 @@
 /**
  * Decorators the pipeline benchmark puts around a runtime's ports to measure what the production
  * adapters write, without touching them: the size of every fan-out and delivery checkpoint and
- * of every outbox item (as DynamoDB sizes an item), and the fatigue writes. The handlers read
+ * of every outbox item (as DynamoDB sizes an item), the fatigue writes, and what the message
+ * log would send to Firehose (requests, records, bytes as billed). The handlers read
  * their ports when invoked, so replacing them on the runtime's port bag before any event is sent
  * measures every write the pipeline makes.
  */
+import { maxRecordBytes, ndjsonPieces } from '../shared/adapters/message-log/firehose-message-log.ts';
 import type { FanoutCheckpoint, JobOutbox } from '../shared/domain/audience/fanout-progress.ts';
+import { firehoseBillableBytes } from '../shared/domain/costs/price-table.ts';
+import type { MessageLog } from '../shared/domain/engagement/message-log.ts';
 import type { FatigueLedger } from '../shared/domain/fatigue/reservation.ts';
 import type { DeliveryJob } from '../shared/domain/push/delivery-job.ts';
 import type { DeliveryCheckpoint } from '../shared/domain/push/delivery-progress.ts';
@@ -65,7 +69,48 @@ export interface PhaseMeasures {
   readonly outbox: { items: number; largestItemBytes: number };
   /** Fatigue reservations (one conditional UpdateItem each for calendar caps) and give-backs. */
   readonly fatigue: { reserves: number; releases: number };
+  readonly messageLog: MessageLogMeasures;
 }
+
+/** PutRecordBatch takes up to 500 records and 4 MiB (as FirehoseMessageLog groups them). */
+const maxBatchRecords = 500;
+const maxBatchBytes = 4 * 1024 * 1024;
+
+/** What `FirehoseMessageLog` would send for the appends of a phase. */
+export interface MessageLogMeasures {
+  /** `append` calls with at least one record (an empty one sends nothing). */
+  appends: number;
+  /** PutRecord, or PutRecordBatch for a batch cut in pieces over 1,000 KiB. */
+  requests: number;
+  /** Firehose records: one per append, more when a batch is cut. */
+  firehoseRecords: number;
+  /** Message records (NDJSON lines). */
+  messageRecords: number;
+  /** NDJSON bytes sent. */
+  bytes: number;
+  /** The same, each Firehose record rounded up to 5 KB as Firehose bills ingestion. */
+  billedBytes: number;
+  largestRecordBytes: number;
+  /** The NDJSON itself, in order, to measure how it compresses (GZIP, as Firehose writes S3). */
+  readonly ndjson: Uint8Array[];
+}
+
+/** Groups pieces into PutRecordBatch requests as FirehoseMessageLog does: how many requests. */
+const putRecordBatchRequests = (pieces: readonly Uint8Array[]): number => {
+  let requests = 0;
+  let count = 0;
+  let size = 0;
+  for (const piece of pieces) {
+    if (count === 0 || count === maxBatchRecords || size + piece.length > maxBatchBytes) {
+      requests++;
+      count = 0;
+      size = 0;
+    }
+    count++;
+    size += piece.length;
+  }
+  return requests;
+};
 
 const emptyWrite = (): LargestWrite => ({ writes: 0, largestItemBytes: 0, largestCheckpointJsonBytes: 0 });
 
@@ -74,6 +119,16 @@ const newPhase = (): PhaseMeasures => ({
   delivery: emptyWrite(),
   outbox: { items: 0, largestItemBytes: 0 },
   fatigue: { reserves: 0, releases: 0 },
+  messageLog: {
+    appends: 0,
+    requests: 0,
+    firehoseRecords: 0,
+    messageRecords: 0,
+    bytes: 0,
+    billedBytes: 0,
+    largestRecordBytes: 0,
+    ndjson: [],
+  },
 });
 
 // Stand-ins of the attributes the adapters write next to the checkpoint, for the item's size.
@@ -166,6 +221,28 @@ export const measurePorts = (ports: HeraldPorts) => {
     },
   };
   mutable.fatigue = measuredFatigue;
+  const { messageLog } = ports;
+  const measuredLog: MessageLog = {
+    append: (records) => {
+      if (records.length > 0) {
+        const log = current.messageLog;
+        // The batch as FirehoseMessageLog would cut and send it.
+        const pieces = ndjsonPieces(records, maxRecordBytes);
+        log.appends++;
+        log.requests += pieces.length === 1 ? 1 : putRecordBatchRequests(pieces);
+        log.firehoseRecords += pieces.length;
+        log.messageRecords += records.length;
+        for (const piece of pieces) {
+          log.bytes += piece.length;
+          log.billedBytes += firehoseBillableBytes(piece.length);
+          log.largestRecordBytes = Math.max(log.largestRecordBytes, piece.length);
+          log.ndjson.push(piece);
+        }
+      }
+      return messageLog.append(records);
+    },
+  };
+  mutable.messageLog = measuredLog;
   return {
     phase(): PhaseMeasures {
       current = newPhase();

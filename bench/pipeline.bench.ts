@@ -9,8 +9,23 @@
  * each job is rendered per recipient when its hold ends. The largest fan-out and delivery
  * checkpoints and outbox items of both runs are measured by decorators on the ports
  * (measuring-ports.ts), as DynamoDB sizes an item.
+ *
+ * The message log is measured the same way: every append as FirehoseMessageLog would send it
+ * (requests, Firehose records, NDJSON bytes and bytes as Firehose bills them), then compressed
+ * with GZIP object by object as Firehose writes S3, and priced: ingestion, storage and PUTs, and
+ * one Athena trace query over a day's log.
  */
-import { addUsage, costOf, emptyUsage, type Usage } from '../shared/domain/costs/price-table.ts';
+import { gzipSync } from 'node:zlib';
+import {
+  addUsage,
+  athenaBillableBytes,
+  costOf,
+  emptyUsage,
+  GB,
+  prices,
+  TB,
+  type Usage,
+} from '../shared/domain/costs/price-table.ts';
 import { deviceIdOf } from '../shared/domain/push/device.ts';
 import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
 import { type Recipe, RecipeCatalog } from '../shared/domain/recipes/recipe.ts';
@@ -18,8 +33,9 @@ import type { HeraldPorts } from '../shared/herald-ports.ts';
 import { type LocalEngines, startLocalEngines } from '../shared/local/engines.ts';
 import { ManualClock } from '../shared/local/manual-clock.ts';
 import { type LocalRuntime, startLocalRuntime } from '../shared/local/runtime.ts';
+import { logger } from '../shared/observability/logger.ts';
 import { requestMeter } from '../shared/observability/request-meter.ts';
-import { measurePorts, type PhaseMeasures } from './measuring-ports.ts';
+import { type MessageLogMeasures, measurePorts, type PhaseMeasures } from './measuring-ports.ts';
 
 const AUDIENCE = 20_000;
 /** Followers of the night seller, each with a profile in one of NIGHT_ZONES and a phone. */
@@ -94,6 +110,112 @@ export interface CheckpointBytes {
   readonly delivery: number;
 }
 
+/** Firehose flushes its buffer to S3 at 5 MiB of incoming (uncompressed) data or after 60 s. */
+const FIREHOSE_BUFFER_BYTES = 5 * 1024 ** 2;
+
+export interface MessageLogFigures {
+  /** Firehose requests (PutRecord, PutRecordBatch past 1,000 KiB) per delivered push; target under 0.01. */
+  readonly requestsPerDeliveredPush: number;
+  /** Message records (steps, NDJSON lines) per delivered push. */
+  readonly recordsPerDeliveredPush: number;
+  /** Firehose records per delivered push (one per append unless a batch is cut). */
+  readonly firehoseRecordsPerDeliveredPush: number;
+  readonly appends: number;
+  readonly requests: number;
+  readonly firehoseRecords: number;
+  readonly messageRecords: number;
+  /** NDJSON bytes sent; the mean and largest Firehose record. */
+  readonly bytes: number;
+  readonly meanRecordBytes: number;
+  readonly largestRecordBytes: number;
+  /** Bytes as Firehose bills them (each record rounded up to 5 KB) over the bytes sent. */
+  readonly billedOverActualBytes: number;
+  /** GZIP'd bytes over NDJSON bytes, each 5 MiB buffer compressed on its own as Firehose writes S3. */
+  readonly gzipRatio: number;
+  /** Per million delivered pushes: NDJSON, billed and GZIP'd bytes, and S3 objects (5 MiB buffers). */
+  readonly perMillion: { bytes: number; billedBytes: number; gzipBytes: number; s3Objects: number };
+  /** USD per million delivered pushes; `s3StoragePerMonth` for each month the records are kept. */
+  readonly costPerMillionUsd: {
+    readonly firehose: number;
+    readonly s3StoragePerMonth: number;
+    readonly s3Puts: number;
+    readonly s3: number;
+    /** One `trace` over a day that logged a million delivered pushes (scans the day's GZIP objects). */
+    readonly athenaTraceQuery: number;
+    /** Firehose, a month of S3 and one trace query. */
+    readonly total: number;
+  };
+  /** One trace query over the log of this run's own traffic, as one day: bytes scanned and USD. */
+  readonly traceOfThisRun: { scannedBytes: number; billedBytes: number; usd: number };
+}
+
+/** GZIP'd size of the NDJSON, cut into the 5 MiB objects Firehose would write. */
+const gzipBytesOf = (ndjson: readonly Uint8Array[]): number => {
+  let total = 0;
+  let object: Uint8Array[] = [];
+  let size = 0;
+  const flush = () => {
+    if (size === 0) return;
+    total += gzipSync(Buffer.concat(object, size)).length;
+    object = [];
+    size = 0;
+  };
+  for (const piece of ndjson) {
+    if (size + piece.length > FIREHOSE_BUFFER_BYTES) flush();
+    object.push(piece);
+    size += piece.length;
+  }
+  flush();
+  return total;
+};
+
+const usd = (value: number) => Number(value.toPrecision(4));
+
+/** Requests, records, bytes and cost of the message log per delivered push (and per million). */
+const messageLogFiguresOf = (log: MessageLogMeasures, delivered: number): MessageLogFigures => {
+  const gzipBytes = gzipBytesOf(log.ndjson);
+  const perPush = (n: number) => n / delivered;
+  const perMillion = {
+    bytes: Math.round(perPush(log.bytes) * 1e6),
+    billedBytes: Math.round(perPush(log.billedBytes) * 1e6),
+    gzipBytes: Math.round(perPush(gzipBytes) * 1e6),
+    s3Objects: Number(((perPush(log.bytes) * 1e6) / FIREHOSE_BUFFER_BYTES).toFixed(2)),
+  };
+  const firehose = (perMillion.billedBytes / GB) * prices.firehoseIngestionGb;
+  const s3StoragePerMonth = (perMillion.gzipBytes / GB) * prices.s3StorageGbMonth;
+  const s3Puts = perMillion.s3Objects * prices.s3PutRequest;
+  const athenaTraceQuery = (athenaBillableBytes(perMillion.gzipBytes) / TB) * prices.athenaScannedTb;
+  const ownTrace = athenaBillableBytes(gzipBytes);
+  return {
+    requestsPerDeliveredPush: Number(perPush(log.requests).toFixed(4)),
+    recordsPerDeliveredPush: Number(perPush(log.messageRecords).toFixed(3)),
+    firehoseRecordsPerDeliveredPush: Number(perPush(log.firehoseRecords).toFixed(4)),
+    appends: log.appends,
+    requests: log.requests,
+    firehoseRecords: log.firehoseRecords,
+    messageRecords: log.messageRecords,
+    bytes: log.bytes,
+    meanRecordBytes: Math.round(log.bytes / Math.max(1, log.firehoseRecords)),
+    largestRecordBytes: log.largestRecordBytes,
+    billedOverActualBytes: Number((log.billedBytes / Math.max(1, log.bytes)).toFixed(3)),
+    gzipRatio: Number((gzipBytes / Math.max(1, log.bytes)).toFixed(4)),
+    perMillion,
+    costPerMillionUsd: {
+      firehose: usd(firehose),
+      s3StoragePerMonth: usd(s3StoragePerMonth),
+      s3Puts: usd(s3Puts),
+      s3: usd(s3StoragePerMonth + s3Puts),
+      athenaTraceQuery: usd(athenaTraceQuery),
+      total: usd(firehose + s3StoragePerMonth + s3Puts + athenaTraceQuery),
+    },
+    traceOfThisRun: {
+      scannedBytes: gzipBytes,
+      billedBytes: ownTrace,
+      usd: usd((ownTrace / TB) * prices.athenaScannedTb),
+    },
+  };
+};
+
 export interface PhaseFigures {
   readonly audience: number;
   readonly delivered: number;
@@ -109,6 +231,8 @@ export interface PhaseFigures {
   readonly checkpointWrites: CheckpointBytes;
   /** The largest job kept in the outbox (`outbox#<jobId>`), bytes as DynamoDB counts them. */
   readonly largestOutboxItemBytes: number;
+  /** What the message log sends to Firehose for this phase, and what it costs. */
+  readonly messageLog: MessageLogFigures;
   readonly seconds: number;
 }
 
@@ -188,7 +312,7 @@ const figuresOf = async (
   requestMix['sns:Publish'] = total.snsPublishes;
   requestMix['lambda:Invoke'] = Math.round(total.lambdaInvocations);
   requestMix['events:PutEvents'] = total.eventBridgeEvents;
-  const { fanout, delivery, outbox, fatigue } = before.measures;
+  const { fanout, delivery, outbox, fatigue, messageLog } = before.measures;
   const figures: PhaseFigures = {
     audience,
     delivered,
@@ -206,6 +330,7 @@ const figuresOf = async (
     },
     checkpointWrites: { fanout: fanout.writes, delivery: delivery.writes },
     largestOutboxItemBytes: outbox.largestItemBytes,
+    messageLog: messageLogFiguresOf(messageLog, delivered),
     seconds: Number(seconds.toFixed(1)),
   };
   return { figures, byRecipe };
@@ -358,6 +483,9 @@ export async function benchPipeline(
 }
 
 if (import.meta.main) {
+  // As in run.ts: stdout is the JSON's (the logger is made by now, so its level stays INFO).
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  logger.writeToStderr();
   const size = (flag: string) => {
     const at = process.argv.indexOf(flag);
     return at < 0 ? undefined : Number(process.argv[at + 1]);

@@ -2,15 +2,27 @@
  * `npm run bench`: every benchmark, printed as a table, or as one JSON object with `--json`.
  * Figures, not assertions: the budgets they are read against are in the README.
  */
-import { logger } from '../shared/observability/logger.ts';
-import { benchBus } from './bus.bench.ts';
-import { benchDelivery } from './delivery.bench.ts';
-import { benchFanoutCore } from './fanout-core.bench.ts';
-import { benchMemory } from './memory.bench.ts';
-import { benchPipeline } from './pipeline.bench.ts';
+
+// Set before any Herald module loads, hence the dynamic imports below. The handlers' middleware
+// (Powertools' injectLambdaContext) puts the logger back to its initial level, read from the
+// environment when it is made, at every warm invocation: a later `setLogLevel` does not hold.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+// EmfMetrics (shared/observability/metrics.ts) hands Powertools up to 100 values of a metric at
+// once, and Powertools publishes its store to stdout by itself at the 100th: a delivery window's
+// PublishLatencyMs would land on stdout, in the middle of `--json`. The benchmarks' metrics go to
+// sinks of their own (serialised, not published), so Powertools' publishing is turned off.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
+const { logger } = await import('../shared/observability/logger.ts');
+// Whatever the level, stdout is the report's.
+logger.writeToStderr();
+const { benchBus } = await import('./bus.bench.ts');
+const { benchDelivery } = await import('./delivery.bench.ts');
+const { benchFanoutCore } = await import('./fanout-core.bench.ts');
+const { benchMemory } = await import('./memory.bench.ts');
+const { benchPipeline } = await import('./pipeline.bench.ts');
 
 const json = process.argv.includes('--json');
-if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('ERROR');
 const say = (line = '') => {
   if (!json) console.log(line);
 };
@@ -62,6 +74,28 @@ say('  request mix:');
 for (const [request, count] of Object.entries(pipeline.requestMix).sort((a, b) => b[1] - a[1]))
   say(`    ${request.padEnd(28)} ${n(count)}`);
 
+/** The message log of a phase: Firehose requests and records, bytes, and cost per million pushes. */
+const sayMessageLog = (log: typeof pipeline.messageLog) => {
+  const cost = log.costPerMillionUsd;
+  const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  say('  message log (Firehose on AWS; target: under 0.01 requests per push)');
+  say(`    requests per delivered push         ${log.requestsPerDeliveredPush}`);
+  say(`    message records per delivered push  ${log.recordsPerDeliveredPush}`);
+  say(
+    `    Firehose records ${n(log.firehoseRecords)}, mean ${kb(log.meanRecordBytes)}, largest ${kb(log.largestRecordBytes)}; billed/actual bytes ${log.billedOverActualBytes}; GZIP ratio ${log.gzipRatio}`,
+  );
+  say(
+    `    per million pushes: ${mb(log.perMillion.bytes)} NDJSON, ${mb(log.perMillion.gzipBytes)} GZIP, ${log.perMillion.s3Objects} S3 objects`,
+  );
+  say(`    cost per million delivered pushes   $${cost.total.toFixed(4)}`);
+  say(`      firehose                   $${cost.firehose.toFixed(4)}`);
+  say(
+    `      s3 (storage a month + PUTs) $${cost.s3.toFixed(4)} ($${cost.s3StoragePerMonth.toFixed(4)} + $${cost.s3Puts.toFixed(5)})`,
+  );
+  say(`      one Athena trace (a day)   $${cost.athenaTraceQuery.toFixed(5)}`);
+};
+sayMessageLog(pipeline.messageLog);
+
 const night = pipeline.nightPersonalised;
 say(
   `\nPersonalised push at night: ${n(night.audience)} followers in ${night.zones} zones, ${night.heldJobs} held jobs, ${night.releaseInstants} release instants`,
@@ -74,6 +108,7 @@ say(
   `  largest checkpoint (target: a few KB, under 16 KB)  fan-out ${kb(night.largestCheckpointBytes.fanout)}, delivery ${kb(night.largestCheckpointBytes.delivery)}`,
 );
 say(`  largest outbox item                   ${kb(night.largestOutboxItemBytes)}`);
+sayMessageLog(night.messageLog);
 
 progress('delivery worker on DynamoDB Local and fauxqs');
 const delivery = await benchDelivery();

@@ -26,8 +26,11 @@ export const stdoutSink: EmfSink = (document) => {
   process.stdout.write(`${JSON.stringify(document)}\n`);
 };
 
-/** EMF keeps at most 100 values per metric in one document. */
-const MAX_VALUES = 100;
+/**
+ * EMF keeps at most 100 values per metric in one document, and Powertools flushes a document on
+ * its own (to stdout, without its dimensions) when a metric reaches 100: stay one below.
+ */
+const MAX_VALUES = 99;
 /** A dimension value that is not a short name (an error text, say) would add a metric per value. */
 const BOUNDED_VALUE = /^[A-Za-z0-9._:-]{1,64}$/;
 

@@ -17,7 +17,32 @@ export const prices = {
   lambdaGbSecond: 0.0000133334,
   /** EventBridge custom events, per event published. */
   eventBridgeEvent: 1.0 / 1e6,
+  /**
+   * Amazon Data Firehose Direct PUT ingestion, per GB (first 500 TB a month), each record rounded
+   * up to the next 5 KB (`firehoseBillableBytes`). Source: https://aws.amazon.com/firehose/pricing/
+   */
+  firehoseIngestionGb: 0.029,
+  /** S3 Standard storage, per GB-month (first 50 TB). Source: https://aws.amazon.com/s3/pricing/ */
+  s3StorageGbMonth: 0.023,
+  /** S3 Standard PUT (and COPY, POST, LIST) requests, per request. Source: as above. */
+  s3PutRequest: 0.005 / 1e3,
+  /**
+   * Athena SQL queries, per TB scanned, rounded up to the MB with a 10 MB minimum per query
+   * (`athenaBillableBytes`). Source: https://aws.amazon.com/athena/pricing/
+   */
+  athenaScannedTb: 5.0,
 } as const;
+
+/** Bytes in the GB and TB of the prices above (binary units). */
+export const GB = 1024 ** 3;
+export const TB = 1024 ** 4;
+
+/** Firehose bills each record's ingestion in 5 KB steps: a 3 KB record as 5 KB, a 12 KB one as 15 KB. */
+export const firehoseBillableBytes = (recordBytes: number): number => Math.ceil(recordBytes / 5120) * 5120;
+
+/** Athena bills a query's scan rounded up to the MB, 10 MB at least. */
+export const athenaBillableBytes = (scannedBytes: number): number =>
+  Math.max(10, Math.ceil(scannedBytes / 1024 ** 2)) * 1024 ** 2;
 
 /** Billable usage, in the units AWS bills. */
 export interface Usage {
