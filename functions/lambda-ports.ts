@@ -65,7 +65,9 @@ export const lambdaPorts = (): HeraldPorts => {
   requestMeter.attach(sqs, 'sqs');
   requestMeter.attach(sns, 'sns');
   const deliveryUrl = get(queueEnvName(deliveryQueue));
-  const holds = new EventBridgeHoldScheduler(new SchedulerClient(retryingClientConfig), {
+  const scheduler = new SchedulerClient(retryingClientConfig);
+  requestMeter.attach(scheduler, 'scheduler');
+  const holds = new EventBridgeHoldScheduler(scheduler, {
     groupName: get('HOLD_SCHEDULE_GROUP'),
     roleArn: get('HOLD_SCHEDULER_ROLE_ARN'),
     deliveryQueueArn: get('DELIVERY_QUEUE_ARN'),

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { meteredInvocation } from '../../shared/observability/metered-invocation.ts';
 import { requestMeter } from '../../shared/observability/request-meter.ts';
 import { deliveryQueue } from '../../shared/resources/queues.ts';
 import { deliverJob } from '../../shared/use-cases/deliver-job.ts';
@@ -29,4 +30,6 @@ export const createDeliveryWorker = (ports: () => HeraldPorts) =>
     );
   });
 
-export const handler = createDeliveryWorker(lambdaPorts);
+export const handler = meteredInvocation(createDeliveryWorker(lambdaPorts), {
+  costs: () => lambdaPorts().costs,
+});

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { meteredInvocation } from '../../shared/observability/metered-invocation.ts';
 import { requestMeter } from '../../shared/observability/request-meter.ts';
 import { fanoutQueue } from '../../shared/resources/queues.ts';
 import { fanOutSlice } from '../../shared/use-cases/fan-out-slice.ts';
@@ -32,4 +33,6 @@ export const createFanoutWorker = (ports: () => HeraldPorts) =>
     );
   });
 
-export const handler = createFanoutWorker(lambdaPorts);
+export const handler = meteredInvocation(createFanoutWorker(lambdaPorts), {
+  costs: () => lambdaPorts().costs,
+});

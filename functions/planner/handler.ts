@@ -4,6 +4,7 @@ import { eventEnvelopeSchema, toDomainEvent } from '../../shared/domain/events/e
 import { parseOrThrow } from '../../shared/domain/validation.ts';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { meteredInvocation, plannerMetering } from '../../shared/observability/metered-invocation.ts';
 import { requestMeter } from '../../shared/observability/request-meter.ts';
 import { planTrigger } from '../../shared/use-cases/plan-trigger.ts';
 import { plannerInput } from '../contracts.ts';
@@ -37,4 +38,4 @@ export const createPlanner = (ports: () => HeraldPorts) =>
     return result;
   });
 
-export const handler = createPlanner(lambdaPorts);
+export const handler = meteredInvocation(createPlanner(lambdaPorts), plannerMetering(lambdaPorts));

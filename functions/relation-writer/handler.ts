@@ -4,6 +4,7 @@ import { eventEnvelopeSchema, toDomainEvent } from '../../shared/domain/events/e
 import { parseOrThrow } from '../../shared/domain/validation.ts';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { meteredInvocation, overhead } from '../../shared/observability/metered-invocation.ts';
 import { ingestRelationEvent } from '../../shared/use-cases/ingest-relation-event.ts';
 import { lambdaPorts } from '../lambda-ports.ts';
 
@@ -28,4 +29,7 @@ export const createRelationWriter = (ports: () => HeraldPorts) =>
     return result.status === 'applied' ? { status: 'applied' } : result;
   });
 
-export const handler = createRelationWriter(lambdaPorts);
+export const handler = meteredInvocation(
+  createRelationWriter(lambdaPorts),
+  overhead('relation-writes', lambdaPorts),
+);

@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { noMessageLog } from '../domain/engagement/message-log.ts';
 import { keySigner } from '../domain/engagement/receipt-token.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
+import { DynamoDbCostLedger } from './dynamodb/cost-ledger.ts';
 import { DynamoDbDeviceDirectory } from './dynamodb/device-directory.ts';
 import { DynamoDbFatigueLedger } from './dynamodb/fatigue-ledger.ts';
 import { DynamoDbJobOutbox } from './dynamodb/job-outbox.ts';
@@ -43,6 +44,8 @@ const processKeySigner = keySigner(async () => processKey);
 export const awsPorts = (names: ResourceNames, clients: AwsClients, injected: InjectedPorts): HeraldPorts => {
   const now = () => injected.clock.now();
   const { dynamodb, sqs } = clients;
+  const businessOf = (scope: string) =>
+    injected.catalog.recipes.find((r) => r.id === scope)?.business ?? 'unknown';
   return {
     ...injected,
     messageLog: injected.messageLog ?? noMessageLog,
@@ -55,7 +58,9 @@ export const awsPorts = (names: ResourceNames, clients: AwsClients, injected: In
       dynamodb,
       { outcomes: names.tables.outcomes, ledger: names.tables.ledger },
       now,
+      businessOf,
     ),
+    costs: new DynamoDbCostLedger(dynamodb, names.tables.outcomes, businessOf),
     fanout: new SqsWorkQueue(sqs, names.queues.fanout),
     delivery: new SqsWorkQueue(sqs, names.queues.delivery),
     rejected: new SqsRejectedEvents(sqs, names.queues.rejectedEvents),

@@ -12,6 +12,7 @@ import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import { busRules, type RuleTarget } from '../domain/routing/bus-rules.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
 import { logger } from '../observability/logger.ts';
+import { meteredInvocation, overhead, plannerMetering } from '../observability/metered-invocation.ts';
 import { functionSizing } from '../resources/functions.ts';
 import { deliveryQueue, fanoutQueue, undeliverableEventsQueue } from '../resources/queues.ts';
 import { LocalEventBus } from './bus/local-bus.ts';
@@ -83,8 +84,15 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const { ports, sqs, queueUrls } = local;
   const url = (id: string) => queueUrls[id]!;
 
-  const planner = createPlanner(() => ports);
-  const relationWriter = createRelationWriter(() => ports);
+  // Metered as on AWS: units store their usage with their outcomes, overhead lines the rest.
+  const planner = meteredInvocation(
+    createPlanner(() => ports),
+    plannerMetering(() => ports),
+  );
+  const relationWriter = meteredInvocation(
+    createRelationWriter(() => ports),
+    overhead('relation-writes', () => ports),
+  );
   const busInvocations = { count: 0, gbSeconds: 0 };
   /** Runs a bus target as Lambda would, keeping count of invocations and GB-seconds. */
   const invoke = async (memoryMb: number, work: () => Promise<unknown>) => {
@@ -98,10 +106,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   };
   const targets: Record<RuleTarget, (input: unknown) => Promise<void>> = {
     planner: (input) =>
-      invoke(functionSizing.planner.memoryMb, () => planner(input, localContext('planner'))),
+      invoke(functionSizing.planner.memoryMb, () =>
+        planner(input, localContext('planner', functionSizing.planner.memoryMb)),
+      ),
     'relation-writer': (input) =>
       invoke(functionSizing.relationWriter.memoryMb, () =>
-        relationWriter(input, localContext('relation-writer')),
+        relationWriter(input, localContext('relation-writer', functionSizing.relationWriter.memoryMb)),
       ),
     'rejected-events': (input) => ports.rejected.keep(input as RejectedEvent),
   };
@@ -119,22 +129,31 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const { endpoint: busEndpoint, server } = await servePutEvents(bus, options.busPort ?? 0);
 
   const arnOf = (queueUrl: string) => `arn:aws:sqs:${localRegion}:000000000000:${queueUrl.split('/').pop()}`;
-  const fanoutWorker = createFanoutWorker(() => ports);
-  const deliveryWorker = createDeliveryWorker(() => ports);
+  const costs = { costs: () => ports.costs };
+  const fanoutWorker = meteredInvocation(
+    createFanoutWorker(() => ports),
+    costs,
+  );
+  const deliveryWorker = meteredInvocation(
+    createDeliveryWorker(() => ports),
+    costs,
+  );
   const onError = (error: unknown) =>
     logger.error('local event source mapping failed', { error: error as Error });
   const pollers = [
     new SqsPoller(sqs, {
       queueUrl: url(fanoutQueue.id),
       queueArn: arnOf(url(fanoutQueue.id)),
-      handler: (event) => fanoutWorker(event, localContext('fanout-worker')),
+      handler: (event) =>
+        fanoutWorker(event, localContext('fanout-worker', functionSizing.fanoutWorker.memoryMb)),
       retryAfterSeconds: 1,
       onError,
     }),
     new SqsPoller(sqs, {
       queueUrl: url(deliveryQueue.id),
       queueArn: arnOf(url(deliveryQueue.id)),
-      handler: (event) => deliveryWorker(event, localContext('delivery-worker')),
+      handler: (event) =>
+        deliveryWorker(event, localContext('delivery-worker', functionSizing.deliveryWorker.memoryMb)),
       retryAfterSeconds: 1,
       onError,
     }),
