@@ -8,6 +8,7 @@ import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
 import { clockStartingAt } from '../local/shifted-clock.ts';
 import { logger } from '../observability/logger.ts';
 import { loadWorld } from '../simulation/load-world.ts';
+import { writeRuntimeFile } from './runtime-file.ts';
 import { formatSummary } from './summary.ts';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -36,6 +37,7 @@ const startRuntime = async (options: StartOptions, clock: Clock | undefined) => 
       busPort: options.busPort,
       ...(clock ? { clock } : {}),
     });
+    await writeRuntimeFile({ dynamodbEndpoint: engines.dynamodbEndpoint, tables: runtime.tableNames });
     return { runtime, engines };
   } catch (error) {
     await engines.stop();

@@ -49,6 +49,8 @@ export interface LocalRuntime {
   lambdaUsage(): { lambdaInvocations: number; lambdaGbSeconds: number };
   readonly engines: LocalEngines;
   readonly queueUrls: Readonly<Record<string, string>>;
+  /** Table names by definition id (`Outcomes`...), for tools that read them (`herald costs`). */
+  readonly tableNames: Readonly<Record<string, string>>;
   readonly sqs: SQSClient;
   /** Resolves when no event, task or job is left anywhere in the pipeline. */
   drain(timeoutMs?: number): Promise<void>;
@@ -236,6 +238,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     lambdaUsage,
     engines,
     queueUrls,
+    tableNames: local.tableNames,
     sqs,
     drain,
     stop,

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createDeliveryWorker } from '../../functions/delivery-worker/handler.ts';
+import { runCostsCommand } from '../../shared/cli/costs-command.ts';
 import { defaultPolicy } from '../../shared/domain/fatigue/policy.ts';
 import { defaultCatalog } from '../../shared/domain/recipes/default-catalog.ts';
 import { DeviceSimulator } from '../../shared/local/device-simulator.ts';
@@ -104,5 +105,22 @@ describe('delivery usage on DynamoDB Local', () => {
     expect(total.gbSeconds).toBeGreaterThan(0);
     expect(total.writes).toBeGreaterThan(0);
     expect(delivered.filter((d) => d.scope === recipeId).reduce((n, d) => n + d.count, 0)).toBe(4);
+  });
+
+  it('herald costs reads them back: a table by recipe', async () => {
+    const print = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+
+    const code = await runCostsCommand({
+      by: 'recipe',
+      outcomesTable: local.tableNames.Outcomes!,
+      dynamodbEndpoint: inject('dynamodbEndpoint'),
+      pricing: {},
+    });
+
+    const out = print.mock.calls.map((c) => String(c[0])).join('\n');
+    print.mockRestore();
+    expect(code).toBe(0);
+    expect(out).toMatch(new RegExp(`${recipeId} +\\$\\d+\\.\\d{2} +4 `));
+    expect(out).toContain('free tiers ignored');
   });
 });

@@ -28,7 +28,8 @@ export interface CostReport {
   readonly pricing: { readonly region: string; readonly capacity: string; readonly freeTiers: 'ignored' };
 }
 
-export type CostDimension = 'business' | 'recipe' | 'campaign' | 'variant' | 'service' | 'day';
+export const costDimensions = ['business', 'recipe', 'campaign', 'variant', 'service', 'day'] as const;
+export type CostDimension = (typeof costDimensions)[number];
 
 export interface CostRow {
   readonly key: string;
