@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { receiptKinds } from '../shared/domain/engagement/receipt.ts';
 import { interruptionLevels } from '../shared/domain/push/delivery-job.ts';
 import { platforms, tokenKeyPrefix } from '../shared/domain/push/device.ts';
 
@@ -92,4 +93,11 @@ export const deviceRegistrationRequest = z.strictObject({
 export const deviceUnregistrationRequest = z.strictObject({
   userId,
   deviceId: z.string().min(1).max(64),
+});
+
+/** What an app POSTs to the receipt endpoint: the token its push carried, and what happened. */
+export const receiptRequest = z.strictObject({
+  /** About 300 characters as Herald signs it; the bound keeps a flood of junk cheap to refuse. */
+  token: z.string().min(1).max(2048),
+  kind: z.enum(receiptKinds),
 });

@@ -1,112 +1,152 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { awsPorts } from '../shared/adapters/aws-ports.ts';
+import {
+  type AwsClients,
+  awsPortBuilders,
+  type PortBuilders,
+  type ResourceNames,
+} from '../shared/adapters/aws-ports.ts';
 import { retryingClientConfig } from '../shared/adapters/client-config.ts';
 import { documentClient } from '../shared/adapters/dynamodb/document-client.ts';
+import { FirehoseMessageLog } from '../shared/adapters/message-log/firehose-message-log.ts';
+import { SecretsManagerReceiptKeys } from '../shared/adapters/receipts/secrets-manager-keys.ts';
 import { EventBridgeHoldScheduler } from '../shared/adapters/scheduler/eventbridge-hold-scheduler.ts';
 import { snsPushClient } from '../shared/adapters/sns/sns-client.ts';
 import { SnsPushGateway } from '../shared/adapters/sns/sns-push-gateway.ts';
 import { SqsWorkQueue } from '../shared/adapters/sqs/work-queue.ts';
 import { systemClock } from '../shared/domain/clock.ts';
+import { signerFrom } from '../shared/domain/engagement/receipt-keys.ts';
 import { defaultPolicy, parsePolicy } from '../shared/domain/fatigue/policy.ts';
+import { platforms } from '../shared/domain/push/device.ts';
 import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import type { HeraldPorts } from '../shared/herald-ports.ts';
 import { requestMeter } from '../shared/observability/request-meter.ts';
-import { deliveryQueue, fanoutQueue, queueEnvName, rejectedEventsQueue } from '../shared/resources/queues.ts';
-import {
-  devicesTable,
-  ledgerTable,
-  outcomesTable,
-  relationsTable,
-  tableEnvName,
-  usersTable,
-} from '../shared/resources/tables.ts';
+import { traced } from '../shared/observability/tracer.ts';
+import { lazyPorts } from './lazy-port.ts';
+import { envName, platformApplicationEnv } from './port-environment.ts';
 
-const env = (name: string) => z.string({ error: `environment variable ${name} is not set` }).min(1);
-const optional = z.string().min(1).optional();
+/** A variable a port cannot do without; missing, it fails the port's first use, by name. */
+const required = (name: string): string =>
+  parseOrThrow(
+    z.string({ error: `environment variable ${name} is not set` }).min(1),
+    process.env[name],
+    `env.${name}`,
+  );
+const optional = (name: string): string | undefined => process.env[name] || undefined;
 
-/** The environment the stack gives every function; a missing name fails at cold start, by name. */
-export const lambdaEnvironment = z.object({
-  [tableEnvName(relationsTable)]: env(tableEnvName(relationsTable)),
-  [tableEnvName(usersTable)]: env(tableEnvName(usersTable)),
-  [tableEnvName(devicesTable)]: env(tableEnvName(devicesTable)),
-  [tableEnvName(ledgerTable)]: env(tableEnvName(ledgerTable)),
-  [tableEnvName(outcomesTable)]: env(tableEnvName(outcomesTable)),
-  [queueEnvName(fanoutQueue)]: env(queueEnvName(fanoutQueue)),
-  [queueEnvName(fanoutQueue.deadLetterQueue!)]: env(queueEnvName(fanoutQueue.deadLetterQueue!)),
-  [queueEnvName(deliveryQueue)]: env(queueEnvName(deliveryQueue)),
-  [queueEnvName(deliveryQueue.deadLetterQueue!)]: env(queueEnvName(deliveryQueue.deadLetterQueue!)),
-  [queueEnvName(rejectedEventsQueue)]: env(queueEnvName(rejectedEventsQueue)),
-  HOLD_SCHEDULE_GROUP: env('HOLD_SCHEDULE_GROUP'),
-  HOLD_SCHEDULER_ROLE_ARN: env('HOLD_SCHEDULER_ROLE_ARN'),
-  DELIVERY_QUEUE_ARN: env('DELIVERY_QUEUE_ARN'),
-  HOLD_DEAD_LETTER_ARN: env('HOLD_DEAD_LETTER_ARN'),
-  /** JSON of a fatigue policy replacing the default one. */
-  HERALD_FATIGUE_POLICY: optional,
-  APNS_APPLICATION_ARN: optional,
-  APNS_SANDBOX_APPLICATION_ARN: optional,
-  FCM_APPLICATION_ARN: optional,
-});
+/** Builds `make` on the first call and returns that one value ever after. */
+const once = <T>(make: () => T): (() => T) => {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+};
+
+/** A client counted by the request meter, and traced (every request a subsegment of the invocation). */
+const metered = <T extends object>(client: T, service: 'dynamodb' | 'sqs' | 'sns' | 'scheduler'): T => {
+  requestMeter.attach(client, service);
+  return traced(client);
+};
+
+// Retries: the SDK's standard ones where a retry is harmless, none under SNS publishes (client-config.ts).
+const sqs = once(() => metered(new SQSClient(retryingClientConfig), 'sqs'));
+const dynamodb = once(
+  (): DynamoDBDocumentClient => metered(documentClient(retryingClientConfig), 'dynamodb'),
+);
+const sns = once((): SNSClient => metered(snsPushClient(), 'sns'));
+
+/** The recipes of this deployment: the `catalog` port, and the business of each usage scope. */
+const catalog = once(defaultCatalog);
+
+/** Resource names, each read from the environment only when a port asks for it. */
+const names: ResourceNames = {
+  tables: {
+    get relations() {
+      return required(envName.relationsTable);
+    },
+    get users() {
+      return required(envName.usersTable);
+    },
+    get devices() {
+      return required(envName.devicesTable);
+    },
+    get ledger() {
+      return required(envName.ledgerTable);
+    },
+    get outcomes() {
+      return required(envName.outcomesTable);
+    },
+  },
+  queues: {
+    get fanout() {
+      return required(envName.fanoutQueueUrl);
+    },
+    get fanoutDeadLetters() {
+      return required(envName.fanoutDeadLettersUrl);
+    },
+    get delivery() {
+      return required(envName.deliveryQueueUrl);
+    },
+    get deliveryDeadLetters() {
+      return required(envName.deliveryDeadLettersUrl);
+    },
+    get rejectedEvents() {
+      return required(envName.rejectedEventsUrl);
+    },
+  },
+};
+
+const clients: AwsClients = {
+  get dynamodb() {
+    return dynamodb();
+  },
+  get sqs() {
+    return sqs();
+  },
+};
+
+/**
+ * How each port is built on AWS. A builder reads only its own variables (port-environment.ts
+ * lists them, and the stack gives each function only those of the ports it uses).
+ */
+const builders: PortBuilders<keyof HeraldPorts> = {
+  ...awsPortBuilders(names, clients, () => systemClock.now(), catalog),
+  catalog,
+  clock: () => systemClock,
+  policy: () => {
+    const policy = optional(envName.fatiguePolicy);
+    return policy ? parsePolicy(JSON.parse(policy), envName.fatiguePolicy) : defaultPolicy;
+  },
+  gateway: () =>
+    new SnsPushGateway(
+      sns(),
+      Object.fromEntries(platforms.map((platform) => [platform, optional(platformApplicationEnv[platform])])),
+    ),
+  messageLog: () => new FirehoseMessageLog(required(envName.messageLogStream)),
+  receipts: () => signerFrom(new SecretsManagerReceiptKeys(required(envName.receiptKeySecretArn))),
+  holds: () =>
+    new EventBridgeHoldScheduler(metered(new SchedulerClient(retryingClientConfig), 'scheduler'), {
+      groupName: required(envName.holdScheduleGroup),
+      roleArn: required(envName.holdSchedulerRoleArn),
+      deliveryQueueArn: required(envName.deliveryQueueArn),
+      deadLetterArn: required(envName.holdDeadLetterArn),
+      now: () => systemClock.now(),
+      delivery: new SqsWorkQueue(sqs(), required(envName.deliveryQueueUrl)),
+    }),
+};
 
 let ports: HeraldPorts | undefined;
 
-/** Builds the ports once per Lambda container, from the environment, on first use. */
+/**
+ * Herald's ports on AWS, once per Lambda container. Each port is built on its first use, so a
+ * function reads the environment of, and creates clients for, only the ports its handler reaches.
+ */
 export const lambdaPorts = (): HeraldPorts => {
-  if (ports) return ports;
-  const e = parseOrThrow(lambdaEnvironment, process.env, 'env') as Record<string, string | undefined>;
-  const get = (name: string) => e[name]!;
-  // Retries: the SDK's standard ones where a retry is harmless, none under SNS publishes (client-config.ts).
-  const sqs = new SQSClient(retryingClientConfig);
-  const dynamodb = documentClient(retryingClientConfig);
-  const sns = snsPushClient();
-  requestMeter.attach(dynamodb, 'dynamodb');
-  requestMeter.attach(sqs, 'sqs');
-  requestMeter.attach(sns, 'sns');
-  const deliveryUrl = get(queueEnvName(deliveryQueue));
-  const scheduler = new SchedulerClient(retryingClientConfig);
-  requestMeter.attach(scheduler, 'scheduler');
-  const holds = new EventBridgeHoldScheduler(scheduler, {
-    groupName: get('HOLD_SCHEDULE_GROUP'),
-    roleArn: get('HOLD_SCHEDULER_ROLE_ARN'),
-    deliveryQueueArn: get('DELIVERY_QUEUE_ARN'),
-    deadLetterArn: get('HOLD_DEAD_LETTER_ARN'),
-    now: () => systemClock.now(),
-    delivery: new SqsWorkQueue(sqs, deliveryUrl),
-  });
-  const policy = e.HERALD_FATIGUE_POLICY
-    ? parsePolicy(JSON.parse(e.HERALD_FATIGUE_POLICY), 'HERALD_FATIGUE_POLICY')
-    : defaultPolicy;
-  ports = awsPorts(
-    {
-      tables: {
-        relations: get(tableEnvName(relationsTable)),
-        users: get(tableEnvName(usersTable)),
-        devices: get(tableEnvName(devicesTable)),
-        ledger: get(tableEnvName(ledgerTable)),
-        outcomes: get(tableEnvName(outcomesTable)),
-      },
-      queues: {
-        fanout: get(queueEnvName(fanoutQueue)),
-        fanoutDeadLetters: get(queueEnvName(fanoutQueue.deadLetterQueue!)),
-        delivery: deliveryUrl,
-        deliveryDeadLetters: get(queueEnvName(deliveryQueue.deadLetterQueue!)),
-        rejectedEvents: get(queueEnvName(rejectedEventsQueue)),
-      },
-    },
-    { dynamodb, sqs },
-    {
-      gateway: new SnsPushGateway(sns, {
-        APNS: e.APNS_APPLICATION_ARN,
-        APNS_SANDBOX: e.APNS_SANDBOX_APPLICATION_ARN,
-        FCM: e.FCM_APPLICATION_ARN,
-      }),
-      holds,
-      catalog: defaultCatalog(),
-      policy,
-      clock: systemClock,
-    },
-  );
+  ports ??= lazyPorts<HeraldPorts>(builders);
   return ports;
 };

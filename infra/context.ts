@@ -19,6 +19,10 @@ export interface HeraldContext {
   readonly platformApplicationArns: Readonly<Partial<Record<Platform, string>>>;
   /** Absent when not given: the stack's default applies. */
   readonly deviceMaxAgeDays?: number;
+  /** Where alarm notifications are e-mailed; absent, the alarm topic has no subscription. */
+  readonly alarmEmail?: string;
+  /** The SNS endpoint of the canary device; absent, no canary runs. */
+  readonly canaryEndpointArn?: string;
 }
 
 /** The context key of each platform's application, and the platform SNS names in its ARN. */
@@ -34,6 +38,15 @@ const MAX_DEVICE_AGE_DAYS = 3650;
 
 const applicationArn = (snsPlatform: string) =>
   new RegExp(`^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d+:\\d{12}:app/${snsPlatform}/[\\w.-]{1,256}$`);
+
+const endpointArn = new RegExp(
+  `^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d+:\\d{12}:endpoint/(${Object.values(platformContext)
+    .map((p) => p.snsPlatform)
+    .join('|')})/[\\w.-]{1,256}/[\\w-]{1,64}$`,
+);
+
+/** An address SNS can send to: one `@`, a dot in the domain, no spaces. */
+const emailAddress = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** `-c key=` (empty) counts as not given, like an absent key. */
 const contextValue = (node: Node, key: string): unknown => {
@@ -75,6 +88,16 @@ const deviceMaxAgeDays = (node: Node): number | undefined => {
   return days;
 };
 
+/** An optional string context value that must match `shape`, described as `what` when it does not. */
+const matching = (node: Node, key: string, shape: RegExp, what: string): string | undefined => {
+  const value = contextValue(node, key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !shape.test(value)) {
+    throw new ContextError(key, `${JSON.stringify(value)} is not ${what}`);
+  }
+  return value;
+};
+
 /**
  * Reads and checks Herald's context values, so a mistyped one fails the synth naming its key
  * rather than deploying `NaN` or an ARN no device can register with.
@@ -86,5 +109,17 @@ export const heraldContext = (node: Node): HeraldContext => {
     if (arn) platformApplicationArns[platform] = arn;
   }
   const days = deviceMaxAgeDays(node);
-  return { platformApplicationArns, ...(days === undefined ? {} : { deviceMaxAgeDays: days }) };
+  const alarmEmail = matching(node, 'alarmEmail', emailAddress, 'an e-mail address (ops@example.com)');
+  const canaryEndpointArn = matching(
+    node,
+    'canaryEndpointArn',
+    endpointArn,
+    'the ARN of an SNS platform endpoint (arn:aws:sns:<region>:<account>:endpoint/<platform>/<application>/<id>)',
+  );
+  return {
+    platformApplicationArns,
+    ...(days === undefined ? {} : { deviceMaxAgeDays: days }),
+    ...(alarmEmail ? { alarmEmail } : {}),
+    ...(canaryEndpointArn ? { canaryEndpointArn } : {}),
+  };
 };

@@ -10,15 +10,20 @@ import { HeraldStack } from './herald-stack.ts';
  */
 export const defineHerald = (app: App): void => {
   // Checked before any construct exists, so a bad value fails with its key and nothing else.
-  const { platformApplicationArns, deviceMaxAgeDays } = heraldContext(app.node);
+  const { platformApplicationArns, deviceMaxAgeDays, alarmEmail, canaryEndpointArn } = heraldContext(
+    app.node,
+  );
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const data = new HeraldDataStack(app, 'HeraldData', { env, description: 'Herald: tables (stateful)' });
   new HeraldStack(app, 'Herald', {
     env,
-    description: 'Herald: event bus, rules, queues and functions',
+    description: 'Herald: event bus, rules, queues, functions, alarms and dashboard',
     tables: data.tables,
     platformApplicationArns,
     // Devices unseen for this many days are purged (`-c deviceMaxAgeDays=180`); the stack's 90 otherwise.
     ...(deviceMaxAgeDays === undefined ? {} : { deviceMaxAgeDays }),
+    // Alarm e-mails (`-c alarmEmail=ops@example.com`) and the canary (`-c canaryEndpointArn=...`).
+    ...(alarmEmail ? { alarmEmail } : {}),
+    ...(canaryEndpointArn ? { canaryEndpointArn } : {}),
   });
 };

@@ -1,9 +1,9 @@
-import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 as HttpResult, LambdaFunctionURLEvent } from 'aws-lambda';
 import { parseOrThrow } from '../../shared/domain/validation.ts';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { meteredInvocation, overhead } from '../../shared/observability/metered-invocation.ts';
+import { observed } from '../../shared/observability/middlewares.ts';
 import { registerDevice } from '../../shared/use-cases/register-device.ts';
 import { unregisterDevice } from '../../shared/use-cases/unregister-device.ts';
 import { deviceRegistrationRequest, deviceUnregistrationRequest } from '../contracts.ts';
@@ -16,27 +16,30 @@ import { bodyOf, errorResponse, json } from './http.ts';
  * Tokens are personal data: logs carry the device id only.
  */
 export const createDeviceRegistration = (ports: () => HeraldPorts) =>
-  middy(async (event: LambdaFunctionURLEvent): Promise<HttpResult> => {
-    const deps = ports();
-    try {
-      const method = event.requestContext.http.method;
-      if (method === 'POST') {
-        const request = parseOrThrow(deviceRegistrationRequest, bodyOf(event), 'body');
-        const result = await registerDevice(request, deps);
-        logger.info('device registered', { deviceId: result.deviceId, status: result.status });
-        return json(200, { deviceId: result.deviceId, status: result.status });
+  observed(
+    async (event: LambdaFunctionURLEvent): Promise<HttpResult> => {
+      const deps = ports();
+      try {
+        const method = event.requestContext.http.method;
+        if (method === 'POST') {
+          const request = parseOrThrow(deviceRegistrationRequest, bodyOf(event), 'body');
+          const result = await registerDevice(request, deps);
+          logger.info('device registered', { deviceId: result.deviceId, status: result.status });
+          return json(200, { deviceId: result.deviceId, status: result.status });
+        }
+        if (method === 'DELETE') {
+          const request = parseOrThrow(deviceUnregistrationRequest, bodyOf(event), 'body');
+          const result = await unregisterDevice(request, deps);
+          logger.info('device unregistered', { deviceId: request.deviceId, status: result.status });
+          return json(200, { deviceId: request.deviceId, status: result.status });
+        }
+        return json(405, { error: `method: ${method} is not allowed; use POST or DELETE` });
+      } catch (error) {
+        return errorResponse(error);
       }
-      if (method === 'DELETE') {
-        const request = parseOrThrow(deviceUnregistrationRequest, bodyOf(event), 'body');
-        const result = await unregisterDevice(request, deps);
-        logger.info('device unregistered', { deviceId: request.deviceId, status: result.status });
-        return json(200, { deviceId: request.deviceId, status: result.status });
-      }
-      return json(405, { error: `method: ${method} is not allowed; use POST or DELETE` });
-    } catch (error) {
-      return errorResponse(error);
-    }
-  });
+    },
+    { name: 'device-registration' },
+  );
 
 export const handler = meteredInvocation(
   createDeviceRegistration(lambdaPorts),

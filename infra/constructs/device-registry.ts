@@ -1,5 +1,4 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -7,12 +6,14 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { FunctionEnvironment } from '../function-environment.ts';
 import { grantTableAccess, tableAccess } from '../table-access.ts';
 import { HeraldFunction } from './herald-function.ts';
+import type { Monitored, Monitoring } from './monitoring.ts';
 
 export interface DeviceRegistryProps {
-  /** What every Herald function is given: table and queue names, platform application ARNs. */
-  readonly environment: Readonly<Record<string, string>>;
+  /** Each function gets the variables of the ports it uses: the Devices table, the applications. */
+  readonly environment: FunctionEnvironment;
   /** Herald's tables by id; each function reaches only those its access list names. */
   readonly tables: ReadonlyMap<string, TableV2>;
   /** SNS platform applications (APNs, FCM) the registry may create endpoints in. */
@@ -32,10 +33,11 @@ export const endpointArnsOf = (applicationArns: readonly string[]): string[] =>
  * app's backend signs each call), and a purge run once a day. Each may touch only the Devices
  * table and the endpoints of Herald's own platform applications.
  */
-export class DeviceRegistry extends Construct {
+export class DeviceRegistry extends Construct implements Monitored {
   readonly registration: IFunction;
   readonly purge: IFunction;
   readonly url: string;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: DeviceRegistryProps) {
     super(scope, id);
@@ -43,14 +45,16 @@ export class DeviceRegistry extends Construct {
       entry: 'functions/device-registration/handler.ts',
       description: 'Registers and unregisters devices (SNS platform endpoints)',
       timeout: Duration.seconds(10),
-      environment: props.environment,
+      environment: props.environment.of('deviceRegistration'),
     }).fn;
     this.registration = registration;
     this.purge = new HeraldFunction(this, 'Purge', {
       entry: 'functions/device-purge/handler.ts',
       description: 'Purges devices unseen for the configured time, and their endpoints',
       timeout: Duration.minutes(15),
-      environment: { ...props.environment, DEVICE_MAX_AGE_DAYS: String(props.deviceMaxAgeDays) },
+      environment: props.environment.of('devicePurge', {
+        DEVICE_MAX_AGE_DAYS: String(props.deviceMaxAgeDays),
+      }),
     }).fn;
 
     const tableOf = (tableId: string) => props.tables.get(tableId);
@@ -88,18 +92,11 @@ export class DeviceRegistry extends Construct {
       targets: [new LambdaFunction(this.purge, { deadLetterQueue: props.undeliverable, retryAttempts: 2 })],
     });
 
-    for (const [name, fn] of [
-      ['Registration', this.registration],
-      ['Purge', this.purge],
-    ] as const) {
-      new Alarm(this, `${name}ErrorsAlarm`, {
-        alarmDescription: `Device ${name.toLowerCase()}: the function is failing`,
-        metric: fn.metricErrors({ period: Duration.minutes(5) }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-    }
+    this.monitoring = {
+      functions: [
+        { label: 'Device registration', fn: this.registration },
+        { label: 'Device purge', fn: this.purge },
+      ],
+    };
   }
 }

@@ -3,6 +3,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../shared/observability/metric-names.ts';
 
 export interface HeraldFunctionProps {
   /** Path of the handler module, from the repository root. */
@@ -10,12 +11,14 @@ export interface HeraldFunctionProps {
   readonly description: string;
   readonly timeout: Duration;
   readonly memorySize?: number;
+  /** Only the variables of the ports this function uses (FunctionEnvironment.of). */
   readonly environment: Readonly<Record<string, string>>;
 }
 
 /**
  * A Herald Lambda function: Node.js 24 on arm64, bundled with esbuild, JSON logs kept for a
- * month, X-Ray tracing. Callers choose only what differs between functions.
+ * month, X-Ray tracing, Powertools' service name and metrics namespace. Callers choose only what
+ * differs between functions.
  */
 export class HeraldFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -33,7 +36,8 @@ export class HeraldFunction extends Construct {
       timeout: props.timeout,
       environment: {
         ...props.environment,
-        POWERTOOLS_SERVICE_NAME: 'herald',
+        POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
       logGroup,

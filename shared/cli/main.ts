@@ -4,9 +4,13 @@ import { type PricedRegion, pricedRegions } from '../domain/costs/price-table.ts
 import { logger } from '../observability/logger.ts';
 import { runCostsCommand } from './costs-command.ts';
 import { runTestPatternCommand } from './events-command.ts';
+import { runStatsCommand, runTraceCommand } from './message-log-commands.ts';
 import {
   addEngineOptions,
+  addLogOptions,
   type EngineOptions,
+  type LogOptions,
+  logLocation,
   parseDay,
   parseInstant,
   parsePort,
@@ -44,17 +48,21 @@ const heraldProgram = (exit: (code: number) => void): Command => {
           .env('HERALD_BUS_PORT')
           .default(0)
           .argParser(parsePort),
-      ),
-  ).action(async (options: EngineOptions & { at?: Date; busPort: number }, command: Command) => {
-    const engines = runningEngines(command, options);
-    exit(
-      await runStartCommand({
-        busPort: options.busPort,
-        ...(options.at ? { at: options.at } : {}),
-        ...(engines ? { engines } : {}),
-      }),
-    );
-  });
+      )
+      .option('--metrics', 'write the EMF metric documents the handlers emit to stderr, one JSON line each'),
+  ).action(
+    async (options: EngineOptions & { at?: Date; busPort: number; metrics?: boolean }, command: Command) => {
+      const engines = runningEngines(command, options);
+      exit(
+        await runStartCommand({
+          busPort: options.busPort,
+          ...(options.metrics ? { metrics: true } : {}),
+          ...(options.at ? { at: options.at } : {}),
+          ...(engines ? { engines } : {}),
+        }),
+      );
+    },
+  );
 
   addEngineOptions(
     program
@@ -128,6 +136,42 @@ const heraldProgram = (exit: (code: number) => void): Command => {
     .action(async (options: { pattern: string; event: string }) => {
       exit(await runTestPatternCommand(options));
     });
+
+  addLogOptions(
+    program
+      .command('trace')
+      .description("Print a user's messages step by step, with reasons, from the message log")
+      .requiredOption('--user <id>', 'the user whose messages to trace')
+      .option('--event <id>', "only the message of this event (the triggering event's id)")
+      .addOption(
+        new Option('--since <instant>', 'only records from this ISO 8601 instant on').argParser(parseInstant),
+      ),
+  ).action(async (options: LogOptions & { user: string; event?: string; since?: Date }, command: Command) => {
+    exit(await runTraceCommand(options, logLocation(command, options)));
+  });
+
+  addLogOptions(
+    program
+      .command('stats')
+      .description(
+        'Print per recipe and variant: planned, delivered, suppressed and failed by reason, opened, open rate, conversions',
+      )
+      .option('--recipe <id>', 'only this recipe (or campaign)')
+      .addOption(
+        new Option(
+          '--from <instant>',
+          'messages planned from this ISO 8601 instant (default: 7 days before --to)',
+        ).argParser(parseInstant),
+      )
+      .addOption(
+        new Option(
+          '--to <instant>',
+          'messages planned before this ISO 8601 instant (default: now)',
+        ).argParser(parseInstant),
+      ),
+  ).action(async (options: LogOptions & { recipe?: string; from?: Date; to?: Date }, command: Command) => {
+    exit(await runStatsCommand(options, logLocation(command, options)));
+  });
 
   program
     .command('contracts')

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { LocalEngines } from '../local/engines.ts';
 
@@ -69,4 +70,57 @@ export const runningEngines = (command: Command, options: EngineOptions): LocalE
     );
   // Engines Herald did not start are not Herald's to stop.
   return { dynamodbEndpoint, sqsEndpoint, stop: async () => undefined };
+};
+
+export interface LogOptions {
+  readonly data: string;
+  readonly aws?: boolean;
+  readonly workgroup?: string;
+  readonly database?: string;
+  readonly table: string;
+  readonly json?: boolean;
+}
+
+/**
+ * Where `trace` and `stats` read the message log: `--data` (the local runtime's data folder,
+ * `.herald/data` as `herald start` keeps it), or `--aws` with the Athena workgroup and database
+ * the MessageLog construct made.
+ */
+export const addLogOptions = (command: Command): Command =>
+  command
+    .addOption(
+      new Option('--data <dir>', "the local runtime's data folder")
+        .env('HERALD_DATA')
+        .default('.herald/data'),
+    )
+    .addOption(new Option('--aws', 'query the message log on AWS with Athena instead of local files'))
+    .addOption(
+      new Option('--workgroup <name>', 'with --aws: the Athena workgroup of the message log').env(
+        'HERALD_ATHENA_WORKGROUP',
+      ),
+    )
+    .addOption(
+      new Option('--database <name>', 'with --aws: the Glue database of the message log').env(
+        'HERALD_ATHENA_DATABASE',
+      ),
+    )
+    .addOption(
+      new Option('--table <name>', 'with --aws: the Glue table of the message log')
+        .env('HERALD_ATHENA_TABLE')
+        .default('messages'),
+    )
+    .addOption(new Option('--json', 'print JSON instead of a table'));
+
+/** The log the options name; `--aws` without its workgroup and database is a usage error. */
+export const logLocation = (command: Command, options: LogOptions) => {
+  if (!options.aws) return { kind: 'local', dataDir: resolve(options.data) } as const;
+  const { workgroup, database, table } = options;
+  if (workgroup === undefined || database === undefined)
+    command.error(
+      'error: --aws needs --workgroup and --database (or HERALD_ATHENA_WORKGROUP, HERALD_ATHENA_DATABASE)',
+      {
+        exitCode: 2,
+      },
+    );
+  return { kind: 'athena', workgroup, database, table } as const;
 };

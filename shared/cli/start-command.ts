@@ -1,6 +1,9 @@
+import { resolve } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { demoScenario } from '../demo/dataset.ts';
 import type { Clock } from '../domain/clock.ts';
+import { CANARY_DETAIL_TYPE, CANARY_SOURCE, CANARY_USER_ID } from '../domain/recipes/canary.ts';
+import { defaultCatalog } from '../domain/recipes/default-catalog.ts';
 import { LocalEngineError, PortInUseError } from '../local/engine-errors.ts';
 import { type LocalEngines, localCredentials, localRegion, startLocalEngines } from '../local/engines.ts';
 import { isPortFree } from '../local/free-port.ts';
@@ -9,7 +12,7 @@ import { clockStartingAt } from '../local/shifted-clock.ts';
 import { logger } from '../observability/logger.ts';
 import { loadWorld } from '../simulation/load-world.ts';
 import { writeRuntimeFile } from './runtime-file.ts';
-import { formatSummary } from './summary.ts';
+import { formatCanary, formatSummary } from './summary.ts';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -20,7 +23,13 @@ export interface StartOptions {
   readonly busPort: number;
   /** Engines already running; otherwise fresh ones are started, and stopped on the way out. */
   readonly engines?: LocalEngines;
+  /** Writes every EMF document the handlers flush to stderr, one JSON line each. */
+  readonly metrics?: boolean;
 }
+
+/** How often the local canary pings the pipeline. */
+const CANARY_EVERY_MS = 5_000;
+const stderrSink = (document: unknown) => process.stderr.write(`${JSON.stringify(document)}\n`);
 
 /**
  * Starts the engines (unless given) and the runtime. Whatever fails midway, nothing started is
@@ -35,7 +44,10 @@ const startRuntime = async (options: StartOptions, clock: Clock | undefined) => 
     const runtime = await startLocalRuntime({
       engines,
       busPort: options.busPort,
+      // The message log stays after Ctrl-C, for `herald trace` and `herald stats`.
+      dataDir: resolve('.herald', 'data'),
       ...(clock ? { clock } : {}),
+      ...(options.metrics ? { metricsSink: stderrSink } : {}),
     });
     await writeRuntimeFile({ dynamodbEndpoint: engines.dynamodbEndpoint, tables: runtime.tableNames });
     return { runtime, engines };
@@ -48,17 +60,64 @@ const startRuntime = async (options: StartOptions, clock: Clock | undefined) => 
   }
 };
 
+const publisherOf = (runtime: LocalRuntime) =>
+  new EventBridgeClient({
+    endpoint: runtime.busEndpoint,
+    region: localRegion,
+    credentials: localCredentials,
+  });
+
+/**
+ * The local canary: a ping every few seconds through the whole pipeline to the simulator's canary
+ * phone, as the schedule sends one on AWS. Its pings are kept out of the events the summary counts.
+ */
+class LocalCanary {
+  /** Pings put on the bus (or on their way), so that the summary can leave them out. */
+  sent = 0;
+  readonly #publisher: EventBridgeClient;
+  readonly #runtime: LocalRuntime;
+  readonly #clock: Clock;
+
+  constructor(runtime: LocalRuntime, clock: Clock) {
+    this.#runtime = runtime;
+    this.#clock = clock;
+    this.#publisher = publisherOf(runtime);
+  }
+
+  async ping(): Promise<void> {
+    this.sent++;
+    const out = await this.#publisher
+      .send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: this.#runtime.busName,
+              Source: CANARY_SOURCE,
+              DetailType: CANARY_DETAIL_TYPE,
+              Detail: JSON.stringify({ sentAt: this.#clock.now().toISOString() }),
+            },
+          ],
+        }),
+      )
+      .catch((error: unknown) => {
+        this.sent--;
+        throw error;
+      });
+    if ((out.FailedEntryCount ?? 0) > 0) this.sent--;
+  }
+
+  stop(): void {
+    this.#publisher.destroy();
+  }
+}
+
 const publishDemoEvents = async (runtime: LocalRuntime, clock: Clock) => {
   const scenario = demoScenario(clock.now());
   await loadWorld(runtime.ports, scenario);
   say(
     `\nDemo data: ${scenario.users.length} buyers, ${scenario.devices.length} devices, ${scenario.relations.length} relations.`,
   );
-  const publisher = new EventBridgeClient({
-    endpoint: runtime.busEndpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
+  const publisher = publisherOf(runtime);
   try {
     // No Time: the bus stamps each event with the runtime's clock, as EventBridge does with its own.
     const sent = await publisher.send(
@@ -100,12 +159,15 @@ export const runStartCommand = async (options: StartOptions): Promise<number> =>
     return 1;
   }
   const { runtime, engines } = started;
+  const runtimeClock = clock ?? { now: () => new Date() };
+  const canary = new LocalCanary(runtime, runtimeClock);
   let stopping = false;
   const stopped = new Promise<number>((resolve) => {
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
       say(`\n${signal}: stopping the workers and the engines...`);
+      canary.stop();
       await runtime.stop();
       await engines.stop();
       say('Herald stopped.');
@@ -118,17 +180,24 @@ export const runStartCommand = async (options: StartOptions): Promise<number> =>
   say(`  DynamoDB Local  ${engines.dynamodbEndpoint}`);
   say(`  SQS (fauxqs)    ${engines.sqsEndpoint}`);
   say(`  EventBridge     ${runtime.busEndpoint}  (bus "${runtime.busName}", PutEvents)`);
-  const runtimeClock = clock ?? { now: () => new Date() };
+  say(`  Receipts        ${runtime.receiptEndpoint}  (POST {"token", "kind"})`);
+  say(`  Message log     ${runtime.dataDir}  (herald trace --user <id>, herald stats)`);
   if (options.at) say(`  Clock           started at ${options.at.toISOString()}, advancing in real time`);
   await publishDemoEvents(runtime, runtimeClock);
+  await canary.ping();
 
+  const internal = new Set(defaultCatalog().recipes.flatMap((r) => (r.internal ? [r.id] : [])));
+  const businessEvents = () => runtime.bus.published - canary.sent;
   let seen = -1;
   const report = async () => {
     await runtime.drain();
-    if (stopping || runtime.bus.published === seen) return;
-    seen = runtime.bus.published;
-    say(`\nEvents received: ${seen}; pushes on phones: ${runtime.simulator.received.length}`);
-    say(formatSummary(await runtime.ports.outcomes.summary()));
+    if (stopping || businessEvents() === seen) return;
+    seen = businessEvents();
+    const pushes = runtime.simulator.received.filter((p) => p.userId !== CANARY_USER_ID).length;
+    say(`\nEvents received: ${seen}; pushes on phones: ${pushes}`);
+    const outcomes = Object.entries(await runtime.ports.outcomes.summary());
+    say(formatSummary(Object.fromEntries(outcomes.filter(([recipe]) => !internal.has(recipe)))));
+    say(formatCanary(runtime.metrics()));
     const held = runtime.holds.history.reduce((n, h) => n + h.job.userIds.length, 0);
     if (held > 0)
       say(`Held for the end of quiet hours: ${held} push(es); they go out when the user's morning comes.`);
@@ -143,11 +212,16 @@ export const runStartCommand = async (options: StartOptions): Promise<number> =>
   );
   say('Press Ctrl-C to stop.');
 
+  let lastPing = Date.now();
   const watcher = setInterval(() => {
     if (stopping) return;
+    if (Date.now() - lastPing >= CANARY_EVERY_MS) {
+      lastPing = Date.now();
+      void canary.ping().catch((e) => logger.error('canary ping failed', e));
+    }
     // The runtime releases held pushes itself only on the wall clock; on a shifted one, here.
     if (clock) void runtime.releaseDueHolds().catch((e) => logger.error('hold release failed', e));
-    if (runtime.bus.published !== seen) void report().catch((e) => logger.error('report failed', e));
+    if (businessEvents() !== seen) void report().catch((e) => logger.error('report failed', e));
   }, 1000);
   const code = await stopped;
   clearInterval(watcher);

@@ -1,4 +1,5 @@
 import type { ScopeSummary } from '../domain/outcomes/outcome.ts';
+import type { EmfDocument } from '../observability/metrics.ts';
 
 const reasons = (counts: Record<string, number>): string =>
   Object.entries(counts)
@@ -22,4 +23,11 @@ export const formatSummary = (outcomes: Record<string, ScopeSummary>): string =>
       return lines.join('\n');
     })
     .join('\n');
+};
+
+/** The canary's latest latency, from the CanaryLatencyMs the runtime's metrics carry: `canary: 42 ms`. */
+export const formatCanary = (documents: readonly EmfDocument[]): string => {
+  const latest = documents.findLast((d) => 'CanaryLatencyMs' in d)?.CanaryLatencyMs;
+  const value = Array.isArray(latest) ? latest.at(-1) : latest;
+  return typeof value === 'number' ? `canary: ${value} ms` : 'canary: no ping delivered yet';
 };

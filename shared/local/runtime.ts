@@ -1,20 +1,29 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createDeliveryWorker } from '../../functions/delivery-worker/handler.ts';
 import { createFanoutWorker } from '../../functions/fanout-worker/handler.ts';
 import { createPlanner } from '../../functions/planner/handler.ts';
 import { createRelationWriter } from '../../functions/relation-writer/handler.ts';
+import { NdjsonMessageLog } from '../adapters/message-log/ndjson-message-log.ts';
+import { LocalReceiptKeys } from '../adapters/receipts/local-keys.ts';
 import { SqsRejectedEvents } from '../adapters/sqs/rejected-events.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
+import { signerFrom } from '../domain/engagement/receipt-keys.ts';
 import { defaultPolicy, type FatiguePolicy } from '../domain/fatigue/policy.ts';
 import type { RejectedEvent } from '../domain/ports.ts';
 import { defaultCatalog } from '../domain/recipes/default-catalog.ts';
 import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
-import { busRules, type RuleTarget } from '../domain/routing/bus-rules.ts';
+import { busRules, conversionRules, type RuleTarget } from '../domain/routing/bus-rules.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
 import { logger } from '../observability/logger.ts';
 import { meteredInvocation, overhead, plannerMetering } from '../observability/metered-invocation.ts';
+import { collectingSink, type EmfDocument, EmfMetrics, type EmfSink } from '../observability/metrics.ts';
 import { functionSizing } from '../resources/functions.ts';
 import { deliveryQueue, fanoutQueue, undeliverableEventsQueue } from '../resources/queues.ts';
+import { ensureCanaryRecipient } from '../use-cases/canary-recipient.ts';
+import { recordConversion } from '../use-cases/record-conversion.ts';
 import { LocalEventBus } from './bus/local-bus.ts';
 import { servePutEvents } from './bus/put-events-server.ts';
 import { DeviceSimulator, type SimulatorFaults } from './device-simulator.ts';
@@ -22,6 +31,7 @@ import { type LocalEngines, localRegion, startLocalEngines } from './engines.ts'
 import { localContext } from './lambda-context.ts';
 import { LocalHoldScheduler } from './local-hold-scheduler.ts';
 import { provisionLocalPorts } from './local-ports.ts';
+import { serveReceipts } from './receipt-server.ts';
 import { SqsPoller } from './sqs-poller.ts';
 
 export interface LocalRuntimeOptions {
@@ -33,6 +43,12 @@ export interface LocalRuntimeOptions {
   readonly engines?: LocalEngines;
   /** Port of the PutEvents endpoint; 0 picks a free one. */
   readonly busPort?: number;
+  /** Port of the receipt endpoint; 0 picks a free one. */
+  readonly receiptPort?: number;
+  /** Where EMF documents go besides `metrics()` (`herald start --metrics`: stderr). */
+  readonly metricsSink?: EmfSink;
+  /** Where the runtime keeps its files (the message log under `messages/`); default: a fresh temp folder. */
+  readonly dataDir?: string;
 }
 
 export interface LocalRuntime {
@@ -41,10 +57,17 @@ export interface LocalRuntime {
   /** Point an `EventBridgeClient` here to publish to the local bus. */
   readonly busEndpoint: string;
   readonly busName: string;
+  /**
+   * POST receipts here (`{"token", "kind"}`), as apps do to the Function URL. It accepts the
+   * tokens `ports.receipts` signs: the key is made for this runtime and never leaves it.
+   */
+  readonly receiptEndpoint: string;
   readonly simulator: DeviceSimulator;
   /** Pushes held for quiet hours, on the runtime's clock. */
   readonly holds: LocalHoldScheduler;
   releaseDueHolds(): Promise<number>;
+  /** Every EMF document the handlers flushed so far, as CloudWatch would receive them. */
+  metrics(): readonly EmfDocument[];
   /** Lambda invocations and GB-seconds the local functions would have billed. */
   lambdaUsage(): { lambdaInvocations: number; lambdaGbSeconds: number };
   readonly engines: LocalEngines;
@@ -52,12 +75,16 @@ export interface LocalRuntime {
   /** Table names by definition id (`Outcomes`...), for tools that read them (`herald costs`). */
   readonly tableNames: Readonly<Record<string, string>>;
   readonly sqs: SQSClient;
+  /** The runtime's data folder: `herald trace --data <dataDir>` reads its message log. */
+  readonly dataDir: string;
   /** Resolves when no event, task or job is left anywhere in the pipeline. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 const DRAIN_POLL_MS = 25;
+/** The simulator's canary phone: the canary user's only device. */
+export const CANARY_DEVICE_TOKEN = 'fcm-token-herald-canary';
 
 /**
  * Herald on one machine: DynamoDB Local and fauxqs, tables and queues from the shared
@@ -71,6 +98,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const engines = options.engines ?? (await startLocalEngines());
   const simulator = new DeviceSimulator(() => clock.now(), options.faults);
   const holds = new LocalHoldScheduler();
+  const receiptKeys = new LocalReceiptKeys();
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'herald-data-')));
   const local = await provisionLocalPorts(
     engines,
     {
@@ -79,20 +108,26 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       catalog,
       policy: options.policy ?? defaultPolicy,
       clock,
+      receipts: signerFrom(receiptKeys),
+      messageLog: new NdjsonMessageLog(dataDir),
     },
     // TTL as on AWS only on the wall clock: see provisionTables.
     { timeToLive: options.clock === undefined },
   );
   const { ports, sqs, queueUrls } = local;
   const url = (id: string) => queueUrls[id]!;
+  // The handlers' metrics, through the same decorators as on AWS, kept instead of printed.
+  const emitted = collectingSink();
+  const metrics = new EmfMetrics(emitted, ...(options.metricsSink ? [options.metricsSink] : []));
+  await ensureCanaryRecipient({ platform: 'FCM', token: CANARY_DEVICE_TOKEN }, ports);
 
   // Metered as on AWS: units store their usage with their outcomes, overhead lines the rest.
   const planner = meteredInvocation(
-    createPlanner(() => ports),
+    createPlanner(() => ports, metrics),
     plannerMetering(() => ports),
   );
   const relationWriter = meteredInvocation(
-    createRelationWriter(() => ports),
+    createRelationWriter(() => ports, metrics),
     overhead('relation-writes', () => ports),
   );
   const busInvocations = { count: 0, gbSeconds: 0 };
@@ -116,11 +151,15 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         relationWriter(input, localContext('relation-writer', functionSizing.relationWriter.memoryMb)),
       ),
     'rejected-events': (input) => ports.rejected.keep(input as RejectedEvent),
+    conversion: async (input) => void (await recordConversion(input, ports)),
   };
   const undeliverable = new SqsRejectedEvents(sqs, url(undeliverableEventsQueue.id));
   const busName = 'herald-local';
   const bus = new LocalEventBus(
-    busRules(catalog).map((rule) => ({ rule, deliver: targets[rule.target] })),
+    [...busRules(catalog), ...conversionRules(catalog)].map((rule) => ({
+      rule,
+      deliver: targets[rule.target],
+    })),
     {
       busName,
       clock,
@@ -129,15 +168,19 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     },
   );
   const { endpoint: busEndpoint, server } = await servePutEvents(bus, options.busPort ?? 0);
+  const receiptServer = await serveReceipts(
+    { keys: receiptKeys, outcomes: ports.outcomes, messageLog: ports.messageLog, clock },
+    options.receiptPort ?? 0,
+  );
 
   const arnOf = (queueUrl: string) => `arn:aws:sqs:${localRegion}:000000000000:${queueUrl.split('/').pop()}`;
   const costs = { costs: () => ports.costs };
   const fanoutWorker = meteredInvocation(
-    createFanoutWorker(() => ports),
+    createFanoutWorker(() => ports, metrics),
     costs,
   );
   const deliveryWorker = meteredInvocation(
-    createDeliveryWorker(() => ports),
+    createDeliveryWorker(() => ports, metrics),
     costs,
   );
   const onError = (error: unknown) =>
@@ -211,6 +254,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     if (holdTimer) clearInterval(holdTimer);
     await Promise.all(pollers.map((p) => p.stop()));
     await new Promise((r) => server.close(r));
+    await new Promise((r) => receiptServer.server.close(r));
     local.close();
     if (ownEngines) await engines.stop();
   };
@@ -232,14 +276,17 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     bus,
     busEndpoint,
     busName,
+    receiptEndpoint: receiptServer.endpoint,
     simulator,
     holds,
     releaseDueHolds,
+    metrics: () => emitted.documents,
     lambdaUsage,
     engines,
     queueUrls,
     tableNames: local.tableNames,
     sqs,
+    dataDir,
     drain,
     stop,
   };

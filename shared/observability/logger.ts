@@ -1,4 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
+
+const correlation = new AsyncLocalStorage<string>();
 
 /**
  * Powertools' logger, which writes INFO and DEBUG lines to stdout as Lambda expects. A CLI
@@ -15,7 +18,21 @@ class HeraldLogger extends Logger {
     this.logsToStderr = true;
   }
 
+  /**
+   * Runs `work` with `correlationId` (the event id a message carries) on every line it logs,
+   * as `correlation_id`, as Powertools' `setCorrelationId` names it. A scope rather than
+   * appended keys: a batch's records run concurrently, and each keeps its own id.
+   *
+   * @example
+   * await logger.withCorrelationId(task.event.id, () => fanOutSlice(task, deps));
+   */
+  withCorrelationId<T>(correlationId: string, work: () => Promise<T>): Promise<T> {
+    return correlation.run(correlationId, work);
+  }
+
   protected override printLog(logLevel: number, log: LogItem): void {
+    const correlationId = correlation.getStore();
+    if (correlationId !== undefined) log.addAttributes({ correlation_id: correlationId });
     if (!this.logsToStderr) {
       super.printLog(logLevel, log);
       return;

@@ -13,4 +13,6 @@ export const functionSizing = {
   planner: { memoryMb: 512, timeoutSeconds: 30 },
   fanoutWorker: { memoryMb: 1024, timeoutSeconds: 300 },
   deliveryWorker: { memoryMb: 1024, timeoutSeconds: 150 },
+  /** One HMAC check and one small transaction per call: little memory, a short timeout. */
+  receipt: { memoryMb: 256, timeoutSeconds: 10 },
 } as const satisfies Record<string, FunctionSizing>;

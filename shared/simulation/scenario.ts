@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { ValidationError } from '../domain/errors.ts';
 import { defaultPolicy, type FatiguePolicy, parsePolicy } from '../domain/fatigue/policy.ts';
 import { platforms } from '../domain/push/device.ts';
+import { defaultRecipes } from '../domain/recipes/default-catalog.ts';
+import { type Recipe, recipeSchema } from '../domain/recipes/recipe.ts';
 import { firstDuplicate, flagSchema, normaliseTerms, optOutSchema } from '../domain/users/profile-terms.ts';
 import { isTimeZone } from '../domain/users/time-zone.ts';
 import { parseOrThrow } from '../domain/validation.ts';
@@ -14,6 +17,28 @@ const id = z.string().min(1).max(128);
 const timeZone = z
   .string()
   .refine(isTimeZone, { message: 'expected an IANA time zone such as "Asia/Shanghai"' });
+
+/** A probability per recipe and variant: `{"price-drop": {"A": 0.05, "B": 0.08}}`. */
+const ratesByVariant = z.record(z.string(), z.record(z.string(), z.number().min(0).max(1)));
+
+/**
+ * How the simulated users behave with what they receive: each delivered push is opened with the
+ * probability its recipe and variant give (0 when absent), `delaySeconds` after delivery; an
+ * opened push leads to its recipe's conversion event with `conversionRate` (for a holdout
+ * variant, which receives nothing, the rate applies to every user in it). `seed` makes the
+ * draws repeatable.
+ */
+export const engagementSchema = z.strictObject({
+  seed: z.number().int().default(1),
+  openRate: ratesByVariant.default({}),
+  conversionRate: ratesByVariant.default({}),
+  delaySeconds: z
+    .number()
+    .min(0)
+    .max(30 * 86_400)
+    .default(30),
+});
+export type Engagement = z.output<typeof engagementSchema>;
 
 /**
  * A `herald simulate` scenario: the world before (users, devices, relations) and the events that
@@ -84,12 +109,77 @@ export const scenarioSchema = z.strictObject({
       latencyMs: z.number().int().min(0).max(10_000).optional(),
     })
     .optional(),
+  /** Recipes added to the default catalog, or replacing the default one with the same id. */
+  recipes: z
+    .array(recipeSchema)
+    .superRefine((recipes, context) => {
+      const duplicate = firstDuplicate(recipes.map((recipe) => recipe.id));
+      if (duplicate)
+        context.addIssue({
+          code: 'custom',
+          path: [duplicate.index, 'id'],
+          message: `duplicate recipe id "${recipes[duplicate.index]!.id}" (first at $.recipes[${duplicate.first}])`,
+        });
+    })
+    .optional(),
+  engagement: engagementSchema.optional(),
+  /** Users whose every message step the report lists under `traces`. */
+  trace: z.array(id).optional(),
 });
 
 export type Scenario = Omit<z.output<typeof scenarioSchema>, 'policy'> & { readonly policy: FatiguePolicy };
 
+/**
+ * The catalog a scenario runs against: the default recipes, each replaced in place by the
+ * scenario's recipe of the same id, then the scenario's other recipes in their order.
+ *
+ * @example mergeRecipes(defaultRecipes, [{ ...priceDrop, variants }]) // the default three, price drop with variants
+ */
+export const mergeRecipes = (defaults: readonly Recipe[], added: readonly Recipe[] = []): Recipe[] => {
+  const byId = new Map(added.map((recipe) => [recipe.id, recipe]));
+  const merged = defaults.map((recipe) => byId.get(recipe.id) ?? recipe);
+  const known = new Set(defaults.map((recipe) => recipe.id));
+  return [...merged, ...added.filter((recipe) => !known.has(recipe.id))];
+};
+
+/** The recipes of a scenario's run: the default catalog merged with the scenario's `recipes`. */
+export const scenarioRecipes = (scenario: Pick<Scenario, 'recipes'>): Recipe[] =>
+  mergeRecipes(
+    defaultRecipes.map((recipe) => recipeSchema.parse(recipe)),
+    scenario.recipes,
+  );
+
+/** The variants a recipe assigns: its own ids, or the single variant of a recipe without any. */
+const variantIdsOf = (recipe: Recipe): string[] => recipe.variants?.map((v) => v.id) ?? ['A'];
+
+/** A rate for a recipe or variant that the run does not have would silently never fire: refused. */
+const checkEngagement = (engagement: Engagement, recipes: readonly Recipe[]): void => {
+  const byId = new Map(recipes.map((recipe) => [recipe.id, recipe]));
+  for (const field of ['openRate', 'conversionRate'] as const) {
+    for (const [recipeId, rates] of Object.entries(engagement[field])) {
+      const recipe = byId.get(recipeId);
+      const path = `$.engagement.${field}.${recipeId}`;
+      if (!recipe)
+        throw new ValidationError(
+          path,
+          `unknown recipe "${recipeId}"; expected one of ${[...byId.keys()].map((r) => `"${r}"`).join('|')}`,
+        );
+      const variants = variantIdsOf(recipe);
+      for (const variant of Object.keys(rates))
+        if (!variants.includes(variant))
+          throw new ValidationError(
+            `${path}.${variant}`,
+            `recipe "${recipeId}" has no variant "${variant}"; expected one of ${variants.map((v) => `"${v}"`).join('|')}`,
+          );
+      if (field === 'conversionRate' && !recipe.conversion)
+        throw new ValidationError(path, `recipe "${recipeId}" declares no conversion event`);
+    }
+  }
+};
+
 /** Parses a scenario, or throws a ValidationError whose field is the JSON path of the error. */
 export const parseScenario = (input: unknown): Scenario => {
   const scenario = parseOrThrow(scenarioSchema, input, '$');
+  if (scenario.engagement) checkEngagement(scenario.engagement, scenarioRecipes(scenario));
   return { ...scenario, policy: parsePolicy({ ...defaultPolicy, ...scenario.policy }, '$.policy') };
 };

@@ -1,13 +1,15 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { ScopeSummary } from '../domain/outcomes/outcome.ts';
 import type { Platform } from '../domain/push/device.ts';
+import { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import type { LocalEngines } from '../local/engines.ts';
 import { ManualClock } from '../local/manual-clock.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { rejectedEventsQueue } from '../resources/queues.ts';
+import type { ExperimentReport, TraceStep } from './experiments-report.ts';
 import { type DeadLetter, readDeadLetters } from './leftovers.ts';
 import { loadWorld } from './load-world.ts';
-import type { Scenario } from './scenario.ts';
+import { type Scenario, scenarioRecipes } from './scenario.ts';
 
 export interface SimulatedDelivery {
   readonly userId: string;
@@ -17,6 +19,8 @@ export interface SimulatedDelivery {
   readonly title: string;
   readonly body: string;
   readonly time: string;
+  /** The simulated user opened it (`engagement`): set on the one device the message was opened on. */
+  readonly opened?: true;
 }
 
 export interface SimulationReport {
@@ -30,6 +34,10 @@ export interface SimulationReport {
   readonly held: { userId: string; recipe: string; releaseAt: string }[];
   /** What ended on a dead-letter or terminal queue (work given up on), with the reason. */
   readonly deadLetters: DeadLetter[];
+  /** Per recipe with `variants`: each variant's counts and rates, the winner and its p-value. */
+  readonly experiments?: Record<string, ExperimentReport>;
+  /** Every message step of the users the scenario's `trace` names. */
+  readonly traces?: Record<string, TraceStep[]>;
 }
 
 /** Called once the world is loaded (`done` 0) and after each event has drained. */
@@ -83,6 +91,7 @@ export const simulate = async (
   const clock = new ManualClock(new Date(scenario.start));
   const runtime = await startLocalRuntime({
     clock,
+    catalog: new RecipeCatalog(scenarioRecipes(scenario)),
     faults: scenario.faults,
     policy: scenario.policy,
     ...(engines ? { engines } : {}),

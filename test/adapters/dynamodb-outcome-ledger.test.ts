@@ -80,4 +80,33 @@ describe('DynamoDbOutcomeLedger on DynamoDB Local', () => {
     expect(Object.keys(rejected)).toHaveLength(2);
     for (const reason of Object.keys(rejected)) expect(reason.length).toBeLessThanOrEqual(200);
   });
+
+  it('sums counters per recipe and variant over batches, days and shards', async () => {
+    const days = ['2026-11-21T10:00:00Z', '2026-11-22T10:00:00Z'];
+    await Promise.all(
+      days.flatMap((day, d) =>
+        [0, 1, 2].map((i) => {
+          const tally = new OutcomeTally('recipe-ab', new Date(day));
+          tally.add('planned', '', 'A', 4);
+          tally.add('delivered', '', 'A', 4);
+          tally.add('opened', '', 'A', 1);
+          tally.add('planned', '', 'B', 3);
+          tally.add('delivered', '', 'B', 2);
+          tally.add('failed', 'endpoint-disabled', 'B');
+          tally.add('planned', '', 'holdout', 2);
+          tally.add('suppressed', 'holdout', 'holdout', 2);
+          return ledger.record(`ab-${d}-${i}`, tally.entries());
+        }),
+      ),
+    );
+
+    const byVariant = (await ledger.variantSummary())['recipe-ab'];
+
+    expect(byVariant).toEqual({
+      A: { planned: 24, delivered: 24, opened: 6, suppressed: {}, failed: {}, rejected: {} },
+      B: { planned: 18, delivered: 12, suppressed: {}, failed: { 'endpoint-disabled': 6 }, rejected: {} },
+      holdout: { planned: 12, delivered: 0, suppressed: { holdout: 12 }, failed: {}, rejected: {} },
+    });
+    expect((await ledger.summary())['recipe-ab']).toMatchObject({ planned: 54, delivered: 36, opened: 6 });
+  });
 });

@@ -11,6 +11,8 @@ describe('the herald command line', () => {
     ['events --help', 'Usage: herald events [options] [command]'],
     ['events test-pattern --help', 'Usage: herald events test-pattern [options]'],
     ['contracts --help', 'Usage: herald contracts [options]'],
+    ['trace --help', 'Usage: herald trace [options]'],
+    ['stats --help', 'Usage: herald stats [options]'],
   ])(
     'prints help for `herald %s` on stdout with exit code 0',
     async (args, usage) => {

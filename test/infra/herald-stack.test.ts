@@ -5,7 +5,6 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lambdaEnvironment } from '../../functions/lambda-ports.ts';
 import { defineHerald } from '../../infra/herald-app.ts';
 import { HeraldDataStack } from '../../infra/herald-data-stack.ts';
 import { HeraldStack } from '../../infra/herald-stack.ts';
@@ -96,7 +95,7 @@ describe('the Herald CDK app', () => {
 
   it('runs every function on Node.js 24, arm64', () => {
     const functions = service.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(6);
+    expect(Object.keys(functions)).toHaveLength(7);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     }
@@ -137,7 +136,9 @@ describe('the Herald CDK app', () => {
 
   it('keeps events of unknown sources on the rejected-events queue, the reason quoting the source', () => {
     service.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: [{ 'anything-but': ['market.items', 'market.offers', 'market.social'] }] },
+      EventPattern: {
+        source: [{ 'anything-but': ['herald.canary', 'market.items', 'market.offers', 'market.social'] }],
+      },
       Targets: [
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RejectedEventsQueue'), 'Arn'] },
@@ -157,7 +158,14 @@ describe('the Herald CDK app', () => {
       (q) => q.Properties?.RedrivePolicy,
     );
     expect(redriven.map((q) => q.Properties.RedrivePolicy.maxReceiveCount)).toEqual([5, 5]);
-    service.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    for (const queue of ['FanoutQueueDeadLetters', 'DeliveryQueueDeadLetters']) {
+      service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${queue}`), 'QueueName'] } },
+        ],
+      });
+    }
     service.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });
 
@@ -172,14 +180,14 @@ describe('the Herald CDK app', () => {
   it('gives each function only the rights its use case needs', () => {
     const devicesTableGrants = (prefix: string) =>
       statementsOf(prefix).filter((st) => st.resource.includes('Devices'));
-    expect(devicesTableGrants('RelationWriter')).toEqual([]);
-    expect(devicesTableGrants('Planner')).toEqual([]);
+    expect(devicesTableGrants('RelationsWriter')).toEqual([]);
+    expect(devicesTableGrants('FanoutPlanner')).toEqual([]);
     expect(devicesTableGrants('FanoutWorker')).toEqual([]);
     expect(devicesTableGrants('DeliveryWorker')).not.toEqual([]);
-    expect(actionsOf('RelationWriter').some((a) => a.startsWith('sns:') || a.startsWith('sqs:Receive'))).toBe(
-      false,
-    );
-    expect(actionsOf('Planner').some((a) => a.startsWith('sns:'))).toBe(false);
+    expect(
+      actionsOf('RelationsWriter').some((a) => a.startsWith('sns:') || a.startsWith('sqs:Receive')),
+    ).toBe(false);
+    expect(actionsOf('FanoutPlanner').some((a) => a.startsWith('sns:'))).toBe(false);
     expect(actionsOf('FanoutWorker').some((a) => a.startsWith('sns:'))).toBe(false);
     expect(statementsOf('DeliveryWorker').find((s) => s.actions.includes('sns:Publish'))?.resource).toBe(
       JSON.stringify([`${apns.replace(':app/', ':endpoint/')}/*`, `${fcm.replace(':app/', ':endpoint/')}/*`]),
@@ -204,7 +212,12 @@ describe('the Herald CDK app', () => {
   });
 
   it('serves device registration on a Function URL that only SigV4-signed (AWS_IAM) callers reach', () => {
-    service.resourceCountIs('AWS::Lambda::Url', 1);
+    // Two URLs: this one, and the receipts', whose tokens are their own authentication.
+    service.resourceCountIs('AWS::Lambda::Url', 2);
+    service.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      TargetFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReceiptsReceiptFunction'), 'Arn'] },
+    });
     service.hasResourceProperties('AWS::Lambda::Url', {
       AuthType: 'AWS_IAM',
       TargetFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DevicesRegistrationFunction'), 'Arn'] },
@@ -278,7 +291,7 @@ describe('the Herald CDK app', () => {
     expect(changesVisibilityOn('FanoutWorker')).not.toContainEqual(deliveryQueue);
     expect(changesVisibilityOn('DeliveryWorker')).toContainEqual(deliveryQueue);
     expect(changesVisibilityOn('DeliveryWorker')).not.toContainEqual(fanoutQueue);
-    expect(changesVisibilityOn('Planner')).toEqual([]);
+    expect(changesVisibilityOn('FanoutPlanner')).toEqual([]);
   });
 
   it('keeps each SQS event source’s messages invisible for at least six times its consumer’s timeout', () => {
@@ -307,8 +320,9 @@ describe('the Herald CDK app', () => {
       Outcomes: ['UpdateItem'],
     };
     const expected = {
-      RelationWriter: { Relations: ['GetItem', 'PutItem'] },
-      Planner: fanOut,
+      // Work of no single message adds its usage to an overhead line in the outcomes table.
+      RelationsWriter: { Relations: ['GetItem', 'PutItem'], Outcomes: ['UpdateItem'] },
+      FanoutPlanner: fanOut,
       FanoutWorker: fanOut,
       DeliveryWorker: {
         Devices: ['BatchGetItem', 'UpdateItem'],
@@ -316,8 +330,8 @@ describe('the Herald CDK app', () => {
         Ledger: ['GetItem', 'PutItem', 'UpdateItem'],
         Outcomes: ['UpdateItem'],
       },
-      DevicesRegistration: { Devices: ['BatchGetItem', 'UpdateItem'] },
-      DevicesPurge: { Devices: ['BatchGetItem', 'Scan', 'UpdateItem'] },
+      DevicesRegistration: { Devices: ['BatchGetItem', 'UpdateItem'], Outcomes: ['UpdateItem'] },
+      DevicesPurge: { Devices: ['BatchGetItem', 'Scan', 'UpdateItem'], Outcomes: ['UpdateItem'] },
     };
 
     const granted = Object.fromEntries(
@@ -336,24 +350,6 @@ describe('the Herald CDK app', () => {
         MaximumRetryAttempts: 2,
         DestinationConfig: { OnFailure: { Destination: expect.anything() } },
       });
-    }
-  });
-
-  it('gives every pipeline function each environment variable its ports need at cold start', () => {
-    const required = Object.entries(lambdaEnvironment.shape)
-      .filter(([, schema]) => !schema.safeParse(undefined).success)
-      .map(([name]) => name);
-    for (const prefix of ['RelationWriter', 'Planner', 'FanoutWorker', 'DeliveryWorker']) {
-      const [, fn] = Object.entries(json.Resources).find(
-        ([id, r]) => id.startsWith(prefix) && r.Type === 'AWS::Lambda::Function',
-      )!;
-      const variables = Object.keys(
-        (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
-      );
-      expect(
-        required.filter((name) => !variables.includes(name)),
-        prefix,
-      ).toEqual([]);
     }
   });
 

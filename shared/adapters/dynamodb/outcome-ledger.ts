@@ -7,7 +7,7 @@ import {
 import { usageUnits } from '../../domain/costs/price-table.ts';
 import { type UnitUsage, usageByCounter } from '../../domain/costs/usage-counters.ts';
 import type { Outcome, OutcomeCount, OutcomeLedger, ScopeSummary } from '../../domain/outcomes/outcome.ts';
-import { counterShardOf, summarise } from '../../domain/outcomes/outcome.ts';
+import { counterShardOf, summarise, summariseByVariant } from '../../domain/outcomes/outcome.ts';
 import { isTransactionConditionFailure } from './errors.ts';
 
 /** Batch markers outlive any redelivery of the work they close. */
@@ -156,6 +156,15 @@ export class DynamoDbOutcomeLedger implements OutcomeLedger {
 
   /** All counters, summed per scope. A scan: for reports and simulations, not for hot paths. */
   async summary(): Promise<Record<string, ScopeSummary>> {
+    return summarise(await this.#scanCounts());
+  }
+
+  /** All counters, summed per scope and variant. A scan, like `summary`. */
+  async variantSummary(): Promise<Record<string, Record<string, ScopeSummary>>> {
+    return summariseByVariant(await this.#scanCounts());
+  }
+
+  async #scanCounts(): Promise<OutcomeCount[]> {
     const counts: OutcomeCount[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -175,6 +184,6 @@ export class DynamoDbOutcomeLedger implements OutcomeLedger {
       }
       start = out.LastEvaluatedKey;
     } while (start);
-    return summarise(counts);
+    return counts;
   }
 }

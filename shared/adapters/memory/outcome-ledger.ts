@@ -3,6 +3,7 @@ import {
   type OutcomeLedger,
   type ScopeSummary,
   summarise,
+  summariseByVariant,
 } from '../../domain/outcomes/outcome.ts';
 
 /** Outcome counters in memory, idempotent per batch like the DynamoDB ledger. */
@@ -23,5 +24,9 @@ export class InMemoryOutcomeLedger implements OutcomeLedger {
 
   async summary(): Promise<Record<string, ScopeSummary>> {
     return summarise(this.#counts);
+  }
+
+  async variantSummary(): Promise<Record<string, Record<string, ScopeSummary>>> {
+    return summariseByVariant(this.#counts);
   }
 }

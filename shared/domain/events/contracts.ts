@@ -24,6 +24,17 @@ export const userFollowed = z.strictObject({ followerId: id, sellerId: id });
 export const userUnfollowed = z.strictObject({ followerId: id, sellerId: id });
 export const itemFavorited = z.strictObject({ userId: id, itemId: id, sellerId: id });
 export const itemViewed = z.strictObject({ userId: id, itemId: id, sellerId: id });
+/** A purchase: the conversion event of the demo recipes' experiments (the buyer in `buyerId`). */
+export const orderPlaced = z.strictObject({ orderId: id, buyerId: id, total: money, currency });
+/**
+ * Herald's own synthetic event: the canary, sent every few minutes, whose push to the canary
+ * device measures the whole path. `target` names whom the canary relation points at; it is
+ * always `herald`, and may be left out.
+ */
+export const canaryPing = z.strictObject({
+  sentAt: z.iso.datetime({ offset: true }),
+  target: z.literal('herald').default('herald'),
+});
 
 export interface EventContract {
   readonly source: string;
@@ -39,6 +50,8 @@ export const eventContracts: readonly EventContract[] = [
   { source: 'market.social', detailType: 'UserUnfollowed', detail: userUnfollowed },
   { source: 'market.social', detailType: 'ItemFavorited', detail: itemFavorited },
   { source: 'market.social', detailType: 'ItemViewed', detail: itemViewed },
+  { source: 'market.orders', detailType: 'OrderPlaced', detail: orderPlaced },
+  { source: 'herald.canary', detailType: 'CanaryPing', detail: canaryPing },
 ];
 
 export const findContract = (source: string, detailType: string): EventContract | undefined =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CANARY_RECIPE_ID, canaryOverride } from '../recipes/canary.ts';
 import { parseOrThrow } from '../validation.ts';
 
 const name = z.string().min(1).max(64);
@@ -45,7 +46,16 @@ export const fatiguePolicySchema = z.strictObject({
   groups: z.record(name, z.strictObject({ businesses: z.array(name).min(1), caps })).default({}),
   sender: caps.default([]),
   quietHours: z.strictObject({ start: hhmm, end: hhmm }).nullable().default(null),
-  recipes: z.record(name, recipeOverride).default({}),
+  /** The canary's override is always there (a policy may still state its own): see recipes/canary.ts. */
+  recipes: z
+    .record(name, recipeOverride)
+    .default({})
+    .transform(
+      (recipes): Record<string, z.output<typeof recipeOverride>> => ({
+        [CANARY_RECIPE_ID]: recipeOverride.parse(canaryOverride),
+        ...recipes,
+      }),
+    ),
 });
 
 export type FatiguePolicy = z.output<typeof fatiguePolicySchema>;

@@ -47,6 +47,8 @@ export interface OutcomeLedger {
   /** Whether a batch was recorded already: work redelivered after it finished is skipped. */
   wasRecorded(batchId: string): Promise<boolean>;
   summary(): Promise<Record<string, ScopeSummary>>;
+  /** Like `summary`, but one summary per variant of each scope: what experiments are read from. */
+  variantSummary(): Promise<Record<string, Record<string, ScopeSummary>>>;
 }
 
 /** An outcome counted so far by a unit of work, kept in its checkpoint until recorded. */
@@ -135,20 +137,43 @@ const emptySummary = (): ScopeSummary => ({
   rejected: {},
 });
 
+const addTo = (s: ScopeSummary, c: OutcomeCount): void => {
+  if (c.outcome === 'planned' || c.outcome === 'delivered') s[c.outcome] += c.count;
+  else if (receiptOutcomes.has(c.outcome)) {
+    const kind = c.outcome as ReceiptOutcome;
+    s[kind] = (s[kind] ?? 0) + c.count;
+  } else {
+    const byReason = s[c.outcome as 'suppressed' | 'failed' | 'rejected'];
+    byReason[c.reason] = (byReason[c.reason] ?? 0) + c.count;
+  }
+};
+
 /** Folds counters into one summary per scope, the shape reports and `herald simulate` print. */
 export const summarise = (counts: Iterable<OutcomeCount>): Record<string, ScopeSummary> => {
   const summaries: Record<string, ScopeSummary> = {};
   for (const c of counts) {
     const s = summaries[c.scope] ?? emptySummary();
     summaries[c.scope] = s;
-    if (c.outcome === 'planned' || c.outcome === 'delivered') s[c.outcome] += c.count;
-    else if (receiptOutcomes.has(c.outcome)) {
-      const kind = c.outcome as ReceiptOutcome;
-      s[kind] = (s[kind] ?? 0) + c.count;
-    } else {
-      const byReason = s[c.outcome as 'suppressed' | 'failed' | 'rejected'];
-      byReason[c.reason] = (byReason[c.reason] ?? 0) + c.count;
-    }
+    addTo(s, c);
+  }
+  return summaries;
+};
+
+/**
+ * Folds counters into one summary per scope and variant (`{ recipe: { A: …, B: … } }`): the
+ * counts an experiment's report and significance tests start from. Every variant's summary
+ * keeps `planned = delivered + suppressed + failed`, the holdout's included.
+ */
+export const summariseByVariant = (
+  counts: Iterable<OutcomeCount>,
+): Record<string, Record<string, ScopeSummary>> => {
+  const summaries: Record<string, Record<string, ScopeSummary>> = {};
+  for (const c of counts) {
+    const variants = summaries[c.scope] ?? {};
+    summaries[c.scope] = variants;
+    const s = variants[c.variant] ?? emptySummary();
+    variants[c.variant] = s;
+    addTo(s, c);
   }
   return summaries;
 };

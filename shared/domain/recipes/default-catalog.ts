@@ -1,3 +1,4 @@
+import { canaryRecipe } from './canary.ts';
 import { RecipeCatalog } from './recipe.ts';
 
 /** The demo marketplace's recipes; documented in the README. */
@@ -47,6 +48,7 @@ export const defaultRecipes = [
       deepLink: 'market://items/{{detail.itemId}}',
     },
   },
+  canaryRecipe,
 ] as const;
 
 export const defaultCatalog = (): RecipeCatalog => new RecipeCatalog(defaultRecipes);

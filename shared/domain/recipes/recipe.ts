@@ -43,6 +43,11 @@ export const recipeSchema = z.strictObject({
   experimentSalt: z.string().min(1).max(64).optional(),
   /** The event that counts as a conversion, for conversion rates and the holdout's lift. */
   conversion: conversionSchema.optional(),
+  /**
+   * Herald's own traffic (the canary), not a business's: left out of business stats and
+   * summaries, and costed on an overhead line of its own.
+   */
+  internal: z.literal(true).optional(),
 });
 
 export type Recipe = z.infer<typeof recipeSchema>;

@@ -2,7 +2,7 @@ import type { RecipeCatalog } from '../recipes/recipe.ts';
 import { relationRules } from '../relations/ingestion.ts';
 
 /** What a bus rule delivers to. The stack maps these to functions and queues. */
-export type RuleTarget = 'planner' | 'relation-writer' | 'rejected-events';
+export type RuleTarget = 'planner' | 'relation-writer' | 'rejected-events' | 'conversion';
 
 /**
  * The input a rule hands its target: constant fields plus the whole event under `eventField`.
@@ -63,6 +63,7 @@ export const busRules = (catalog: RecipeCatalog): BusRule[] => {
   const expected = [
     ...catalog.recipes.map((r) => ({ source: r.trigger.source, detailType: r.trigger.detailType })),
     ...relationRules,
+    ...conversionsOf(catalog),
   ];
   const unexpected: BusRule[] = [...groupBy(expected, (e) => e.source)].map(([source, known]) => {
     const detailTypes = [...new Set(known.map((k) => k.detailType))].sort();
@@ -93,3 +94,30 @@ export const busRules = (catalog: RecipeCatalog): BusRule[] => {
 
   return [...recipeRules, ...relationIngestion, ...unexpected, unknownSources];
 };
+
+/** The conversions the catalog's recipes declare, once per (source, detail-type, user field). */
+const conversionsOf = (catalog: RecipeCatalog) => {
+  const distinct = new Map<string, { source: string; detailType: string; userField: string }>();
+  for (const { conversion } of catalog.recipes) {
+    if (!conversion) continue;
+    const { source, detailType, userField } = conversion;
+    distinct.set(JSON.stringify([source, detailType, userField]), { source, detailType, userField });
+  }
+  return [...distinct.values()];
+};
+
+/**
+ * One rule per distinct conversion of the catalog (an order, a sign-up), targeting the message
+ * log: the target records a `converted` record for the user at `userField`. Kept apart from
+ * `busRules` because the target is not a function: locally the bus appends to the log, on AWS
+ * the rule feeds the Firehose stream with an input transformer (MessageLog.routeConversions).
+ * `busRules` counts these events as expected, so they are not kept as unexpected.
+ */
+export const conversionRules = (catalog: RecipeCatalog): BusRule[] =>
+  conversionsOf(catalog).map(({ source, detailType, userField }) => ({
+    name: `conversion-${source}-${detailType}-${userField}`.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 64),
+    description: `Records ${detailType} events of ${source} as conversions of the user at detail.${userField}`,
+    pattern: { source: [source], 'detail-type': [detailType] },
+    target: 'conversion',
+    input: { constants: { userField }, eventField: 'event' },
+  }));

@@ -33,7 +33,14 @@ describe('the recipe catalog', () => {
       'price',
       'currency',
     ]);
-    expect(Object.keys(schemas)).toHaveLength(7);
+    expect(schemas['market.orders/OrderPlaced']?.required).toEqual([
+      'orderId',
+      'buyerId',
+      'total',
+      'currency',
+    ]);
+    expect(Object.keys(schemas)).toHaveLength(9);
+    expect(schemas['herald.canary/CanaryPing']?.required).toEqual(['sentAt']);
   });
 });
 
@@ -71,7 +78,9 @@ describe('busRules', () => {
     const unknown = rules.find((r) => r.name === 'unknown-sources');
 
     expect(unknown).toMatchObject({
-      pattern: { source: [{ 'anything-but': ['market.items', 'market.offers', 'market.social'] }] },
+      pattern: {
+        source: [{ 'anything-but': ['herald.canary', 'market.items', 'market.offers', 'market.social'] }],
+      },
       target: 'rejected-events',
       input: {
         constants: { reason: 'source: no recipe or relation rule expects "<source>"' },

@@ -87,7 +87,12 @@ describe('deliverJob closes the loop', () => {
       ['ben', 'failed', 'throttled'],
       ['cai', 'suppressed', 'no-device'],
     ]);
-    expect(records[0]).toMatchObject({ scope: 'price-drop', eventId: 'evt-1', variant: 'B', jobId: 'task-1#0' });
+    expect(records[0]).toMatchObject({
+      scope: 'price-drop',
+      eventId: 'evt-1',
+      variant: 'B',
+      jobId: 'task-1#0',
+    });
     expect(JSON.stringify(records)).not.toMatch(/token-|Price drop/);
   });
 });

@@ -1,4 +1,9 @@
-import { type OutcomeCount, type OutcomeLedger, summarise } from '../../../shared/domain/outcomes/outcome.ts';
+import {
+  type OutcomeCount,
+  type OutcomeLedger,
+  summarise,
+  summariseByVariant,
+} from '../../../shared/domain/outcomes/outcome.ts';
 import type { WorkQueue } from '../../../shared/domain/ports.ts';
 import type { DeliveryJob } from '../../../shared/domain/push/delivery-job.ts';
 import {
@@ -98,6 +103,9 @@ export class MemoryOutcomes implements OutcomeLedger {
   }
   async summary() {
     return summarise([...this.batches.values()].flat());
+  }
+  async variantSummary() {
+    return summariseByVariant([...this.batches.values()].flat());
   }
 }
 

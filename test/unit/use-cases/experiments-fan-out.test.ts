@@ -19,7 +19,11 @@ const experiment = new RecipeCatalog([
     ...base,
     variants: [
       { id: 'plain', weight: 50, push: { title: 'New from {{detail.sellerId}}', body: '{{detail.title}}' } },
-      { id: 'price', weight: 30, push: { title: 'Just listed', body: '{{detail.title}} for {{detail.price}}' } },
+      {
+        id: 'price',
+        weight: 30,
+        push: { title: 'Just listed', body: '{{detail.title}} for {{detail.price}}' },
+      },
       { id: 'holdout', weight: 20, holdout: true },
     ],
   },
@@ -107,7 +111,10 @@ describe('an experiment on a recipe', () => {
     expect(records.find((r) => r.userId === 'u00002' && r.step === 'suppressed')?.reason).toBe('sensitive');
     for (const userId of ['u00000', 'u00001']) {
       if (variantOf(userId) === 'holdout') expect(steps(userId)).toEqual(['planned', 'suppressed']);
-      else expect(steps(userId)).toEqual(userId === 'u00001' ? ['planned', 'held', 'packed'] : ['planned', 'packed']);
+      else
+        expect(steps(userId)).toEqual(
+          userId === 'u00001' ? ['planned', 'held', 'packed'] : ['planned', 'packed'],
+        );
     }
     expect(records.every((r) => r.scope === 'followed-seller-new-item' && r.eventId === 'e1')).toBe(true);
   });
