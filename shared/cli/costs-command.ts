@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCostLedger } from '../adapters/dynamodb/cost-ledger.ts';
@@ -5,11 +6,14 @@ import { buildCostReport, type CostDimension, type CostRow, costRows } from '../
 import type { PricingOptions } from '../domain/costs/price-table.ts';
 import type { CostRecords, DayRange } from '../domain/costs/usage-counters.ts';
 import { localCredentials, localRegion } from '../local/engines.ts';
+import { costReportData, costReportHtml, readChartJs } from './cost-report-html.ts';
 import { readRuntimeFile } from './runtime-file.ts';
 
 export interface CostsOptions extends DayRange {
   readonly by: CostDimension;
   readonly csv?: boolean;
+  /** Writes the HTML report (offline, charts inlined) to this file. */
+  readonly html?: string;
   readonly aws?: boolean;
   /** The outcomes table; on the local runtime read from `.herald/runtime.json` when absent. */
   readonly outcomesTable?: string;
@@ -22,7 +26,13 @@ const perMillion = (n: number | null) => (n === null ? '-' : `$${n.toFixed(2)}`)
 const csvCell = (value: string) => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
 /** The rows as a terminal table: cost, pushes delivered, cost per million delivered, share. */
-export const costTable = (rows: readonly CostRow[], by: CostDimension, totalUsd: number): string => {
+export const costTable = (
+  rows: readonly CostRow[],
+  by: CostDimension,
+  totalUsd: number,
+  /** The total's cost per million delivered, unrounded; from the rounded total when absent. */
+  totalPerMillionUsd?: number | null,
+): string => {
   const header = [by, 'cost', 'delivered', 'per million', 'share'];
   const body = rows.map((r) => [
     r.key,
@@ -36,7 +46,13 @@ export const costTable = (rows: readonly CostRow[], by: CostDimension, totalUsd:
     'total',
     usd(totalUsd),
     delivered.toLocaleString('en-US'),
-    perMillion(delivered > 0 ? Math.round((totalUsd / delivered) * 1e8) / 100 : null),
+    perMillion(
+      totalPerMillionUsd !== undefined
+        ? totalPerMillionUsd
+        : delivered > 0
+          ? Math.round((totalUsd / delivered) * 1e8) / 100
+          : null,
+    ),
     '100.0%',
   ];
   const all = [header, ...body, footer];
@@ -97,6 +113,12 @@ export const runCostsCommand = async (options: CostsOptions): Promise<number> =>
     console.error(`herald costs: ${(error as Error).message}`);
     return 1;
   }
+  if (options.html) {
+    const html = costReportHtml(costReportData(records, options.pricing, options.to), await readChartJs());
+    await writeFile(options.html, html);
+    console.log(`herald costs: report written to ${options.html}`);
+    return 0;
+  }
   const report = buildCostReport(records, options.pricing);
   const rows = costRows(records, options.by, options.pricing);
   if (options.csv) {
@@ -108,6 +130,7 @@ export const runCostsCommand = async (options: CostsOptions): Promise<number> =>
       rows,
       options.by,
       rows.reduce((n, r) => n + r.usd, 0),
+      report.perMillionDeliveredUsd,
     ),
   );
   console.log(

@@ -82,6 +82,7 @@ const heraldProgram = (exit: (code: number) => void): Command => {
     .addOption(new Option('--to <day>', 'last day (UTC), YYYY-MM-DD').argParser(parseDay))
     .addOption(new Option('--by <dimension>', 'rows by').choices(costDimensions).default('business'))
     .option('--csv', 'print CSV for spreadsheets')
+    .option('--html <file>', 'write an HTML report with charts, which works offline')
     .option('--aws', 'read the deployed tables (AWS credentials and region from the environment)')
     .addOption(
       new Option('--outcomes-table <name>', "the outcomes table (default: the running local runtime's)").env(
@@ -106,6 +107,7 @@ const heraldProgram = (exit: (code: number) => void): Command => {
         to?: string;
         by: CostDimension;
         csv?: boolean;
+        html?: string;
         aws?: boolean;
         outcomesTable?: string;
         dynamodbEndpoint?: string;

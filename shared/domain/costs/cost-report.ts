@@ -134,16 +134,18 @@ export const costRows = (
     if (key !== undefined) delivered.set(key, (delivered.get(key) ?? 0) + d.count);
   }
   const allDelivered = records.delivered.reduce((n, d) => n + d.count, 0);
+  // Per million and share from the unrounded cost: a small run costs fractions of a cent.
+  const rawTotal = [...raw.values()].reduce((a, b) => a + b, 0);
   return [...rounded]
     .map(([key, c]) => {
-      const usd = c / 100;
       const pushes = dimension === 'service' ? allDelivered : (delivered.get(key) ?? 0);
+      const exact = raw.get(key) ?? 0;
       return {
         key,
-        usd,
+        usd: c / 100,
         delivered: pushes,
-        perMillionDeliveredUsd: perMillion(usd, pushes),
-        share: totalCents > 0 ? c / totalCents : 0,
+        perMillionDeliveredUsd: perMillion(exact / 100, pushes),
+        share: rawTotal > 0 ? exact / rawTotal : 0,
       };
     })
     .sort((a, b) => b.usd - a.usd || (a.key < b.key ? -1 : 1));
@@ -186,10 +188,11 @@ export const buildCostReport = (records: CostRecords, pricing: PricingOptions = 
 
   const deliveredByScope = deliveredBy((s) => s);
   const deliveredByBusiness = deliveredBy((s) => businessOf.get(s) ?? 'unknown');
-  const scopeCost = (c: number, pushes: number): ScopeCost => ({
+  // Per million from the unrounded cost (`exact`, in cents): a small run costs fractions of a cent.
+  const scopeCost = (c: number, pushes: number, exact: number): ScopeCost => ({
     usd: c / 100,
     delivered: pushes,
-    perMillionDeliveredUsd: perMillion(c / 100, pushes),
+    perMillionDeliveredUsd: perMillion(exact / 100, pushes),
   });
   const byRecipe: Record<string, ScopeCost> = {};
   const byCampaign: Record<string, ScopeCost> = {};
@@ -197,18 +200,27 @@ export const buildCostReport = (records: CostRecords, pricing: PricingOptions = 
   for (const [key, c] of [...scopes].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const [kind, name] = key.split('\u0000') as [string, string];
     if (kind === 'overhead') overhead[name] = c / 100;
-    else (isCampaign(name) ? byCampaign : byRecipe)[name] = scopeCost(c, deliveredByScope.get(name) ?? 0);
+    else
+      (isCampaign(name) ? byCampaign : byRecipe)[name] = scopeCost(
+        c,
+        deliveredByScope.get(name) ?? 0,
+        byScope.get(key) ?? 0,
+      );
   }
   const byBusinessOut: Record<string, ScopeCost> = {};
   for (const [key, c] of [...businesses].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const [kind, name] = key.split('\u0000') as [string, string];
-    if (kind === 'business') byBusinessOut[name] = scopeCost(c, deliveredByBusiness.get(name) ?? 0);
+    if (kind === 'business')
+      byBusinessOut[name] = scopeCost(c, deliveredByBusiness.get(name) ?? 0, byBusiness.get(key) ?? 0);
   }
   const region = pricing.region ?? defaultPricing.region;
   const capacity = pricing.capacity ?? defaultPricing.capacity;
   return {
     totalUsd: totalCents / 100,
-    perMillionDeliveredUsd: perMillion(totalCents / 100, delivered),
+    perMillionDeliveredUsd: perMillion(
+      costs.reduce((n, c) => n + c.total, 0),
+      delivered,
+    ),
     delivered,
     byService: Object.fromEntries([...services].map(([s, c]) => [s, c / 100])),
     byRecipe,
