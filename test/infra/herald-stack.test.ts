@@ -428,6 +428,7 @@ describe('the Herald CDK app', () => {
     new HeraldStack(app, 'Herald', {
       tables: dataStack.tables,
       platformApplicationArns: { APNS: apns, FCM: fcm },
+      budget: { monthlyUsd: 500, email: 'finance@example.com' },
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
