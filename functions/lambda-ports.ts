@@ -48,7 +48,7 @@ const once = <T>(make: () => T): (() => T) => {
 };
 
 /** A client counted by the request meter, and traced (every request a subsegment of the invocation). */
-const metered = <T extends object>(client: T, service: 'dynamodb' | 'sqs' | 'sns'): T => {
+const metered = <T extends object>(client: T, service: 'dynamodb' | 'sqs' | 'sns' | 'scheduler'): T => {
   requestMeter.attach(client, service);
   return traced(client);
 };
@@ -59,6 +59,9 @@ const dynamodb = once(
   (): DynamoDBDocumentClient => metered(documentClient(retryingClientConfig), 'dynamodb'),
 );
 const sns = once((): SNSClient => metered(snsPushClient(), 'sns'));
+
+/** The recipes of this deployment: the `catalog` port, and the business of each usage scope. */
+const catalog = once(defaultCatalog);
 
 /** Resource names, each read from the environment only when a port asks for it. */
 const names: ResourceNames = {
@@ -112,8 +115,8 @@ const clients: AwsClients = {
  * lists them, and the stack gives each function only those of the ports it uses).
  */
 const builders: PortBuilders<keyof HeraldPorts> = {
-  ...awsPortBuilders(names, clients, () => systemClock.now()),
-  catalog: defaultCatalog,
+  ...awsPortBuilders(names, clients, () => systemClock.now(), catalog),
+  catalog,
   clock: () => systemClock,
   policy: () => {
     const policy = optional(envName.fatiguePolicy);
@@ -127,7 +130,7 @@ const builders: PortBuilders<keyof HeraldPorts> = {
   messageLog: () => new FirehoseMessageLog(required(envName.messageLogStream)),
   receipts: () => signerFrom(new SecretsManagerReceiptKeys(required(envName.receiptKeySecretArn))),
   holds: () =>
-    new EventBridgeHoldScheduler(traced(new SchedulerClient(retryingClientConfig)), {
+    new EventBridgeHoldScheduler(metered(new SchedulerClient(retryingClientConfig), 'scheduler'), {
       groupName: required(envName.holdScheduleGroup),
       roleArn: required(envName.holdSchedulerRoleArn),
       deliveryQueueArn: required(envName.deliveryQueueArn),

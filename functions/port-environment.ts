@@ -93,6 +93,8 @@ export const portVariables: { readonly [P in keyof HeraldPorts]-?: PortVariables
   gateway: mayUse(...Object.values(platformApplicationEnv)),
   messageLog: needs(envName.messageLogStream),
   receipts: needs(envName.receiptKeySecretArn),
+  // Usage counters live in the outcomes table, beside the outcomes they were measured with.
+  costs: needs(envName.outcomesTable),
 };
 
 /** The ports that reaching a fan-out of one audience slice takes (`fanOutSlice`). */
@@ -118,9 +120,9 @@ const fanOutPorts = [
  * no others; a handler that starts using another port adds it here.
  */
 export const functionPorts = {
-  relationWriter: ['relations', 'rejected', 'clock'],
-  planner: [...fanOutPorts, 'rejected'],
-  fanoutWorker: [...fanOutPorts, 'fanoutDeadLetters', 'redelivery'],
+  relationWriter: ['relations', 'rejected', 'clock', 'costs'],
+  planner: [...fanOutPorts, 'rejected', 'costs'],
+  fanoutWorker: [...fanOutPorts, 'fanoutDeadLetters', 'redelivery', 'costs'],
   deliveryWorker: [
     'devices',
     'gateway',
@@ -134,9 +136,10 @@ export const functionPorts = {
     'redelivery',
     'messageLog',
     'receipts',
+    'costs',
   ],
-  deviceRegistration: ['devices', 'gateway', 'clock'],
-  devicePurge: ['devices', 'gateway', 'clock'],
+  deviceRegistration: ['devices', 'gateway', 'clock', 'costs'],
+  devicePurge: ['devices', 'gateway', 'clock', 'costs'],
 } as const satisfies Record<string, readonly (keyof HeraldPorts)[]>;
 
 export type HeraldFunctionName = keyof typeof functionPorts;

@@ -23,6 +23,8 @@ export interface HeraldContext {
   readonly alarmEmail?: string;
   /** The SNS endpoint of the canary device; absent, no canary runs. */
   readonly canaryEndpointArn?: string;
+  /** A monthly budget (`monthlyBudgetUsd`) e-mailing `budgetEmail`, or the alarm e-mail; absent, none. */
+  readonly budget?: { readonly monthlyUsd: number; readonly email: string };
 }
 
 /** The context key of each platform's application, and the platform SNS names in its ARN. */
@@ -88,6 +90,33 @@ const deviceMaxAgeDays = (node: Node): number | undefined => {
   return days;
 };
 
+/** Budgets take amounts up to this; more is surely a typo. */
+const MAX_MONTHLY_BUDGET_USD = 1_000_000_000;
+
+const monthlyBudgetUsd = (node: Node): number | undefined => {
+  const key = 'monthlyBudgetUsd';
+  const value = contextValue(node, key);
+  if (value === undefined) return undefined;
+  const usd =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+(\.\d{1,2})?$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (
+    !Number.isFinite(usd) ||
+    usd <= 0 ||
+    usd > MAX_MONTHLY_BUDGET_USD ||
+    Math.round(usd * 100) !== usd * 100
+  ) {
+    throw new ContextError(
+      key,
+      `${JSON.stringify(value)} is not an amount of US dollars above 0 (250, or 99.50)`,
+    );
+  }
+  return usd;
+};
+
 /** An optional string context value that must match `shape`, described as `what` when it does not. */
 const matching = (node: Node, key: string, shape: RegExp, what: string): string | undefined => {
   const value = contextValue(node, key);
@@ -116,8 +145,19 @@ export const heraldContext = (node: Node): HeraldContext => {
     endpointArn,
     'the ARN of an SNS platform endpoint (arn:aws:sns:<region>:<account>:endpoint/<platform>/<application>/<id>)',
   );
+  const budgetUsd = monthlyBudgetUsd(node);
+  const budgetEmail =
+    matching(node, 'budgetEmail', emailAddress, 'an e-mail address (finance@example.com)') ?? alarmEmail;
+  if (budgetUsd !== undefined && budgetEmail === undefined)
+    throw new ContextError(
+      'monthlyBudgetUsd',
+      'needs budgetEmail or alarmEmail, the address the budget e-mails',
+    );
   return {
     platformApplicationArns,
+    ...(budgetUsd !== undefined && budgetEmail
+      ? { budget: { monthlyUsd: budgetUsd, email: budgetEmail } }
+      : {}),
     ...(days === undefined ? {} : { deviceMaxAgeDays: days }),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(canaryEndpointArn ? { canaryEndpointArn } : {}),

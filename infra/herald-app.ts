@@ -10,7 +10,7 @@ import { HeraldStack } from './herald-stack.ts';
  */
 export const defineHerald = (app: App): void => {
   // Checked before any construct exists, so a bad value fails with its key and nothing else.
-  const { platformApplicationArns, deviceMaxAgeDays, alarmEmail, canaryEndpointArn } = heraldContext(
+  const { platformApplicationArns, deviceMaxAgeDays, alarmEmail, canaryEndpointArn, budget } = heraldContext(
     app.node,
   );
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
@@ -25,5 +25,7 @@ export const defineHerald = (app: App): void => {
     // Alarm e-mails (`-c alarmEmail=ops@example.com`) and the canary (`-c canaryEndpointArn=...`).
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(canaryEndpointArn ? { canaryEndpointArn } : {}),
+    // A monthly budget (`-c monthlyBudgetUsd=500`), e-mailing `-c budgetEmail=...` or the alarm e-mail.
+    ...(budget ? { budget } : {}),
   });
 };

@@ -3,6 +3,7 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { tables } from '../shared/resources/tables.ts';
 import { HeraldTable } from './constructs/herald-tables.ts';
+import { tagForCostAllocation } from './cost-allocation.ts';
 
 /**
  * Herald's state: every table, in a stack of its own so that no change to the functions, queues
@@ -16,5 +17,6 @@ export class HeraldDataStack extends Stack {
     this.tables = new Map(
       tables.map((definition) => [definition.id, new HeraldTable(this, definition).table]),
     );
+    tagForCostAllocation(this);
   }
 }

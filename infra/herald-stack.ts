@@ -11,6 +11,7 @@ import { conversionRules } from '../shared/domain/routing/bus-rules.ts';
 import { type TableDefinition, tableEnvName, tables } from '../shared/resources/tables.ts';
 import { acknowledgeDesignedFindings } from './acknowledged-findings.ts';
 import { Canary } from './constructs/canary.ts';
+import { CostBudget, type CostBudgetProps } from './constructs/cost-budget.ts';
 import { Delivery } from './constructs/delivery.ts';
 import { DeviceRegistry, endpointArnsOf } from './constructs/device-registry.ts';
 import { EventRouting } from './constructs/event-routing.ts';
@@ -20,6 +21,7 @@ import { MessageLog } from './constructs/message-log.ts';
 import { Observability } from './constructs/observability.ts';
 import { Receipts } from './constructs/receipts.ts';
 import { RelationIngestion } from './constructs/relation-ingestion.ts';
+import { tagForCostAllocation } from './cost-allocation.ts';
 import { FunctionEnvironment } from './function-environment.ts';
 
 export interface HeraldStackProps extends StackProps {
@@ -34,6 +36,8 @@ export interface HeraldStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** The canary device's SNS endpoint: given, a canary ping goes through Herald every 5 minutes. */
   readonly canaryEndpointArn?: string;
+  /** A monthly AWS Budget over Herald's resources, e-mailing `email` as the cost nears the limit. */
+  readonly budget?: CostBudgetProps;
 }
 
 /**
@@ -111,6 +115,9 @@ export class HeraldStack extends Stack {
       canary: Boolean(props.canaryEndpointArn),
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
+
+    if (props.budget) new CostBudget(this, 'Budget', props.budget);
+    tagForCostAllocation(this);
 
     this.bus = routing.bus;
     this.functions = {

@@ -49,7 +49,7 @@ const fanOut: TableAccess = {
     'BatchWriteItem', // JobOutbox.keep: a page's jobs, kept before the checkpoint names them
   ],
   [outcomesTable.id]: [
-    'UpdateItem', // OutcomeLedger.record: the counter increments, in the transaction with the marker
+    'UpdateItem', // OutcomeLedger.record: the counter and usage increments, in the transaction with the marker; CostLedger: usage no unit claimed
   ],
 };
 
@@ -63,6 +63,9 @@ export const tableAccess = {
     [relationsTable.id]: [
       'GetItem', // RelationStore.apply: the target's shard layout
       'PutItem', // RelationStore.apply: the relation (or its tombstone), if newer than the stored one
+    ],
+    [outcomesTable.id]: [
+      'UpdateItem', // CostLedger.addOverhead: the invocation's usage, on its overhead line
     ],
   },
   planner: fanOut,
@@ -81,13 +84,16 @@ export const tableAccess = {
       'UpdateItem', // DeliveryProgress: lease and checkpoint; FatigueLedger.reserve (held jobs) and release
     ],
     [outcomesTable.id]: [
-      'UpdateItem', // OutcomeLedger.record: the counter increments, in the transaction with the marker
+      'UpdateItem', // OutcomeLedger.record: the counter and usage increments, in the transaction with the marker; CostLedger: usage no unit claimed
     ],
   },
   deviceRegistration: {
     [devicesTable.id]: [
       'BatchGetItem', // DeviceDirectory.devicesOf: the user's devices, and a token's previous owner's
       'UpdateItem', // DeviceDirectory.save / remove / claimToken
+    ],
+    [outcomesTable.id]: [
+      'UpdateItem', // CostLedger.addOverhead: the invocation's usage, on its overhead line
     ],
   },
   receipt: {
@@ -104,6 +110,9 @@ export const tableAccess = {
       'Scan', // DeviceDirectory.staleCandidates: users whose oldest device is older than the cutoff
       'BatchGetItem', // DeviceDirectory.devicesOf: a user's devices again after a concurrent registration
       'UpdateItem', // DeviceDirectory.removeStale
+    ],
+    [outcomesTable.id]: [
+      'UpdateItem', // CostLedger.addOverhead: the invocation's usage, on its overhead line
     ],
   },
 } as const satisfies Record<string, TableAccess>;

@@ -1,6 +1,7 @@
 import type { FanoutProgress, JobOutbox } from './domain/audience/fanout-progress.ts';
 import type { FanoutTask } from './domain/audience/fanout-task.ts';
 import type { Clock } from './domain/clock.ts';
+import type { CostLedger } from './domain/costs/usage-counters.ts';
 import type { MessageLog } from './domain/engagement/message-log.ts';
 import type { ReceiptSigner } from './domain/engagement/receipt.ts';
 import type { FatiguePolicy } from './domain/fatigue/policy.ts';
@@ -45,4 +46,6 @@ export interface HeraldPorts {
   readonly messageLog: MessageLog;
   /** Signs the receipt token every push carries. */
   readonly receipts: ReceiptSigner;
+  /** Usage counters for cost reports: overhead lines, and reading everything back. */
+  readonly costs?: CostLedger;
 }

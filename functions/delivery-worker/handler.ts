@@ -2,6 +2,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { recordCanaryLatency } from '../../shared/observability/canary-latency.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { meteredInvocation } from '../../shared/observability/metered-invocation.ts';
 import { meteredPorts } from '../../shared/observability/metered-ports.ts';
 import { metrics as processMetrics } from '../../shared/observability/metrics.ts';
 import { observed } from '../../shared/observability/middlewares.ts';
@@ -37,4 +38,6 @@ export const createDeliveryWorker = (ports: () => HeraldPorts, metrics = process
     { name: 'delivery-worker', metrics },
   );
 
-export const handler = createDeliveryWorker(lambdaPorts);
+export const handler = meteredInvocation(createDeliveryWorker(lambdaPorts), {
+  costs: () => lambdaPorts().costs,
+});

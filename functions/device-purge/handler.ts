@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseOrThrow } from '../../shared/domain/validation.ts';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { meteredInvocation, overhead } from '../../shared/observability/metered-invocation.ts';
 import { observed } from '../../shared/observability/middlewares.ts';
 import { purgeStaleDevices } from '../../shared/use-cases/purge-stale-devices.ts';
 import { lambdaPorts } from '../lambda-ports.ts';
@@ -29,4 +30,7 @@ export const createDevicePurge = (ports: () => HeraldPorts) =>
     { name: 'device-purge' },
   );
 
-export const handler = createDevicePurge(lambdaPorts);
+export const handler = meteredInvocation(
+  createDevicePurge(lambdaPorts),
+  overhead('device-purge', lambdaPorts),
+);

@@ -2,6 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 as HttpResult, LambdaFunctionURL
 import { parseOrThrow } from '../../shared/domain/validation.ts';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { meteredInvocation, overhead } from '../../shared/observability/metered-invocation.ts';
 import { observed } from '../../shared/observability/middlewares.ts';
 import { registerDevice } from '../../shared/use-cases/register-device.ts';
 import { unregisterDevice } from '../../shared/use-cases/unregister-device.ts';
@@ -40,4 +41,7 @@ export const createDeviceRegistration = (ports: () => HeraldPorts) =>
     { name: 'device-registration' },
   );
 
-export const handler = createDeviceRegistration(lambdaPorts);
+export const handler = meteredInvocation(
+  createDeviceRegistration(lambdaPorts),
+  overhead('device-registration', lambdaPorts),
+);

@@ -1,6 +1,7 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { meteredInvocation } from '../../shared/observability/metered-invocation.ts';
 import { meteredPorts } from '../../shared/observability/metered-ports.ts';
 import { metrics as processMetrics } from '../../shared/observability/metrics.ts';
 import { observed } from '../../shared/observability/middlewares.ts';
@@ -48,4 +49,6 @@ export const createFanoutWorker = (ports: () => HeraldPorts, metrics = processMe
     { name: 'fanout-worker', metrics },
   );
 
-export const handler = createFanoutWorker(lambdaPorts);
+export const handler = meteredInvocation(createFanoutWorker(lambdaPorts), {
+  costs: () => lambdaPorts().costs,
+});

@@ -4,6 +4,7 @@ import { CANARY_RECIPE_ID } from '../../shared/domain/recipes/canary.ts';
 import { parseOrThrow } from '../../shared/domain/validation.ts';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { meteredInvocation, plannerMetering } from '../../shared/observability/metered-invocation.ts';
 import { meteredPorts } from '../../shared/observability/metered-ports.ts';
 import { metrics as processMetrics } from '../../shared/observability/metrics.ts';
 import { observed } from '../../shared/observability/middlewares.ts';
@@ -48,4 +49,4 @@ export const createPlanner = (ports: () => HeraldPorts, metrics = processMetrics
     { name: 'planner', metrics },
   );
 
-export const handler = createPlanner(lambdaPorts);
+export const handler = meteredInvocation(createPlanner(lambdaPorts), plannerMetering(lambdaPorts));

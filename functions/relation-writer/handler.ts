@@ -3,6 +3,7 @@ import { eventEnvelopeSchema, toDomainEvent } from '../../shared/domain/events/e
 import { parseOrThrow } from '../../shared/domain/validation.ts';
 import type { HeraldPorts } from '../../shared/herald-ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { meteredInvocation, overhead } from '../../shared/observability/metered-invocation.ts';
 import { metrics as processMetrics } from '../../shared/observability/metrics.ts';
 import { observed } from '../../shared/observability/middlewares.ts';
 import { ingestRelationEvent } from '../../shared/use-cases/ingest-relation-event.ts';
@@ -35,4 +36,7 @@ export const createRelationWriter = (ports: () => HeraldPorts, metrics = process
     { name: 'relation-writer', metrics },
   );
 
-export const handler = createRelationWriter(lambdaPorts);
+export const handler = meteredInvocation(
+  createRelationWriter(lambdaPorts),
+  overhead('relation-writes', lambdaPorts),
+);

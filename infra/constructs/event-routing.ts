@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import type { RecipeCatalog } from '../../shared/domain/recipes/recipe.ts';
 import { type BusRule, busRules, type RuleInput } from '../../shared/domain/routing/bus-rules.ts';
 import { compilePattern } from '../../shared/event-patterns/index.ts';
+import { tagBusiness } from '../cost-allocation.ts';
 import { keepLogicalId } from '../logical-ids.ts';
 
 export interface EventRoutingProps {
@@ -83,6 +84,11 @@ export class EventRouting extends Construct {
         targets: [target],
       });
       keepLogicalId(busRule, [`Rule-${rule.name}`, 'Resource']);
+      // A recipe's rule serves that recipe's business line only.
+      const recipeId = rule.input?.constants.recipeId;
+      const business =
+        recipeId === undefined ? undefined : props.catalog.recipes.find((r) => r.id === recipeId)?.business;
+      if (business) tagBusiness(busRule, business);
       ruleNames.set(rule.name, ruleName);
     }
     this.ruleNames = ruleNames;

@@ -3,7 +3,9 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { noMessageLog } from '../domain/engagement/message-log.ts';
 import { keySigner } from '../domain/engagement/receipt-token.ts';
+import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
+import { DynamoDbCostLedger } from './dynamodb/cost-ledger.ts';
 import { DynamoDbDeviceDirectory } from './dynamodb/device-directory.ts';
 import { DynamoDbFatigueLedger } from './dynamodb/fatigue-ledger.ts';
 import { DynamoDbJobOutbox } from './dynamodb/job-outbox.ts';
@@ -45,47 +47,63 @@ export type PortBuilders<K extends keyof HeraldPorts> = { readonly [P in K]: () 
 /** The ports AWS resources (tables, queues) back, and the engagement ports' defaults. */
 export type AwsPort = Exclude<keyof HeraldPorts, keyof InjectedPorts> | 'messageLog' | 'receipts';
 
+/** The business a usage scope (a recipe or campaign id) belongs to, from the catalog; `unknown` otherwise. */
+export const businessOfScope =
+  (catalog: () => RecipeCatalog) =>
+  (scope: string): string =>
+    catalog().recipes.find((recipe) => recipe.id === scope)?.business ?? 'unknown';
+
 /**
  * How each storage and queue port is wired to its AWS adapter, one builder per port, so that a
  * Lambda function builds only the ports it uses (functions/lambda-ports.ts). `names` and
- * `clients` are read inside the builders, never before; `now` stamps the outcome ledger's markers.
+ * `clients` are read inside the builders, never before; `now` stamps the outcome ledger's markers;
+ * `catalog` names the business of the usage counters.
  */
 export const awsPortBuilders = (
   names: ResourceNames,
   clients: AwsClients,
   now: () => Date,
-): PortBuilders<AwsPort> => ({
-  messageLog: () => noMessageLog,
-  receipts: () => processKeySigner,
-  relations: () => new DynamoDbRelationStore(clients.dynamodb, names.tables.relations),
-  users: () => new DynamoDbUserDirectory(clients.dynamodb, names.tables.users),
-  devices: () => new DynamoDbDeviceDirectory(clients.dynamodb, names.tables.devices),
-  fatigue: () => new DynamoDbFatigueLedger(clients.dynamodb, names.tables.ledger),
-  outcomes: () =>
-    new DynamoDbOutcomeLedger(
-      clients.dynamodb,
-      { outcomes: names.tables.outcomes, ledger: names.tables.ledger },
-      now,
-    ),
-  fanout: () => new SqsWorkQueue(clients.sqs, names.queues.fanout),
-  delivery: () => new SqsWorkQueue(clients.sqs, names.queues.delivery),
-  rejected: () => new SqsRejectedEvents(clients.sqs, names.queues.rejectedEvents),
-  fanoutDeadLetters: () => new SqsRejectedEvents(clients.sqs, names.queues.fanoutDeadLetters),
-  deliveryDeadLetters: () => new SqsRejectedEvents(clients.sqs, names.queues.deliveryDeadLetters),
-  redelivery: () => new SqsRedelivery(clients.sqs),
-  deliveryProgress: () => new DynamoDbDeliveryProgress(clients.dynamodb, names.tables.ledger),
-  fanoutProgress: () => new DynamoDbFanoutProgress(clients.dynamodb, names.tables.ledger),
-  outbox: () => new DynamoDbJobOutbox(clients.dynamodb, names.tables.ledger),
-});
+  catalog: () => RecipeCatalog,
+): PortBuilders<AwsPort> => {
+  const businessOf = businessOfScope(catalog);
+  return {
+    messageLog: () => noMessageLog,
+    receipts: () => processKeySigner,
+    relations: () => new DynamoDbRelationStore(clients.dynamodb, names.tables.relations),
+    users: () => new DynamoDbUserDirectory(clients.dynamodb, names.tables.users),
+    devices: () => new DynamoDbDeviceDirectory(clients.dynamodb, names.tables.devices),
+    fatigue: () => new DynamoDbFatigueLedger(clients.dynamodb, names.tables.ledger),
+    outcomes: () =>
+      new DynamoDbOutcomeLedger(
+        clients.dynamodb,
+        { outcomes: names.tables.outcomes, ledger: names.tables.ledger },
+        now,
+        businessOf,
+      ),
+    costs: () => new DynamoDbCostLedger(clients.dynamodb, names.tables.outcomes, businessOf),
+    fanout: () => new SqsWorkQueue(clients.sqs, names.queues.fanout),
+    delivery: () => new SqsWorkQueue(clients.sqs, names.queues.delivery),
+    rejected: () => new SqsRejectedEvents(clients.sqs, names.queues.rejectedEvents),
+    fanoutDeadLetters: () => new SqsRejectedEvents(clients.sqs, names.queues.fanoutDeadLetters),
+    deliveryDeadLetters: () => new SqsRejectedEvents(clients.sqs, names.queues.deliveryDeadLetters),
+    redelivery: () => new SqsRedelivery(clients.sqs),
+    deliveryProgress: () => new DynamoDbDeliveryProgress(clients.dynamodb, names.tables.ledger),
+    fanoutProgress: () => new DynamoDbFanoutProgress(clients.dynamodb, names.tables.ledger),
+    outbox: () => new DynamoDbJobOutbox(clients.dynamodb, names.tables.ledger),
+  };
+};
 
 /** Wires every storage and queue port to its AWS adapter. */
 export const awsPorts = (names: ResourceNames, clients: AwsClients, injected: InjectedPorts): HeraldPorts => {
-  const built = Object.fromEntries(
-    Object.entries(awsPortBuilders(names, clients, () => injected.clock.now())).map(([port, build]) => [
-      port,
-      build(),
-    ]),
-  ) as { [P in AwsPort]: HeraldPorts[P] };
+  const builders = awsPortBuilders(
+    names,
+    clients,
+    () => injected.clock.now(),
+    () => injected.catalog,
+  );
+  const built = Object.fromEntries(Object.entries(builders).map(([port, build]) => [port, build()])) as {
+    [P in AwsPort]: HeraldPorts[P];
+  };
   return {
     ...built,
     ...injected,

@@ -1,5 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
+import { type CostDimension, costDimensions } from '../domain/costs/cost-report.ts';
+import { type PricedRegion, pricedRegions } from '../domain/costs/price-table.ts';
 import { logger } from '../observability/logger.ts';
+import { runCostsCommand } from './costs-command.ts';
 import { runTestPatternCommand } from './events-command.ts';
 import { runStatsCommand, runTraceCommand } from './message-log-commands.ts';
 import {
@@ -8,8 +11,10 @@ import {
   type EngineOptions,
   type LogOptions,
   logLocation,
+  parseDay,
   parseInstant,
   parsePort,
+  parseUtilisation,
   runningEngines,
 } from './options.ts';
 import { runSimulateCommand } from './simulate-command.ts';
@@ -67,6 +72,62 @@ const heraldProgram = (exit: (code: number) => void): Command => {
   ).action(async (file: string, options: EngineOptions, command: Command) => {
     exit(await runSimulateCommand(file, runningEngines(command, options)));
   });
+
+  program
+    .command('costs')
+    .description(
+      'What the pushes cost, from the usage counters of the local runtime (or, with --aws, the deployed tables)',
+    )
+    .addOption(new Option('--from <day>', 'first day (UTC), YYYY-MM-DD').argParser(parseDay))
+    .addOption(new Option('--to <day>', 'last day (UTC), YYYY-MM-DD').argParser(parseDay))
+    .addOption(new Option('--by <dimension>', 'rows by').choices(costDimensions).default('business'))
+    .option('--csv', 'print CSV for spreadsheets')
+    .option('--html <file>', 'write an HTML report with charts, which works offline')
+    .option('--aws', 'read the deployed tables (AWS credentials and region from the environment)')
+    .addOption(
+      new Option('--outcomes-table <name>', "the outcomes table (default: the running local runtime's)").env(
+        'HERALD_OUTCOMES_TABLE',
+      ),
+    )
+    .addOption(
+      new Option('--dynamodb-endpoint <url>', 'DynamoDB Local of the runtime').env(
+        'HERALD_DYNAMODB_ENDPOINT',
+      ),
+    )
+    .addOption(new Option('--region <region>', 'price table').choices(pricedRegions).default('us-east-1'))
+    .addOption(
+      new Option(
+        '--provisioned <utilisation>',
+        'price DynamoDB as provisioned capacity used at this utilisation (0..1]; default on-demand',
+      ).argParser(parseUtilisation),
+    )
+    .action(
+      async (options: {
+        from?: string;
+        to?: string;
+        by: CostDimension;
+        csv?: boolean;
+        html?: string;
+        aws?: boolean;
+        outcomesTable?: string;
+        dynamodbEndpoint?: string;
+        region: PricedRegion;
+        provisioned?: number;
+      }) => {
+        exit(
+          await runCostsCommand({
+            ...options,
+            pricing: {
+              region: options.region,
+              capacity:
+                options.provisioned === undefined
+                  ? { mode: 'on-demand' }
+                  : { mode: 'provisioned', utilisation: options.provisioned },
+            },
+          }),
+        );
+      },
+    );
 
   const events = program.command('events').description('EventBridge tools that need no AWS account');
   events

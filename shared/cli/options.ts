@@ -11,6 +11,18 @@ export const parseInstant = (value: string): Date => {
 };
 
 /** A TCP port; 0 lets the system pick a free one. */
+export const parseDay = (value: string): string => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    throw new InvalidArgumentError('expected a day such as 2026-11-21.');
+  return value;
+};
+
+export const parseUtilisation = (value: string): number => {
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('expected a fraction in (0, 1], such as 0.7.');
+  return n;
+};
+
 export const parsePort = (value: string): number => {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535)

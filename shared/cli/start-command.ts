@@ -11,6 +11,7 @@ import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
 import { clockStartingAt } from '../local/shifted-clock.ts';
 import { logger } from '../observability/logger.ts';
 import { loadWorld } from '../simulation/load-world.ts';
+import { writeRuntimeFile } from './runtime-file.ts';
 import { formatCanary, formatSummary } from './summary.ts';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -48,6 +49,7 @@ const startRuntime = async (options: StartOptions, clock: Clock | undefined) => 
       ...(clock ? { clock } : {}),
       ...(options.metrics ? { metricsSink: stderrSink } : {}),
     });
+    await writeRuntimeFile({ dynamodbEndpoint: engines.dynamodbEndpoint, tables: runtime.tableNames });
     return { runtime, engines };
   } catch (error) {
     await engines.stop();

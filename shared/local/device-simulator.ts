@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Platform } from '../domain/push/device.ts';
 import type { PlatformPush } from '../domain/push/payload.ts';
 import type { EndpointState, PublishResult, PushGateway } from '../domain/push/push-gateway.ts';
+import { requestMeter } from '../observability/request-meter.ts';
 
 /** Failures a scenario can inject, to exercise every path of the delivery worker. */
 export interface SimulatorFaults {
@@ -111,6 +112,8 @@ export class DeviceSimulator implements PushGateway {
       this.#throttled++;
       return { status: 'throttled', reason: 'Throttling' };
     }
+    // SNS bills every publish it accepts: metered as the SNS client is on AWS.
+    requestMeter.record({ snsPublishes: 1 });
     if (this.#faults.throttleShare && this.#random() < this.#faults.throttleShare) {
       return { status: 'throttled', reason: 'Throttling' };
     }

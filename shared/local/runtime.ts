@@ -18,6 +18,7 @@ import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import { busRules, conversionRules, type RuleTarget } from '../domain/routing/bus-rules.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
 import { logger } from '../observability/logger.ts';
+import { meteredInvocation, overhead, plannerMetering } from '../observability/metered-invocation.ts';
 import { collectingSink, type EmfDocument, EmfMetrics, type EmfSink } from '../observability/metrics.ts';
 import { functionSizing } from '../resources/functions.ts';
 import { deliveryQueue, fanoutQueue, undeliverableEventsQueue } from '../resources/queues.ts';
@@ -71,6 +72,8 @@ export interface LocalRuntime {
   lambdaUsage(): { lambdaInvocations: number; lambdaGbSeconds: number };
   readonly engines: LocalEngines;
   readonly queueUrls: Readonly<Record<string, string>>;
+  /** Table names by definition id (`Outcomes`...), for tools that read them (`herald costs`). */
+  readonly tableNames: Readonly<Record<string, string>>;
   readonly sqs: SQSClient;
   /** The runtime's data folder: `herald trace --data <dataDir>` reads its message log. */
   readonly dataDir: string;
@@ -118,8 +121,15 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const metrics = new EmfMetrics(emitted, ...(options.metricsSink ? [options.metricsSink] : []));
   await ensureCanaryRecipient({ platform: 'FCM', token: CANARY_DEVICE_TOKEN }, ports);
 
-  const planner = createPlanner(() => ports, metrics);
-  const relationWriter = createRelationWriter(() => ports, metrics);
+  // Metered as on AWS: units store their usage with their outcomes, overhead lines the rest.
+  const planner = meteredInvocation(
+    createPlanner(() => ports, metrics),
+    plannerMetering(() => ports),
+  );
+  const relationWriter = meteredInvocation(
+    createRelationWriter(() => ports, metrics),
+    overhead('relation-writes', () => ports),
+  );
   const busInvocations = { count: 0, gbSeconds: 0 };
   /** Runs a bus target as Lambda would, keeping count of invocations and GB-seconds. */
   const invoke = async (memoryMb: number, work: () => Promise<unknown>) => {
@@ -133,10 +143,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   };
   const targets: Record<RuleTarget, (input: unknown) => Promise<void>> = {
     planner: (input) =>
-      invoke(functionSizing.planner.memoryMb, () => planner(input, localContext('planner'))),
+      invoke(functionSizing.planner.memoryMb, () =>
+        planner(input, localContext('planner', functionSizing.planner.memoryMb)),
+      ),
     'relation-writer': (input) =>
       invoke(functionSizing.relationWriter.memoryMb, () =>
-        relationWriter(input, localContext('relation-writer')),
+        relationWriter(input, localContext('relation-writer', functionSizing.relationWriter.memoryMb)),
       ),
     'rejected-events': (input) => ports.rejected.keep(input as RejectedEvent),
     conversion: async (input) => void (await recordConversion(input, ports)),
@@ -162,22 +174,31 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   );
 
   const arnOf = (queueUrl: string) => `arn:aws:sqs:${localRegion}:000000000000:${queueUrl.split('/').pop()}`;
-  const fanoutWorker = createFanoutWorker(() => ports, metrics);
-  const deliveryWorker = createDeliveryWorker(() => ports, metrics);
+  const costs = { costs: () => ports.costs };
+  const fanoutWorker = meteredInvocation(
+    createFanoutWorker(() => ports, metrics),
+    costs,
+  );
+  const deliveryWorker = meteredInvocation(
+    createDeliveryWorker(() => ports, metrics),
+    costs,
+  );
   const onError = (error: unknown) =>
     logger.error('local event source mapping failed', { error: error as Error });
   const pollers = [
     new SqsPoller(sqs, {
       queueUrl: url(fanoutQueue.id),
       queueArn: arnOf(url(fanoutQueue.id)),
-      handler: (event) => fanoutWorker(event, localContext('fanout-worker')),
+      handler: (event) =>
+        fanoutWorker(event, localContext('fanout-worker', functionSizing.fanoutWorker.memoryMb)),
       retryAfterSeconds: 1,
       onError,
     }),
     new SqsPoller(sqs, {
       queueUrl: url(deliveryQueue.id),
       queueArn: arnOf(url(deliveryQueue.id)),
-      handler: (event) => deliveryWorker(event, localContext('delivery-worker')),
+      handler: (event) =>
+        deliveryWorker(event, localContext('delivery-worker', functionSizing.deliveryWorker.memoryMb)),
       retryAfterSeconds: 1,
       onError,
     }),
@@ -263,6 +284,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     lambdaUsage,
     engines,
     queueUrls,
+    tableNames: local.tableNames,
     sqs,
     dataDir,
     drain,

@@ -1,3 +1,4 @@
+import type { UnitUsage } from '../domain/costs/usage-counters.ts';
 import type { OutcomeCount, OutcomeLedger } from '../domain/outcomes/outcome.ts';
 import type { MetricRecorder } from './metrics.ts';
 
@@ -15,8 +16,12 @@ export class MeteredOutcomes implements OutcomeLedger {
     this.#metrics = metrics;
   }
 
-  async record(batchId: string, counts: readonly OutcomeCount[]): Promise<'recorded' | 'already-recorded'> {
-    const status = await this.#ledger.record(batchId, counts);
+  async record(
+    batchId: string,
+    counts: readonly OutcomeCount[],
+    usage?: UnitUsage,
+  ): Promise<'recorded' | 'already-recorded'> {
+    const status = await this.#ledger.record(batchId, counts, usage);
     if (status === 'recorded') for (const count of counts) this.#count(count);
     return status;
   }

@@ -20,7 +20,28 @@ interface ConsumedCapacity {
   CapacityUnits?: number;
 }
 
-const scope = new AsyncLocalStorage<string>();
+/** A Lambda invocation in progress: its memory, how many units share it, what no unit claimed yet. */
+interface Invocation {
+  readonly memoryMb: number;
+  readonly units: number;
+  unclaimed: Usage;
+  /** What the units measured so far took of the invocation itself. */
+  readonly claimed: { invocations: number; gbSeconds: number };
+  /** The names work ran within during the invocation. */
+  readonly names: Set<string>;
+}
+
+/** What the running code's requests are attributed to. */
+interface Attribution {
+  readonly name: string;
+  readonly invocation?: Invocation;
+  /** The unit of work being measured (innermost), if any. */
+  readonly unit?: { usage: Usage };
+  /** Requests whose units the write they make already stores (see `accounted`). */
+  readonly accounted?: boolean;
+}
+
+const scope = new AsyncLocalStorage<Attribution>();
 
 /** DynamoDB operations that report the capacity they consumed when asked. */
 const CAPACITY_OPERATIONS = new Set([
@@ -66,6 +87,13 @@ const sqsPayloadBytes = (command: string, input: Record<string, unknown>): numbe
  * meter.attach(sqsClient, 'sqs');
  * await meter.within('followed-seller-new-item', () => fanOutSlice(task, deps));
  * meter.usageOf('followed-seller-new-item'); // { sqsRequests: 3, dynamodbWriteUnits: 41, ... }
+ *
+ * Besides the totals per name, which only the process sees, it measures what each unit of work
+ * and each Lambda invocation used, so the usage can be stored with the unit's outcomes:
+ * - `invocation({ memoryMb, units }, work)` wraps one Lambda invocation (metered-invocation.ts);
+ * - `measure(work)` wraps one unit (a fan-out task, a delivery job; the leased-work runner does
+ *   it): the unit gets the requests made inside it, what its invocation made before it that no
+ *   unit claimed yet, its share of the invocation (1 / units) and its own wall time × memory.
  */
 export class RequestMeter {
   readonly #usage = new Map<string, Usage>();
@@ -74,11 +102,86 @@ export class RequestMeter {
 
   /** Runs `work` with its AWS requests attributed to `name`. */
   within<T>(name: string, work: () => Promise<T>): Promise<T> {
-    return scope.run(name, work);
+    const store = scope.getStore();
+    store?.invocation?.names.add(name);
+    return scope.run({ ...store, name }, work);
   }
 
-  record(usage: Partial<Usage>, name = scope.getStore() ?? 'unattributed'): void {
-    this.#usage.set(name, addUsage(this.#usage.get(name) ?? emptyUsage(), usage));
+  /** The name requests made here are attributed to. */
+  currentName(): string {
+    return scope.getStore()?.name ?? 'unattributed';
+  }
+
+  /**
+   * Runs one Lambda invocation of `memoryMb` shared by `units` units of work (records of an SQS
+   * batch), then hands `settle` what it used that no unit claimed (whether the work succeeded or
+   * threw), and the names work ran within: its requests outside any unit, the invocation itself as far as no unit took a share,
+   * and the wall time outside units. `settle` runs outside the invocation's attribution.
+   */
+  async invocation<T>(
+    options: {
+      memoryMb: number;
+      units?: number;
+      settle: (remainder: Usage, names: ReadonlySet<string>) => Promise<void>;
+    },
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const invocation: Invocation = {
+      memoryMb: options.memoryMb,
+      units: Math.max(1, options.units ?? 1),
+      unclaimed: emptyUsage(),
+      claimed: { invocations: 0, gbSeconds: 0 },
+      names: new Set(),
+    };
+    const started = performance.now();
+    try {
+      return await scope.run({ name: this.currentName(), invocation }, work);
+    } finally {
+      const gbSeconds = gbSecondsOf(performance.now() - started, invocation.memoryMb);
+      await options.settle(
+        addUsage(invocation.unclaimed, {
+          lambdaInvocations: Math.max(0, 1 - invocation.claimed.invocations),
+          lambdaGbSeconds: Math.max(0, gbSeconds - invocation.claimed.gbSeconds),
+        }),
+        invocation.names,
+      );
+    }
+  }
+
+  /** Runs one unit of work and says what it used (see the class comment). */
+  async measure<T>(work: () => Promise<T>): Promise<{ value: T; usage: Usage }> {
+    const outer = scope.getStore();
+    const unit = { usage: emptyUsage() };
+    const started = performance.now();
+    const value = await scope.run({ ...outer, name: this.currentName(), unit }, work);
+    const invocation = outer?.invocation;
+    if (!invocation) return { value, usage: unit.usage };
+    const share = {
+      lambdaInvocations: 1 / invocation.units,
+      lambdaGbSeconds: gbSecondsOf(performance.now() - started, invocation.memoryMb),
+    };
+    invocation.claimed.invocations += share.lambdaInvocations;
+    invocation.claimed.gbSeconds += share.lambdaGbSeconds;
+    const usage = addUsage(addUsage(unit.usage, invocation.unclaimed), share);
+    invocation.unclaimed = emptyUsage();
+    return { value, usage };
+  }
+
+  /**
+   * Runs a write that stores usage including its own (the outcomes' transaction): its requests
+   * still count in the totals per name, but no unit or invocation claims them a second time.
+   */
+  accounted<T>(work: () => Promise<T>): Promise<T> {
+    return scope.run({ ...scope.getStore(), name: this.currentName(), accounted: true }, work);
+  }
+
+  record(usage: Partial<Usage>, name?: string): void {
+    const store = scope.getStore();
+    const key = name ?? store?.name ?? 'unattributed';
+    this.#usage.set(key, addUsage(this.#usage.get(key) ?? emptyUsage(), usage));
+    if ((name !== undefined && name !== store?.name) || store?.accounted) return;
+    if (store?.unit) store.unit.usage = addUsage(store.unit.usage, usage);
+    else if (store?.invocation) store.invocation.unclaimed = addUsage(store.invocation.unclaimed, usage);
   }
 
   usageOf(name: string): Usage {
@@ -93,7 +196,7 @@ export class RequestMeter {
     return this.#usage;
   }
 
-  attach(client: unknown, service: 'dynamodb' | 'sqs' | 'sns'): void {
+  attach(client: unknown, service: 'dynamodb' | 'sqs' | 'sns' | 'scheduler'): void {
     (client as MeteredClient).middlewareStack.add(
       (next, context) => async (args) => {
         const command = context.commandName ?? 'Unknown';
@@ -111,6 +214,9 @@ export class RequestMeter {
         if (service === 'sqs')
           this.record({ sqsRequests: sqsBillableRequests(sqsPayloadBytes(command, args.input)) });
         if (service === 'sns' && command === 'PublishCommand') this.record({ snsPublishes: 1 });
+        // Each one-time schedule invokes its target once: the invocation is what Scheduler bills.
+        if (service === 'scheduler' && command === 'CreateScheduleCommand')
+          this.record({ schedulerInvocations: 1 });
         if (service === 'dynamodb') {
           const units = capacityOf(result.output).reduce(
             (n, c) => n + (c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0)),
@@ -126,6 +232,8 @@ export class RequestMeter {
     );
   }
 }
+
+const gbSecondsOf = (ms: number, memoryMb: number) => (ms / 1000) * (memoryMb / 1024);
 
 /**
  * The process's meter: every client the composition roots build is attached to it, and the

@@ -1,4 +1,5 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { buildCostReport, type CostReport } from '../domain/costs/cost-report.ts';
 import type { ScopeSummary } from '../domain/outcomes/outcome.ts';
 import type { Platform } from '../domain/push/device.ts';
 import { RecipeCatalog } from '../domain/recipes/recipe.ts';
@@ -39,7 +40,23 @@ export interface SimulationReport {
   readonly experiments?: Record<string, ExperimentReport>;
   /** Every message step of the users the scenario's `trace` names. */
   readonly traces?: Record<string, TraceStep[]>;
+  /** What the run cost at us-east-1 on-demand prices: the parts add up to `totalUsd`, to the cent. */
+  readonly costs: SimulationCosts;
 }
+
+/** The `costs` of a report (README, "Costs"): by service, recipe, campaign, business and overhead line. */
+export type SimulationCosts = Pick<
+  CostReport,
+  'totalUsd' | 'perMillionDeliveredUsd' | 'byService' | 'byRecipe' | 'byCampaign' | 'byBusiness' | 'overhead'
+>;
+
+/** The report's `costs`, from the usage every unit of work stored with its outcomes. */
+const costsOf = async (runtime: Awaited<ReturnType<typeof startLocalRuntime>>): Promise<SimulationCosts> => {
+  const records = runtime.ports.costs ? await runtime.ports.costs.records() : { usage: [], delivered: [] };
+  const { totalUsd, perMillionDeliveredUsd, byService, byRecipe, byCampaign, byBusiness, overhead } =
+    buildCostReport(records);
+  return { totalUsd, perMillionDeliveredUsd, byService, byRecipe, byCampaign, byBusiness, overhead };
+};
 
 /** Called once the world is loaded (`done` 0) and after each event has drained. */
 export type SimulationProgress = (progress: { readonly done: number; readonly total: number }) => void;
@@ -162,6 +179,7 @@ export const simulate = async (
       deadLetters: await readDeadLetters(runtime),
       ...(engagement.experiments ? { experiments: engagement.experiments } : {}),
       ...(engagement.traces ? { traces: engagement.traces } : {}),
+      costs: await costsOf(runtime),
     };
   } finally {
     await runtime.stop();

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { addUsage, type Usage } from '../domain/costs/price-table.ts';
 import { RetryLaterError, WorkGaveUpError } from '../domain/errors.ts';
 import type { OutcomeCount, OutcomeLedger } from '../domain/outcomes/outcome.ts';
 import type { WorkLeases } from '../domain/work-leases.ts';
+import { type RequestMeter, requestMeter } from '../observability/request-meter.ts';
 
 /**
  * A unit of work that SQS may hand over more than once (a fan-out task, a delivery job), as the
@@ -38,6 +40,11 @@ export interface Finished<R> {
   readonly result: R;
   /** Runs once the counts are recorded for the first time (fatigue give-back). */
   readonly afterRecorded?: () => Promise<void>;
+  /**
+   * Billed units the unit knows of that no metered client saw (events, schedules); the runner
+   * adds what the request meter measured while `run` ran and records it with the counts.
+   */
+  readonly usage?: Partial<Usage>;
 }
 
 export interface LeasedWorkDeps<C> {
@@ -47,6 +54,8 @@ export interface LeasedWorkDeps<C> {
   readonly timeLeftMs?: () => number;
   /** SQS's last receive of this message: the work ends here, one way or another. */
   readonly lastAttempt?: boolean;
+  /** Measures what `run` used; the process's request meter when absent. */
+  readonly meter?: Pick<RequestMeter, 'measure' | 'accounted' | 'currentName'>;
 }
 
 export type LeasedRun<R> =
@@ -74,6 +83,7 @@ export const MAX_HANDOVERS = 3;
  *   over too often, is given up: the lease is taken from whoever holds it (they can no longer
  *   save, so they stop before sending more), what the last checkpoint settled is recorded with
  *   every open recipient failed `gave-up`, and the message goes to the dead letters with the reason.
+ * What `run` used (requests, its share of the Lambda invocation) is recorded with the unit's outcomes.
  */
 export const runLeased = async <C, R>(
   work: LeasedWork<C, R>,
@@ -96,8 +106,16 @@ export const runLeased = async <C, R>(
     committed = checkpoint;
   };
   try {
-    const finished = await work.run(lease.checkpoint, save);
-    const recorded = await deps.outcomes.record(work.id, finished.counts);
+    const meter = deps.meter ?? requestMeter;
+    const { value: finished, usage } = await meter.measure(() => work.run(lease.checkpoint, save));
+    // The usage lands in the outcomes' own transaction, which counts its own units: no request of its own.
+    const recorded = await meter.accounted(() =>
+      deps.outcomes.record(work.id, finished.counts, {
+        usage: addUsage(usage, finished.usage ?? {}),
+        scope: meter.currentName(),
+        day: new Date().toISOString().slice(0, 10),
+      }),
+    );
     if (recorded === 'recorded') await finished.afterRecorded?.();
     return { status: 'done', result: finished.result, alreadyRecorded: recorded === 'already-recorded' };
   } catch (error) {

@@ -174,3 +174,37 @@ describe('herald simulate, end to end on DynamoDB Local and fauxqs', () => {
     expect(report.deliveries.map((d) => d.body)).toEqual(['Lamp 🎉 灯: 45 EUR']);
   });
 });
+
+describe('herald simulate, costs', () => {
+  it('reports what the run cost, its parts adding up to the total to the cent', async () => {
+    const report = await run({
+      devices: phones,
+      relations: [
+        { type: 'follow', from: 'amy', to: 'seller-9' },
+        { type: 'follow', from: 'ben', to: 'seller-9' },
+      ],
+      events: [listed(minute(5), 'seller-9')],
+    });
+
+    const { costs } = report;
+    const cents = (values: number[]) => Math.round(values.reduce((a, b) => a + b, 0) * 100);
+    const total = Math.round(costs.totalUsd * 100);
+    // Delivered as the outcomes count it: recipients reached (amy on two devices counts once).
+    expect(costs.byRecipe['followed-seller-new-item']?.delivered).toBe(
+      report.outcomes['followed-seller-new-item']?.delivered,
+    );
+    expect(costs.byRecipe['followed-seller-new-item']?.delivered).toBe(2);
+    expect(costs.byService.sns).toBeGreaterThanOrEqual(0);
+    expect(cents(Object.values(costs.byService))).toBe(total);
+    expect(
+      cents([
+        ...Object.values(costs.byRecipe).map((c) => c.usd),
+        ...Object.values(costs.byCampaign).map((c) => c.usd),
+        ...Object.values(costs.overhead),
+      ]),
+    ).toBe(total);
+    expect(
+      cents([...Object.values(costs.byBusiness).map((c) => c.usd), ...Object.values(costs.overhead)]),
+    ).toBe(total);
+  });
+});

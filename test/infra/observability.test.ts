@@ -194,7 +194,8 @@ describe('the functions', () => {
     ];
     const platforms = ['APNS_APPLICATION_ARN', 'FCM_APPLICATION_ARN'];
     const expected = {
-      RelationsWriter: ['RELATIONS_TABLE', 'REJECTED_EVENTS_QUEUE_URL'],
+      // Every function writes the usage of its invocations to the outcomes table (cost reports).
+      RelationsWriter: ['RELATIONS_TABLE', 'REJECTED_EVENTS_QUEUE_URL', 'OUTCOMES_TABLE'],
       FanoutPlanner: [...fanOut, 'REJECTED_EVENTS_QUEUE_URL'],
       FanoutWorker: [...fanOut, 'FANOUT_DEAD_LETTER_QUEUE_URL'],
       DeliveryWorker: [
@@ -208,8 +209,8 @@ describe('the functions', () => {
         'RECEIPT_KEY_SECRET_ARN',
         ...platforms,
       ],
-      DevicesRegistration: ['DEVICES_TABLE', ...platforms],
-      DevicesPurge: ['DEVICES_TABLE', ...platforms, 'DEVICE_MAX_AGE_DAYS'],
+      DevicesRegistration: ['DEVICES_TABLE', ...platforms, 'OUTCOMES_TABLE'],
+      DevicesPurge: ['DEVICES_TABLE', ...platforms, 'DEVICE_MAX_AGE_DAYS', 'OUTCOMES_TABLE'],
     };
 
     const actual = Object.fromEntries(

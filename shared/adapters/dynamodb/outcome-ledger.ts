@@ -4,6 +4,8 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { usageUnits } from '../../domain/costs/price-table.ts';
+import { type UnitUsage, usageByCounter } from '../../domain/costs/usage-counters.ts';
 import type { Outcome, OutcomeCount, OutcomeLedger, ScopeSummary } from '../../domain/outcomes/outcome.ts';
 import { counterShardOf, summarise, summariseByVariant } from '../../domain/outcomes/outcome.ts';
 import { isTransactionConditionFailure } from './errors.ts';
@@ -12,6 +14,42 @@ import { isTransactionConditionFailure } from './errors.ts';
 const MARKER_SECONDS = 14 * 86_400;
 /** DynamoDB transactions hold at most 100 items; one is the batch marker. */
 const MAX_COUNTS = 99;
+
+/**
+ * The update that adds usage to a scope's counters: one item per (scope, day, shard, variant),
+ * sk `usage#<variant>`, every billed unit an attribute (`snsPublishes`, `dynamodbWriteUnits`...)
+ * added to, so a batch adds one item per variant it served whatever the services it used.
+ */
+export const usageUpdate = (
+  table: string,
+  key: { pk: string; sk: string },
+  fields: Record<string, string>,
+  usage: Readonly<Record<string, number>>,
+) => {
+  const units = usageUnits.filter((u) => (usage[u] ?? 0) !== 0);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const adds = units.map((u, i) => {
+    names[`#u${i}`] = u;
+    values[`:u${i}`] = usage[u];
+    return `#u${i} :u${i}`;
+  });
+  const sets = Object.entries(fields).map(([field, value], i) => {
+    names[`#f${i}`] = field;
+    values[`:f${i}`] = value;
+    return `#f${i} = :f${i}`;
+  });
+  return {
+    TableName: table,
+    Key: key,
+    UpdateExpression: `${adds.length > 0 ? `ADD ${adds.join(', ')} ` : ''}SET ${sets.join(', ')}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+};
+
+/** A transactional write bills two write units per item (of up to 1 KB). */
+const TRANSACTION_UNITS_PER_ITEM = 2;
 
 /**
  * Outcome counters on DynamoDB. A batch's counters and its marker commit in one transaction:
@@ -24,17 +62,32 @@ export class DynamoDbOutcomeLedger implements OutcomeLedger {
   readonly #outcomesTable: string;
   readonly #ledgerTable: string;
   readonly #now: () => Date;
+  readonly #businessOf: (scope: string) => string;
 
-  constructor(client: DynamoDBDocumentClient, tables: { outcomes: string; ledger: string }, now: () => Date) {
+  /** `businessOf` names the business of a recipe or campaign, stored with its usage. */
+  constructor(
+    client: DynamoDBDocumentClient,
+    tables: { outcomes: string; ledger: string },
+    now: () => Date,
+    businessOf: (scope: string) => string = () => 'unknown',
+  ) {
     this.#client = client;
     this.#outcomesTable = tables.outcomes;
     this.#ledgerTable = tables.ledger;
     this.#now = now;
+    this.#businessOf = businessOf;
   }
 
-  async record(batchId: string, counts: readonly OutcomeCount[]): Promise<'recorded' | 'already-recorded'> {
-    if (counts.length > MAX_COUNTS)
-      throw new Error(`outcome batch ${batchId}: ${counts.length} counters, at most ${MAX_COUNTS}`);
+  async record(
+    batchId: string,
+    counts: readonly OutcomeCount[],
+    usage?: UnitUsage,
+  ): Promise<'recorded' | 'already-recorded'> {
+    const usageShares = usage ? usageByCounter(counts, usage) : [];
+    if (counts.length + usageShares.length > MAX_COUNTS)
+      throw new Error(
+        `outcome batch ${batchId}: ${counts.length + usageShares.length} counters, at most ${MAX_COUNTS}`,
+      );
     const marker = {
       Put: {
         TableName: this.#ledgerTable,
@@ -63,8 +116,26 @@ export class DynamoDbOutcomeLedger implements OutcomeLedger {
         },
       },
     }));
+    // The transaction's own write units are known before it runs: each item bills two.
+    const items = 1 + increments.length + usageShares.length;
+    const ownUnits = usageShares.length > 0 ? (TRANSACTION_UNITS_PER_ITEM * items) / usageShares.length : 0;
+    const usageIncrements = usageShares.map((share) => ({
+      Update: usageUpdate(
+        this.#outcomesTable,
+        { pk: `${share.scope}#${share.day}#${shard}`, sk: `usage#${share.variant}` },
+        {
+          scope: share.scope,
+          day: share.day,
+          variant: share.variant,
+          business: this.#businessOf(share.scope),
+        },
+        { ...share.usage, dynamodbWriteUnits: share.usage.dynamodbWriteUnits + ownUnits },
+      ),
+    }));
     try {
-      await this.#client.send(new TransactWriteCommand({ TransactItems: [marker, ...increments] }));
+      await this.#client.send(
+        new TransactWriteCommand({ TransactItems: [marker, ...increments, ...usageIncrements] }),
+      );
       return 'recorded';
     } catch (error) {
       if (isTransactionConditionFailure(error)) return 'already-recorded';
@@ -101,6 +172,7 @@ export class DynamoDbOutcomeLedger implements OutcomeLedger {
         new ScanCommand({ TableName: this.#outcomesTable, ExclusiveStartKey: start }),
       );
       for (const item of out.Items ?? []) {
+        if (item.outcome === undefined) continue;
         counts.push({
           scope: item.scope as string,
           day: item.day as string,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { UnitUsage } from '../costs/usage-counters.ts';
 
 /**
  * The life of every (event, recipe, recipient): planned, then exactly one terminal outcome; then,
@@ -34,8 +35,15 @@ export interface ScopeSummary {
 
 /** Port: outcome counters. Recording is idempotent per batch, so redelivery never double counts. */
 export interface OutcomeLedger {
-  /** Adds `counts` once per `batchId`; a second call with the same id changes nothing. */
-  record(batchId: string, counts: readonly OutcomeCount[]): Promise<'recorded' | 'already-recorded'>;
+  /**
+   * Adds `counts` once per `batchId`; a second call with the same id changes nothing. `usage`,
+   * what the unit measured, lands in the same write: a report's costs and outcomes always agree.
+   */
+  record(
+    batchId: string,
+    counts: readonly OutcomeCount[],
+    usage?: UnitUsage,
+  ): Promise<'recorded' | 'already-recorded'>;
   /** Whether a batch was recorded already: work redelivered after it finished is skipped. */
   wasRecorded(batchId: string): Promise<boolean>;
   summary(): Promise<Record<string, ScopeSummary>>;

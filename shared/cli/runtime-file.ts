@@ -1,0 +1,23 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** What a running `herald start` tells other commands: `.herald/runtime.json` under the cwd. */
+const runtimeFile = z.object({
+  dynamodbEndpoint: z.string().min(1),
+  tables: z.record(z.string(), z.string()),
+});
+export type RuntimeFile = z.infer<typeof runtimeFile>;
+
+export const runtimeFilePath = (cwd = process.cwd()) => join(cwd, '.herald', 'runtime.json');
+
+export const writeRuntimeFile = async (content: RuntimeFile, cwd = process.cwd()): Promise<void> => {
+  await mkdir(join(cwd, '.herald'), { recursive: true });
+  await writeFile(runtimeFilePath(cwd), `${JSON.stringify(content, null, 2)}\n`);
+};
+
+/** The running runtime's engines and tables, or undefined when none wrote its file here. */
+export const readRuntimeFile = async (cwd = process.cwd()): Promise<RuntimeFile | undefined> => {
+  const text = await readFile(runtimeFilePath(cwd), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : runtimeFile.parse(JSON.parse(text));
+};
