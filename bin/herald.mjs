@@ -11,5 +11,8 @@ if (major < 24) {
   );
   process.exit(2);
 }
+// Warnings and errors only, unless asked: set before the logger exists, because Powertools puts
+// a logger back to the level it was made with on every (local) invocation.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 const { main } = await import('../shared/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

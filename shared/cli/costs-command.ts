@@ -99,6 +99,13 @@ const readRecords = async (options: CostsOptions): Promise<CostRecords> => {
   );
   try {
     return await new DynamoDbCostLedger(DynamoDBDocumentClient.from(client), table).records(options);
+  } catch (error) {
+    // DynamoDB Local keeps its tables in memory: a stopped runtime took the costs with it.
+    if (!options.aws && (error as { code?: string }).code === 'ECONNREFUSED')
+      throw new Error(
+        `the local runtime at ${endpoint} is not answering: costs are read while \`herald start\` runs (its tables live in memory)`,
+      );
+    throw error;
   } finally {
     client.destroy();
   }

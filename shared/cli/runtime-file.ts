@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -20,4 +20,9 @@ export const writeRuntimeFile = async (content: RuntimeFile, cwd = process.cwd()
 export const readRuntimeFile = async (cwd = process.cwd()): Promise<RuntimeFile | undefined> => {
   const text = await readFile(runtimeFilePath(cwd), 'utf8').catch(() => undefined);
   return text === undefined ? undefined : runtimeFile.parse(JSON.parse(text));
+};
+
+/** A stopped runtime's engines are gone: other commands must not find them. */
+export const removeRuntimeFile = async (cwd = process.cwd()): Promise<void> => {
+  await rm(runtimeFilePath(cwd), { force: true });
 };

@@ -11,7 +11,7 @@ import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
 import { clockStartingAt } from '../local/shifted-clock.ts';
 import { logger } from '../observability/logger.ts';
 import { loadWorld } from '../simulation/load-world.ts';
-import { writeRuntimeFile } from './runtime-file.ts';
+import { removeRuntimeFile, writeRuntimeFile } from './runtime-file.ts';
 import { formatCanary, formatSummary } from './summary.ts';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -170,6 +170,7 @@ export const runStartCommand = async (options: StartOptions): Promise<number> =>
       canary.stop();
       await runtime.stop();
       await engines.stop();
+      await removeRuntimeFile();
       say('Herald stopped.');
       resolve(0);
     };
