@@ -102,7 +102,7 @@ export const tableAccess = {
       'PutItem', // OutcomeLedger.record: the batch marker, in the transaction with the counter
     ],
     [outcomesTable.id]: [
-      'UpdateItem', // OutcomeLedger.record: the receipt's counter increment, in the transaction with the marker
+      'UpdateItem', // OutcomeLedger.record: the receipt's counter increment, in the transaction with the marker; CostLedger.addOverhead: the invocation's usage, on its overhead line
     ],
   },
   devicePurge: {

@@ -4,6 +4,7 @@ import { ReceiptRefusedError } from '../../shared/domain/engagement/errors.ts';
 import { HeraldError } from '../../shared/domain/errors.ts';
 import { parseOrThrow } from '../../shared/domain/validation.ts';
 import { logger } from '../../shared/observability/logger.ts';
+import { meteredInvocation, overhead } from '../../shared/observability/metered-invocation.ts';
 import { type RecordReceiptDeps, recordReceipt } from '../../shared/use-cases/record-receipt.ts';
 import { receiptRequest } from '../contracts.ts';
 import { bodyOf, json } from '../device-registration/http.ts';
@@ -41,4 +42,7 @@ export const createReceiptHandler = (ports: () => RecordReceiptDeps) =>
     }
   });
 
-export const handler = createReceiptHandler(receiptPorts);
+export const handler = meteredInvocation(
+  createReceiptHandler(receiptPorts),
+  overhead('receipts', receiptPorts),
+);

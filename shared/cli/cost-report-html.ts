@@ -1,8 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { buildCostReport, costRows, monthEndForecast } from '../domain/costs/cost-report.ts';
-import type { PricingOptions } from '../domain/costs/price-table.ts';
+import {
+  buildCostReport,
+  costRows,
+  exactMonthEndForecast,
+  isCampaign,
+  monthEndForecast,
+} from '../domain/costs/cost-report.ts';
+import { awsServices, costOf, type PricingOptions, pricesFor } from '../domain/costs/price-table.ts';
 import type { CostRecords } from '../domain/costs/usage-counters.ts';
 
 /** The charts of the report, by canvas id: the browser test checks that each one drew. */
@@ -21,7 +27,11 @@ export const readChartJs = async (): Promise<string> => {
   return readFile(join(dirname(entry), 'chart.umd.js'), 'utf8');
 };
 
-/** The data the page's script draws: every figure computed here, none in the browser. */
+/**
+ * The data the page's script draws: every figure computed here, none in the browser. Figures
+ * shown as text are rounded to the cent; the charts plot unrounded costs, so that a small run
+ * (a few pushes cost fractions of a cent) still draws its bars, slices and lines.
+ */
 export interface CostReportData {
   readonly title: string;
   readonly totalUsd: number;
@@ -31,15 +41,19 @@ export interface CostReportData {
   readonly days: readonly string[];
   /** Cost per million delivered, per business, per day of `days` (null: nothing delivered). */
   readonly perMillionByBusiness: Record<string, (number | null)[]>;
+  /** Cost per AWS service, rounded to the cent (adds up to `totalUsd`). */
   readonly byService: Record<string, number>;
-  readonly topScopes: readonly { key: string; usd: number; kind: 'recipe' | 'campaign' }[];
+  /** Cost per AWS service, unrounded: what the chart plots. */
+  readonly byServiceExact: Record<string, number>;
+  /** The costliest recipes and campaigns: `usd` rounded to the cent, `exactUsd` unrounded (plotted). */
+  readonly topScopes: readonly { key: string; usd: number; exactUsd: number; kind: 'recipe' | 'campaign' }[];
   readonly overhead: Record<string, number>;
   readonly forecast: {
     readonly asOf: string;
     readonly monthDays: readonly string[];
-    /** Cost to date at the end of each day of the month, up to `asOf`. */
+    /** Cost to date at the end of each day of the month, up to `asOf` (unrounded, plotted). */
     readonly actual: (number | null)[];
-    /** From `asOf` to the month's end, at the trailing seven days' daily average. */
+    /** From `asOf` to the month's end, at the trailing seven days' daily average (unrounded, plotted). */
     readonly projected: (number | null)[];
     readonly monthToDateUsd: number;
     readonly dailyAverageUsd: number;
@@ -66,6 +80,8 @@ export const costReportData = (
   asOf?: string,
 ): CostReportData => {
   const report = buildCostReport(records, pricing);
+  const table = pricesFor(pricing);
+  const costs = records.usage.map((counter) => ({ counter, ...costOf(counter.usage, table) }));
   const days = [...new Set(records.usage.map((u) => u.day))].sort();
   const businesses = [
     ...new Set(records.usage.filter((u) => u.kind === 'scope').map((u) => u.business)),
@@ -73,27 +89,35 @@ export const costReportData = (
   const perMillionByBusiness: Record<string, (number | null)[]> = Object.fromEntries(
     businesses.map((b) => [b, days.map(() => null)]),
   );
+  // Unrounded: the rows' costs are rounded to the cent, and a small day's are all zero.
   const dailyUsd = new Map<string, number>();
+  for (const { counter, total } of costs) dailyUsd.set(counter.day, (dailyUsd.get(counter.day) ?? 0) + total);
   days.forEach((day, i) => {
     const rows = costRows(recordsOfDay(records, day), 'business', pricing);
-    dailyUsd.set(
-      day,
-      rows.reduce((n, r) => n + r.usd, 0),
-    );
     for (const row of rows) {
       const series = perMillionByBusiness[row.key];
       if (series) series[i] = row.perMillionDeliveredUsd;
     }
   });
-  const topScopes = [
-    ...Object.entries(report.byRecipe).map(([key, c]) => ({ key, usd: c.usd, kind: 'recipe' as const })),
-    ...Object.entries(report.byCampaign).map(([key, c]) => ({ key, usd: c.usd, kind: 'campaign' as const })),
-  ]
-    .sort((a, b) => b.usd - a.usd || (a.key < b.key ? -1 : 1))
+  const byServiceExact: Record<string, number> = Object.fromEntries(awsServices.map((s) => [s, 0]));
+  const byScopeExact = new Map<string, number>();
+  for (const { counter, total, byService } of costs) {
+    for (const s of awsServices) byServiceExact[s]! += byService[s];
+    if (counter.kind === 'scope')
+      byScopeExact.set(counter.name, (byScopeExact.get(counter.name) ?? 0) + total);
+  }
+  const topScopes = [...byScopeExact]
+    .map(([key, exactUsd]) => {
+      const kind = isCampaign(key) ? ('campaign' as const) : ('recipe' as const);
+      const usd = (kind === 'campaign' ? report.byCampaign : report.byRecipe)[key]?.usd ?? 0;
+      return { key, usd, exactUsd, kind };
+    })
+    .sort((a, b) => b.exactUsd - a.exactUsd || (a.key < b.key ? -1 : 1))
     .slice(0, TOP_SCOPES);
 
   const last = asOf ?? days.at(-1) ?? new Date().toISOString().slice(0, 10);
   const forecast = monthEndForecast(dailyUsd, last);
+  const exact = exactMonthEndForecast(dailyUsd, last);
   const monthDays: string[] = [];
   for (let day = `${last.slice(0, 8)}01`; day.slice(0, 7) === last.slice(0, 7); day = dayAfter(day))
     monthDays.push(day);
@@ -101,13 +125,12 @@ export const costReportData = (
   const actual = monthDays.map((day) => {
     if (day > last) return null;
     toDate += dailyUsd.get(day) ?? 0;
-    return Math.round(toDate * 100) / 100;
+    return toDate;
   });
   const projected = monthDays.map((day) => {
     if (day < last) return null;
-    if (day === monthDays.at(-1)) return forecast.forecastUsd;
     const daysAfter = (Date.parse(`${day}T00:00:00Z`) - Date.parse(`${last}T00:00:00Z`)) / 86_400_000;
-    return Math.round((forecast.monthToDateUsd + forecast.dailyAverageUsd * daysAfter) * 100) / 100;
+    return exact.monthToDateUsd + exact.dailyAverageUsd * daysAfter;
   });
   return {
     title: `Herald costs${days.length ? `, ${days[0]} to ${days.at(-1)}` : ''}`,
@@ -118,6 +141,7 @@ export const costReportData = (
     days,
     perMillionByBusiness,
     byService: report.byService,
+    byServiceExact,
     topScopes,
     overhead: report.overhead,
     forecast: { asOf: last, monthDays, actual, projected, ...forecast },
@@ -132,7 +156,8 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 /** The page's own script: draws the four charts from `data`, with the inlined Chart.js. */
 const drawCharts = `
 const data = JSON.parse(document.getElementById('report-data').textContent);
-const usd = (n) => '$' + Number(n).toFixed(2);
+// A fraction of a cent shows its first significant digits rather than $0.00.
+const usd = (n) => (n > 0 && n < 0.01 ? '$' + Number(n).toPrecision(2) : '$' + Number(n).toFixed(2));
 Chart.defaults.animation = false;
 Chart.defaults.maintainAspectRatio = false;
 const palette = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
@@ -147,7 +172,7 @@ new Chart(document.getElementById('per-million-by-business'), {
   },
   options: { scales: { y: { beginAtZero: true, title: { display: true, text: 'USD per million delivered' } } } },
 });
-const services = Object.entries(data.byService).filter(([, v]) => v > 0);
+const services = Object.entries(data.byServiceExact).filter(([, v]) => v > 0);
 new Chart(document.getElementById('by-service'), {
   type: 'doughnut',
   data: {
@@ -161,11 +186,12 @@ new Chart(document.getElementById('top-scopes'), {
   data: {
     labels: data.topScopes.map((s) => s.key),
     datasets: [{
-      label: 'USD', data: data.topScopes.map((s) => s.usd),
+      label: 'USD', data: data.topScopes.map((s) => s.exactUsd),
       backgroundColor: data.topScopes.map((s) => (s.kind === 'campaign' ? palette[3] : palette[0])),
     }],
   },
-  options: { indexAxis: 'y', plugins: { legend: { display: false } } },
+  options: { indexAxis: 'y', plugins: { legend: { display: false },
+    tooltip: { callbacks: { label: (c) => usd(c.parsed.x) } } } },
 });
 new Chart(document.getElementById('forecast'), {
   type: 'line',

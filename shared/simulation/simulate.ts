@@ -5,7 +5,7 @@ import type { Platform } from '../domain/push/device.ts';
 import { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import type { LocalEngines } from '../local/engines.ts';
 import { ManualClock } from '../local/manual-clock.ts';
-import { startLocalRuntime } from '../local/runtime.ts';
+import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
 import { rejectedEventsQueue } from '../resources/queues.ts';
 import { playAndRead } from './engagement-step.ts';
 import { type ExperimentReport, markOpened, type TraceStep } from './experiments-report.ts';
@@ -104,7 +104,11 @@ const readRejected = async (runtime: Awaited<ReturnType<typeof startLocalRuntime
 export const simulate = async (
   scenario: Scenario,
   engines?: LocalEngines,
-  options: { readonly onProgress?: SimulationProgress } = {},
+  options: {
+    readonly onProgress?: SimulationProgress;
+    /** Given the runtime once started: a test reads its meters (`lambdaUsage`) after the run. */
+    readonly onRuntime?: (runtime: LocalRuntime) => void;
+  } = {},
 ): Promise<SimulationReport> => {
   const clock = new ManualClock(new Date(scenario.start));
   const recipes = scenarioRecipes(scenario);
@@ -115,6 +119,7 @@ export const simulate = async (
     policy: scenario.policy,
     ...(engines ? { engines } : {}),
   });
+  options.onRuntime?.(runtime);
   // Held pushes go out when the clock reaches their release, between events and after the last.
   const releaseHoldsUntil = async (time: Date) => {
     for (let next = runtime.holds.nextRelease(); next && next <= time; next = runtime.holds.nextRelease()) {

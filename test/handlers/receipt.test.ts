@@ -3,11 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { createReceiptHandler } from '../../functions/receipt/handler.ts';
 import { InMemoryOutcomeLedger } from '../../shared/adapters/memory/outcome-ledger.ts';
 import { LocalReceiptKeys } from '../../shared/adapters/receipts/local-keys.ts';
+import type { Usage } from '../../shared/domain/costs/price-table.ts';
+import type { CostLedger } from '../../shared/domain/costs/usage-counters.ts';
 import { noMessageLog } from '../../shared/domain/engagement/message-log.ts';
 import type { ReceiptClaims } from '../../shared/domain/engagement/receipt.ts';
 import { signerFrom } from '../../shared/domain/engagement/receipt-keys.ts';
 import { localContext } from '../../shared/local/lambda-context.ts';
 import { ManualClock } from '../../shared/local/manual-clock.ts';
+import { meteredInvocation, overhead } from '../../shared/observability/metered-invocation.ts';
 import type { RecordReceiptDeps } from '../../shared/use-cases/record-receipt.ts';
 
 const now = new Date('2026-11-21T10:00:00Z');
@@ -93,5 +96,49 @@ describe('the receipt handler', () => {
       status: 500,
       body: { error: 'internal error' },
     });
+  });
+});
+
+describe('the receipt handler, metered as functions/receipt/handler.ts exports it', () => {
+  it("adds each invocation's usage to overhead line receipts, in one write", async () => {
+    // prepare
+    const keys = new LocalReceiptKeys();
+    const lines: { line: string; usage: Usage }[] = [];
+    const costs: CostLedger = {
+      addOverhead: async (line, _day, usage) => {
+        lines.push({ line, usage });
+      },
+      addScopeUsage: async () => {
+        throw new Error('a receipt adds to no scope');
+      },
+      records: async () => ({ usage: [], delivered: [] }),
+    };
+    const deps = {
+      keys,
+      outcomes: new InMemoryOutcomeLedger(),
+      messageLog: noMessageLog,
+      clock: new ManualClock(now),
+      costs,
+    };
+    const handler = meteredInvocation(
+      createReceiptHandler(() => deps),
+      overhead('receipts', () => deps),
+    );
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/',
+      requestContext: { http: { method: 'POST', path: '/' } },
+      body: JSON.stringify({ token: await signerFrom(keys).sign(claims), kind: 'opened' }),
+      isBase64Encoded: false,
+    } as unknown as LambdaFunctionURLEvent;
+
+    // act
+    const response = await handler(event, localContext('receipt'));
+
+    // assess
+    expect(response.statusCode).toBe(200);
+    expect(lines).toEqual([{ line: 'receipts', usage: expect.objectContaining({ lambdaInvocations: 1 }) }]);
+    expect(lines[0]!.usage.lambdaGbSeconds).toBeGreaterThan(0);
   });
 });

@@ -101,6 +101,7 @@ describe('the Receipts construct', () => {
     });
   });
 
+  // Outcomes UpdateItem: the receipt's counter, and the invocation's usage on overhead line `receipts`.
   it('grants the receipt function exactly: the key, Ledger GetItem and PutItem, Outcomes UpdateItem', () => {
     const granted = statementsOf('ReceiptsReceipt').filter(
       (s) => !s.actions.some((a) => a.startsWith('xray:')),

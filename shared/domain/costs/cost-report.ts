@@ -238,14 +238,22 @@ export const buildCostReport = (records: CostRecords, pricing: PricingOptions = 
   };
 };
 
+export interface MonthEndForecast {
+  readonly monthToDateUsd: number;
+  readonly dailyAverageUsd: number;
+  readonly forecastUsd: number;
+  readonly daysLeft: number;
+}
+
 /**
- * Month-end forecast: what the month cost so far plus the trailing seven days' daily average
- * for every day left. `asOf` is the last day counted (`2026-11-21`).
+ * Month-end forecast, unrounded: what the month cost so far plus the trailing seven days' daily
+ * average for every day left. `asOf` is the last day counted (`2026-11-21`). Charts plot these
+ * figures: a small run costs fractions of a cent, which would all round to zero.
  */
-export const monthEndForecast = (
+export const exactMonthEndForecast = (
   dailyUsd: ReadonlyMap<string, number>,
   asOf: string,
-): { monthToDateUsd: number; dailyAverageUsd: number; forecastUsd: number; daysLeft: number } => {
+): MonthEndForecast => {
   const [year, month] = asOf.split('-').map(Number) as [number, number];
   const end = new Date(Date.UTC(year, month, 0)).getUTCDate();
   const day = Number(asOf.slice(8, 10));
@@ -260,11 +268,22 @@ export const monthEndForecast = (
   }
   const dailyAverage = trailing / 7;
   const daysLeft = end - day;
+  return {
+    monthToDateUsd: monthToDate,
+    dailyAverageUsd: dailyAverage,
+    forecastUsd: monthToDate + dailyAverage * daysLeft,
+    daysLeft,
+  };
+};
+
+/** The month-end forecast of `exactMonthEndForecast`, each figure rounded to the cent. */
+export const monthEndForecast = (dailyUsd: ReadonlyMap<string, number>, asOf: string): MonthEndForecast => {
+  const exact = exactMonthEndForecast(dailyUsd, asOf);
   const round = (usd: number) => Math.round(usd * 100) / 100;
   return {
-    monthToDateUsd: round(monthToDate),
-    dailyAverageUsd: round(dailyAverage),
-    forecastUsd: round(monthToDate + dailyAverage * daysLeft),
-    daysLeft,
+    monthToDateUsd: round(exact.monthToDateUsd),
+    dailyAverageUsd: round(exact.dailyAverageUsd),
+    forecastUsd: round(exact.forecastUsd),
+    daysLeft: exact.daysLeft,
   };
 };
