@@ -121,6 +121,11 @@ export class MessageLog extends Construct {
         id: `AwsSolutions-IAM5[Action::${action}]`,
         reason: "Firehose's delivery role gets CDK's grant on this one bucket, the only place it writes.",
       });
+    Validations.of(stack).acknowledge({
+      id: 'CloudFormation-Validate::W7001',
+      reason:
+        "aws-cdk-lib's DeliveryStream always adds its region CIDR mapping, used only by destinations inside a VPC; this one writes to S3.",
+    });
     Validations.of(this.stream).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.#logicalId(this.bucket)}.Arn>/*]`,
       reason: 'Firehose writes objects under day prefixes it names at delivery time, in this bucket only.',
