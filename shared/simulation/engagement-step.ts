@@ -54,10 +54,17 @@ export const playAndRead = async (
   recipes: readonly Recipe[],
   runtime: LocalRuntime,
   clock: ManualClock,
+  eventLabels: ReadonlyMap<string, string> = new Map(),
 ): Promise<EngagementResult> => {
   let opens: readonly SimulatedOpen[] = [];
   if (scenario.engagement) {
-    const played = await playUsers(engagedDeliveries(runtime.simulator.received), scenario.engagement, {
+    // Draws key on the scenario's event index, not the id the bus made up: the same run, the same users open.
+    const stable = <T extends { eventId: string }>(item: T): T => ({
+      ...item,
+      eventId: eventLabels.get(item.eventId) ?? item.eventId,
+    });
+    const deliveries = engagedDeliveries(runtime.simulator.received).map(stable);
+    const played = await playUsers(deliveries, scenario.engagement, {
       receiptEndpoint: runtime.receiptEndpoint,
       publish: (event) => {
         runtime.bus.putEvents([
@@ -71,7 +78,7 @@ export const playAndRead = async (
       },
       clock,
       recipes,
-      holdouts: holdoutsOf(await recordsOf(runtime.dataDir)),
+      holdouts: holdoutsOf(await recordsOf(runtime.dataDir)).map(stable),
     });
     await runtime.drain();
     opens = played.opens;

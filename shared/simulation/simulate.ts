@@ -133,6 +133,8 @@ export const simulate = async (
     await loadWorld(ports, scenario);
 
     const refused: SimulationReport['refused'] = [];
+    // The bus gives every event a new id; the simulated users draw by the scenario's own index.
+    const eventLabels = new Map<string, string>();
     const ordered = scenario.events
       .map((event, index) => ({ event, index }))
       .sort((a, b) => Date.parse(a.event.time) - Date.parse(b.event.time));
@@ -153,6 +155,7 @@ export const simulate = async (
       const entry = result.Entries[0]!;
       if ('ErrorCode' in entry)
         refused.push({ index, errorCode: entry.ErrorCode, errorMessage: entry.ErrorMessage });
+      else eventLabels.set(entry.EventId, `events[${index}]`);
       await runtime.drain();
       options.onProgress?.({ done: ++done, total: ordered.length });
     }
@@ -171,7 +174,7 @@ export const simulate = async (
         time: r.at.toISOString(),
       };
     });
-    const engagement = await playAndRead(scenario, recipes, runtime, clock);
+    const engagement = await playAndRead(scenario, recipes, runtime, clock, eventLabels);
     const held = runtime.holds.history.flatMap(({ job, releaseAt }) =>
       job.userIds.map((userId) => ({ userId, recipe: job.recipeId, releaseAt: releaseAt.toISOString() })),
     );
