@@ -8,6 +8,8 @@ import type {
 export interface InjectedFault {
   readonly ErrorCode: string;
   readonly ErrorMessage: string;
+  /** The bus takes the entry all the same: its answer was lost, as when a response never arrives. */
+  readonly afterDispatch?: true;
 }
 
 /**
@@ -19,7 +21,8 @@ export type FaultPlan = (entry: PutEventsEntry, attempt: number) => InjectedFaul
 /**
  * A stand-in for the local bus behind its PutEvents server: records every request it is handed,
  * answers the entries the plan picks with the injected error (those are not dispatched, as AWS
- * dispatches no entry it fails), hands the rest to the bus, and makes the server answer the next
+ * dispatches no entry it fails, unless the fault says its answer was lost), hands the rest to the
+ * bus, and makes the server answer the next
  * `throttle(n)` requests `ThrottlingException`, through the bound on pending deliveries.
  */
 export const faultInjectingBus = (bus: LocalEventBus, plan: FaultPlan = () => undefined) => {
@@ -46,12 +49,17 @@ export const faultInjectingBus = (bus: LocalEventBus, plan: FaultPlan = () => un
         attempts.set(entry.Detail ?? '', attempt);
         return plan(entry, attempt);
       });
-      const passed = entries.filter((_, i) => faults[i] === undefined);
-      const answered = passed.length > 0 ? bus.putEvents(passed).Entries : [];
+      const passing = entries.filter((_, i) => faults[i] === undefined || faults[i].afterDispatch);
+      const answered = passing.length > 0 ? bus.putEvents(passing).Entries : [];
       let next = 0;
-      const results: PutEventsResultEntry[] = faults.map((fault) => fault ?? answered[next++]!);
-      results.forEach((result, i) => {
-        if ('EventId' in result) dispatched.push(entries[i]!);
+      const results: PutEventsResultEntry[] = faults.map((fault) => {
+        if (fault === undefined || fault.afterDispatch) {
+          const answer = answered[next++]!;
+          if ('EventId' in answer) dispatched.push(passing[next - 1]!);
+          if (fault) return { ErrorCode: fault.ErrorCode, ErrorMessage: fault.ErrorMessage };
+          return answer;
+        }
+        return fault;
       });
       return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
     },
