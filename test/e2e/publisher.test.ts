@@ -97,5 +97,12 @@ describe('the publisher against the local runtime', () => {
     expect(faulty.dispatched.filter((e) => detailOf(e).itemId === 'item-1')).toHaveLength(2);
     const pushed = runtime.simulator.received.slice(pushedBefore).map((r) => r.userId);
     expect(pushed.sort()).toEqual(['amy', 'ben']);
+    // Each copy planned for all twelve followers; the second one was held back, every recipient
+    // of it, by the dedupe on the business identity.
+    expect((await runtime.ports.outcomes.summary())['followed-seller-new-item']).toMatchObject({
+      planned: 2 * followers.length,
+      delivered: 2,
+      suppressed: { duplicate: followers.length },
+    });
   });
 });
