@@ -42,7 +42,11 @@ export interface EventContract {
   readonly detail: z.ZodType;
 }
 
-export const eventContracts: readonly EventContract[] = [
+/**
+ * Kept as literals (`as const`) so a publisher's types follow from these schemas: see
+ * `PublishableEvent` in `shared/publisher`.
+ */
+export const eventContracts = [
   { source: 'market.items', detailType: 'ItemListed', detail: itemListed },
   { source: 'market.items', detailType: 'PriceDropped', detail: priceDropped },
   { source: 'market.offers', detailType: 'OfferSent', detail: offerSent },
@@ -52,10 +56,12 @@ export const eventContracts: readonly EventContract[] = [
   { source: 'market.social', detailType: 'ItemViewed', detail: itemViewed },
   { source: 'market.orders', detailType: 'OrderPlaced', detail: orderPlaced },
   { source: 'herald.canary', detailType: 'CanaryPing', detail: canaryPing },
-];
+] as const satisfies readonly EventContract[];
 
 export const findContract = (source: string, detailType: string): EventContract | undefined =>
-  eventContracts.find((c) => c.source === source && c.detailType === detailType);
+  (eventContracts as readonly EventContract[]).find(
+    (c) => c.source === source && c.detailType === detailType,
+  );
 
 /** Every contract as JSON Schema (draft 2020-12), keyed `source/detail-type`, for publishers. */
 export const contractsAsJsonSchema = (): Record<string, unknown> =>

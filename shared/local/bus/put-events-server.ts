@@ -51,10 +51,11 @@ const clientError = (response: ServerResponse, type: string, message: string) =>
  * own `@aws-sdk/client-eventbridge` client, pointed at this endpoint, works unchanged. Answers
  * as AWS does: per entry once any entry is accepted, HTTP 400 for a request refused as a whole,
  * and `ThrottlingException` (which the SDK retries) when more work is in flight than the bounds
- * allow, so a flood is slowed down rather than dropped.
+ * allow, so a flood is slowed down rather than dropped. `bus` is the local bus, or a stand-in
+ * around it that tests use to inject per-entry failures.
  */
 export const servePutEvents = async (
-  bus: LocalEventBus,
+  bus: Pick<LocalEventBus, 'putEvents' | 'pendingDeliveries'>,
   portOrOptions: number | PutEventsServerOptions = 0,
 ): Promise<{ endpoint: string; server: Server }> => {
   const options = typeof portOrOptions === 'number' ? { port: portOrOptions } : portOrOptions;
