@@ -108,10 +108,13 @@ export class DynamoDbRelationStore implements RelationStore {
    * Unprocessed items (throttling) are retried with full-jitter backoff.
    */
   async importRelations(relations: readonly Relation[]): Promise<void> {
+    const targets = [...new Set(relations.map((r) => r.to))];
+    const layouts = new Map(
+      await Promise.all(targets.map(async (to) => [to, await this.#layoutsOf(to, false)] as const)),
+    );
     const items = new Map<string, RelationItem>();
     for (const relation of relations) {
-      const layouts = await this.#layoutsOf(relation.to, false);
-      for (const item of itemsOf({ kind: 'put', relation }, layouts)) {
+      for (const item of itemsOf({ kind: 'put', relation }, layouts.get(relation.to)!)) {
         // One request may not name a key twice.
         const key = `${item.pk}\u0000${item.sk}`;
         items.delete(key);
