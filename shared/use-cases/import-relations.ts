@@ -144,17 +144,25 @@ export const importRelations = async (
   let bytesRead = 0;
   let lineNumber = 0;
   const report = () => deps.onProgress?.({ imported, bad, bytesRead });
+  // The first write that fails for good (retries spent) stops the import; the other lanes settle.
+  let failure: { error: unknown } | undefined;
   const flush = (lane: (typeof lanes)[number]) => {
     const batch = lane.batch;
     lane.batch = [];
     lane.writing = lane.writing.then(async () => {
-      await deps.relations.importRelations(batch);
-      imported += batch.length;
-      report();
+      if (failure) return;
+      try {
+        await deps.relations.importRelations(batch);
+        imported += batch.length;
+        report();
+      } catch (error) {
+        failure ??= { error };
+      }
     });
   };
 
   for await (const text of lines) {
+    if (failure) break;
     lineNumber++;
     bytesRead += Buffer.byteLength(text) + 1;
     const parsed = parse(text);
@@ -173,6 +181,7 @@ export const importRelations = async (
   }
   for (const lane of lanes) if (lane.batch.length > 0) flush(lane);
   await Promise.all(lanes.map((lane) => lane.writing));
+  if (failure) throw failure.error;
   report();
   const seconds = (performance.now() - started) / 1000;
   return { imported, bad, seconds, perSecond: seconds > 0 ? imported / seconds : imported };

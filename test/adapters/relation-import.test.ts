@@ -122,6 +122,26 @@ describe('importRelations on DynamoDB Local', () => {
     expect(await audienceOf(store, 'follow', 'busy', now)).toHaveLength(30);
   });
 
+  it('stops at a write that keeps failing, with its error', async () => {
+    const failing = {
+      importRelations: async () => {
+        throw new Error('still unprocessed');
+      },
+    };
+    const lines = Array.from({ length: 100 }, (_, i) =>
+      JSON.stringify({ type: 'follow', from: `f${i}`, to: 't' }),
+    );
+
+    await expect(
+      importRelations(linesOf(lines), 'ndjson', {
+        relations: failing,
+        concurrency: 4,
+        now,
+        onBadLine: () => undefined,
+      }),
+    ).rejects.toThrow('still unprocessed');
+  });
+
   it('herald relations import: exit code 1 when a line was bad, the good ones imported', async () => {
     const table = await freshTable(client, relationsTable);
     const file = join(await mkdtemp(join(tmpdir(), 'herald-import-')), 'graph.ndjson');
