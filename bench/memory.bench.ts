@@ -20,7 +20,7 @@ const eventTime = new Date('2026-11-21T10:00:00Z');
 /** An audience of `size` followers, generated in order, holding nothing. */
 const generatedAudience = (size: number): RelationStore => ({
   apply: async () => undefined,
-  targetsOf: async () => [],
+  importRelations: async () => undefined,
   shardCountOf: async () => 1,
   promote: async () => undefined,
   relocate: async () => 0,

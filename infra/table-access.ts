@@ -34,7 +34,7 @@ export type TableAccess = Readonly<Record<string, readonly TableAction[]>>;
 const fanOut: TableAccess = {
   [relationsTable.id]: [
     'GetItem', // RelationStore.shardCountOf / relocate: a target's shard layout; relocate: the misplaced relation
-    'Query', // RelationStore.audiencePage: a page of a slice, base table only (no function reads bySource)
+    'Query', // RelationStore.audiencePage: a page of a slice, base table only (the table has no index)
     'PutItem', // RelationStore.relocate: the relation at its new shard, and a tombstone at the old one
     'UpdateItem', // RelationStore.promote: a hot target's new shard layout
   ],

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type CostDimension, costDimensions } from '../domain/costs/cost-report.ts';
 import { type PricedRegion, pricedRegions } from '../domain/costs/price-table.ts';
 import { logger } from '../observability/logger.ts';
@@ -17,6 +17,7 @@ import {
   parseUtilisation,
   runningEngines,
 } from './options.ts';
+import { type RelationsImportOptions, runRelationsImportCommand } from './relations-import-command.ts';
 import { runSimulateCommand } from './simulate-command.ts';
 import { runStartCommand } from './start-command.ts';
 
@@ -174,6 +175,41 @@ const heraldProgram = (exit: (code: number) => void): Command => {
   ).action(async (options: LogOptions & { recipe?: string; from?: Date; to?: Date }, command: Command) => {
     exit(await runStatsCommand(options, logLocation(command, options)));
   });
+
+  program
+    .command('relations')
+    .description('Relation graph tools')
+    .command('import')
+    .description(
+      'Import relations from an NDJSON or CSV file into the local runtime (or --dynamodb-endpoint, or --aws), batched and in parallel',
+    )
+    .argument(
+      '<file>',
+      'NDJSON lines {"type","from","to","since"?,"expiresAt"?}, or CSV with a header type,from,to,since,expiresAt',
+    )
+    .addOption(
+      new Option('--format <format>', 'file format (default: from the extension)').choices(['ndjson', 'csv']),
+    )
+    .option('--aws', 'write the deployed table (AWS credentials and region from the environment)')
+    .addOption(
+      new Option('--table <name>', "the relations table (default: the running local runtime's)").env(
+        'HERALD_RELATIONS_TABLE',
+      ),
+    )
+    .addOption(
+      new Option('--dynamodb-endpoint <url>', 'DynamoDB Local to write to').env('HERALD_DYNAMODB_ENDPOINT'),
+    )
+    .addOption(
+      new Option('--concurrency <n>', 'batches of 25 in flight at once').default(16).argParser((value) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1 || n > 256)
+          throw new InvalidArgumentError('a whole number from 1 to 256');
+        return n;
+      }),
+    )
+    .action(async (file: string, options: RelationsImportOptions) => {
+      exit(await runRelationsImportCommand(file, options));
+    });
 
   program
     .command('contracts')

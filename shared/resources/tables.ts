@@ -30,20 +30,14 @@ const sk: KeyAttribute = { name: 'sk', type: 'S' };
 /**
  * Relations, one item per (type, source, target, shard). The base key answers "who relates to
  * target T" (followers of a seller, favoriters of an item), sorted by source so audience slices
- * of several relation types merge in one pass; the bySource index answers "whom does S relate to".
+ * of several relation types merge in one pass. No index: no feature asks "whom does S relate
+ * to", and an index would double the write units of every relation change.
  */
 export const relationsTable: TableDefinition = {
   id: 'Relations',
   partitionKey: pk,
   sortKey: sk,
   timeToLiveAttribute: 'expiresAt',
-  globalSecondaryIndexes: [
-    {
-      indexName: 'bySource',
-      partitionKey: { name: 'sourceKey', type: 'S' },
-      sortKey: { name: 'targetKey', type: 'S' },
-    },
-  ],
 };
 
 /** User profiles: time zone, sensitivity flags, opt-outs. */

@@ -5,6 +5,7 @@ import { localCredentials, localRegion } from '../../shared/local/engines.ts';
 import { ManualClock } from '../../shared/local/manual-clock.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../shared/local/runtime.ts';
 import { rejectedEventsQueue } from '../../shared/resources/queues.ts';
+import { audienceOf } from '../support/audience.ts';
 import { sharedEngines } from '../support/engines.ts';
 
 let runtime: LocalRuntime;
@@ -59,7 +60,7 @@ describe('the local bus answers the EventBridge PutEvents API', () => {
     expect(out.Entries?.[2]?.ErrorMessage).toMatch(/Source/);
 
     await runtime.drain();
-    expect(await runtime.ports.relations.targetsOf('follow', 'amy', now)).toEqual(['seller-1']);
+    expect(await audienceOf(runtime.ports.relations, 'follow', 'seller-1', now)).toContain('amy');
   });
 
   it('stamps the event time the publisher gives', async () => {
@@ -85,7 +86,7 @@ describe('the local bus answers the EventBridge PutEvents API', () => {
     await runtime.drain();
 
     // The unfollow happened before the follow, so the follow stands, whatever the arrival order.
-    expect(await runtime.ports.relations.targetsOf('follow', 'ben', now)).toEqual(['seller-2']);
+    expect(await audienceOf(runtime.ports.relations, 'follow', 'seller-2', now)).toContain('ben');
   });
 
   it('refuses a request of more than ten entries as a whole', async () => {

@@ -1,4 +1,5 @@
 import {
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -8,6 +9,7 @@ import {
 import type {
   AudiencePage,
   AudienceQuery,
+  Relation,
   RelationChange,
   RelationStore,
   RelationType,
@@ -20,72 +22,135 @@ import {
   type ShardLayouts,
 } from '../../domain/relations/sharding.ts';
 import { isConditionFailure } from './errors.ts';
+import { LruCache } from './lru-cache.ts';
 
 /** How long an unfollow is remembered, so a follow that arrives late cannot revive it. */
 const TOMBSTONE_SECONDS = 30 * 86_400;
 /** Writers learn of a target's promotion within this long; until then they write the older layout, which readers still cover. */
 const LAYOUT_CACHE_MS = 60_000;
+/** Targets whose layouts a writer remembers: the hot ones, which most writes go to, stay; a long tail is read again. */
+export const LAYOUT_CACHE_TARGETS = 4096;
+/** BatchWriteItem's limit. */
+const MAX_PUTS = 25;
+const MAX_BATCH_ATTEMPTS = 10;
+const BACKOFF_BASE_MS = 25;
+const BACKOFF_CAP_MS = 2000;
 
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 const LIVE = 'attribute_not_exists(removed) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)';
 
+/** One stored position of a relation: live, or a tombstone. */
+type RelationItem = { pk: string; sk: string; since: number } & Record<string, unknown>;
+
+export interface RelationStoreOptions {
+  /** Targets whose shard layouts are cached (least recently used forgotten first). */
+  readonly layoutCacheTargets?: number;
+  /** Waits before a BatchWriteItem retry; tests make it instant. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
 /**
- * Relations on DynamoDB. Key: `type#target#shard` / source; index bySource: `type#source` /
- * target. A removal is a tombstone so that changes apply in event-time order whatever order
+ * The items a change writes: its position under the target's newest layout, and tombstones at
+ * its older positions, so that after a promotion an account never stays live in two shards.
+ * A removal leaves tombstones wherever a stale layout could have put the account.
+ */
+const itemsOf = (change: RelationChange, layouts: ShardLayouts): RelationItem[] => {
+  const { type, from, to } = change.kind === 'put' ? change.relation : change;
+  const at = change.kind === 'put' ? change.relation.since : change.at;
+  const tombstone = { removed: true, expiresAt: epochSeconds(at) + TOMBSTONE_SECONDS };
+  const [newest, ...older] =
+    change.kind === 'remove' ? removalPositionsOf(from, layouts) : positionsOf(from, layouts);
+  const live =
+    change.kind === 'put'
+      ? change.relation.expiresAt
+        ? { expiresAt: epochSeconds(change.relation.expiresAt) }
+        : {}
+      : tombstone;
+  const item = (shard: number, state: Record<string, unknown>): RelationItem => ({
+    pk: `${type}#${to}#${shard}`,
+    sk: from,
+    since: at.getTime(),
+    ...state,
+  });
+  return [item(newest!, live), ...older.map((shard) => item(shard, tombstone))];
+};
+
+/**
+ * Relations on DynamoDB. Key: `type#target#shard` / source, and no index: every read Herald makes
+ * is "who relates to this target", and an index would double the cost of every write. A removal is a tombstone so that changes apply in event-time order whatever order
  * they arrive in; reads skip tombstones and relations whose TTL passed but which DynamoDB has
  * not deleted yet (TTL deletes lazily). Hot targets are sharded (see sharding.ts); their layouts
- * live in an item `layout#target` beside the relations, one per target whatever the relation type.
+ * live in an item `layout#target` beside the relations, one per target whatever the relation type;
+ * writers cache them for a minute, for the most recently used few thousand targets.
  */
 export class DynamoDbRelationStore implements RelationStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
-  readonly #layouts = new Map<string, { layouts: ShardLayouts; readAt: number }>();
+  readonly #layouts: LruCache<string, { layouts: ShardLayouts; readAt: number }>;
+  readonly #sleep: (ms: number) => Promise<void>;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  constructor(client: DynamoDBDocumentClient, tableName: string, options: RelationStoreOptions = {}) {
     this.#client = client;
     this.#tableName = tableName;
+    this.#layouts = new LruCache(options.layoutCacheTargets ?? LAYOUT_CACHE_TARGETS);
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async apply(change: RelationChange): Promise<void> {
-    const { type, from, to } = change.kind === 'put' ? change.relation : change;
-    const at = change.kind === 'put' ? change.relation.since : change.at;
-    const tombstone = { removed: true, expiresAt: epochSeconds(at) + TOMBSTONE_SECONDS };
-    const layouts = await this.#layoutsOf(to, false);
-    const [newest, ...older] =
-      change.kind === 'remove' ? removalPositionsOf(from, layouts) : positionsOf(from, layouts);
-    const live =
-      change.kind === 'put'
-        ? change.relation.expiresAt
-          ? { expiresAt: epochSeconds(change.relation.expiresAt) }
-          : {}
-        : tombstone;
-    await this.#write(type, from, to, newest!, at, live);
-    // After a promotion, an account's older positions must not stay live beside the new one.
-    for (const shard of older) await this.#write(type, from, to, shard, at, tombstone);
+    const { to } = change.kind === 'put' ? change.relation : change;
+    for (const item of itemsOf(change, await this.#layoutsOf(to, false))) await this.#write(item);
   }
 
-  async #write(
-    type: RelationType,
-    from: string,
-    to: string,
-    shard: number,
-    at: Date,
-    state: Record<string, unknown>,
-  ) {
+  /**
+   * Stores relations in BatchWriteItem requests of 25 items, with the items `apply` would write.
+   * BatchWriteItem takes no condition, so an imported relation replaces whatever is stored at
+   * its key, newer or not; of two lines for one relation in a batch, the later one is kept.
+   * Unprocessed items (throttling) are retried with full-jitter backoff.
+   */
+  async importRelations(relations: readonly Relation[]): Promise<void> {
+    const targets = [...new Set(relations.map((r) => r.to))];
+    const layouts = new Map(
+      await Promise.all(targets.map(async (to) => [to, await this.#layoutsOf(to, false)] as const)),
+    );
+    const items = new Map<string, RelationItem>();
+    for (const relation of relations) {
+      for (const item of itemsOf({ kind: 'put', relation }, layouts.get(relation.to)!)) {
+        // One request may not name a key twice.
+        const key = `${item.pk}\u0000${item.sk}`;
+        items.delete(key);
+        items.set(key, item);
+      }
+    }
+    const all = [...items.values()];
+    for (let start = 0; start < all.length; start += MAX_PUTS) {
+      await this.#batchWrite(all.slice(start, start + MAX_PUTS));
+    }
+  }
+
+  async #batchWrite(items: readonly RelationItem[]): Promise<void> {
+    let pending: Record<string, unknown>[] = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_BATCH_ATTEMPTS)
+        throw new Error(
+          `BatchWriteItem on ${this.#tableName}: ${pending.length} relation item(s) still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`,
+        );
+      if (attempt > 0)
+        await this.#sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+      const out = await this.#client.send(
+        new BatchWriteCommand({ RequestItems: { [this.#tableName]: pending as never } }),
+      );
+      pending = (out.UnprocessedItems?.[this.#tableName] ?? []) as Record<string, unknown>[];
+    }
+  }
+
+  async #write(item: RelationItem) {
     try {
       await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
-          Item: {
-            pk: `${type}#${to}#${shard}`,
-            sk: from,
-            sourceKey: `${type}#${from}`,
-            targetKey: to,
-            since: at.getTime(),
-            ...state,
-          },
+          Item: item,
           ConditionExpression: 'attribute_not_exists(pk) OR since <= :since',
-          ExpressionAttributeValues: { ':since': at.getTime() },
+          ExpressionAttributeValues: { ':since': item.since },
         }),
       );
     } catch (error) {
@@ -111,27 +176,6 @@ export class DynamoDbRelationStore implements RelationStore {
     return { userIds: (out.Items ?? []).map((item) => item.sk as string), ...(next ? { next } : {}) };
   }
 
-  async targetsOf(type: RelationType, from: string, at: Date): Promise<string[]> {
-    const targets = new Set<string>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          IndexName: 'bySource',
-          KeyConditionExpression: 'sourceKey = :source',
-          FilterExpression: LIVE,
-          ExpressionAttributeValues: { ':source': `${type}#${from}`, ':now': epochSeconds(at) },
-          ProjectionExpression: 'targetKey',
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) targets.add(item.targetKey as string);
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return [...targets];
-  }
-
   async relocate(type: RelationType, to: string, accounts: readonly string[], from: number): Promise<number> {
     const layouts = await this.#layoutsOf(to, false);
     let moved = 0;
@@ -149,15 +193,12 @@ export class DynamoDbRelationStore implements RelationStore {
       if (!item || item.removed) continue;
       // Same `since`: a change made meanwhile is newer and wins at either position.
       const at = new Date(item.since as number);
-      await this.#write(
-        type,
-        account,
-        to,
-        newest!,
-        at,
-        item.expiresAt === undefined ? {} : { expiresAt: item.expiresAt },
-      );
-      await this.#write(type, account, to, from, at, {
+      const live = { pk: `${type}#${to}#${newest}`, sk: account, since: at.getTime() };
+      await this.#write(item.expiresAt === undefined ? live : { ...live, expiresAt: item.expiresAt });
+      await this.#write({
+        pk: `${type}#${to}#${from}`,
+        sk: account,
+        since: at.getTime(),
         removed: true,
         expiresAt: epochSeconds(at) + TOMBSTONE_SECONDS,
       });

@@ -1,6 +1,7 @@
 import type {
   AudiencePage,
   AudienceQuery,
+  Relation,
   RelationChange,
   RelationStore,
   RelationType,
@@ -116,14 +117,7 @@ export class InMemoryRelationStore implements RelationStore {
     return { userIds, ...(more ? { next: slice[slice.length - 1]! } : {}) };
   }
 
-  async targetsOf(type: RelationType, from: string, at: Date): Promise<string[]> {
-    const targets: string[] = [];
-    for (const [key, members] of this.#byTarget) {
-      const stored = members.get(from);
-      if (!key.startsWith(`${type}#`) || !stored || stored.removed) continue;
-      if (stored.expiresAt !== undefined && stored.expiresAt <= at.getTime()) continue;
-      targets.push(key.slice(type.length + 1, key.lastIndexOf('#')));
-    }
-    return targets;
+  async importRelations(relations: readonly Relation[]): Promise<void> {
+    for (const relation of relations) await this.apply({ kind: 'put', relation });
   }
 }

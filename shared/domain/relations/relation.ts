@@ -1,7 +1,7 @@
 /**
  * A relation between two accounts or between an account and an item: follow (buyer -> seller),
- * favorite and browse (buyer -> item), and whatever new kinds the catalog adds. Stored once,
- * readable from both ends.
+ * favorite and browse (buyer -> item), and whatever new kinds the catalog adds. Read from the
+ * target's end only: audiences are "who relates to T".
  */
 export type RelationType = string;
 
@@ -49,8 +49,12 @@ export interface RelationStore {
   apply(change: RelationChange): Promise<void>;
   /** Accounts related to `to` by `type`, within one shard, one page at a time. */
   audiencePage(query: AudienceQuery): Promise<AudiencePage>;
-  /** What `from` relates to by `type` (a buyer's follows). */
-  targetsOf(type: RelationType, from: string, at: Date): Promise<string[]>;
+  /**
+   * Loads relations in bulk (an existing graph moving to Herald): the same items `apply` writes,
+   * in batches. An imported relation replaces what is stored for it, newer or not, so a graph
+   * is imported before its live relation events are switched on.
+   */
+  importRelations(relations: readonly Relation[]): Promise<void>;
   /** How many shards the audience of `to` is read in: 1 unless the target is hot. */
   shardCountOf(type: RelationType, to: string): Promise<number>;
   /** Moves a hot target to `shards` shards (never fewer than it has). See sharding.ts. */

@@ -4,6 +4,7 @@ import type { DomainEvent } from '../../../shared/domain/events/envelope.ts';
 import type { RejectedEvent } from '../../../shared/domain/ports.ts';
 import { ManualClock } from '../../../shared/local/manual-clock.ts';
 import { ingestRelationEvent } from '../../../shared/use-cases/ingest-relation-event.ts';
+import { audienceOf } from '../../support/audience.ts';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const social = (detailType: string, time: string): DomainEvent => ({
@@ -36,7 +37,7 @@ describe('ingestRelationEvent, clock skew', () => {
       /^time: 2099-01-01T00:00:00.000Z is \d+ s ahead of Herald's clock .*; at most 300 s is accepted$/,
     );
     expect(rejected).toEqual([{ reason: (result as { reason: string }).reason, event: { raw: 'follow' } }]);
-    expect(await deps.relations.targetsOf('follow', 'b1', now)).toEqual([]);
+    expect(await audienceOf(deps.relations, 'follow', 's1', now)).toEqual([]);
   });
 
   it('lets a later unfollow undo the follow once a future-dated follow was refused', async () => {
@@ -48,7 +49,7 @@ describe('ingestRelationEvent, clock skew', () => {
     const unfollow = await ingestRelationEvent(social('UserUnfollowed', '2026-11-21T10:01:00Z'), {}, deps);
 
     expect(unfollow.status).toBe('applied');
-    expect(await deps.relations.targetsOf('follow', 'b1', new Date('2026-11-21T10:02:00Z'))).toEqual([]);
+    expect(await audienceOf(deps.relations, 'follow', 's1', new Date('2026-11-21T10:02:00Z'))).toEqual([]);
   });
 
   it('accepts an event up to five minutes ahead (publishers drift), and rejects one just beyond', async () => {
@@ -59,6 +60,8 @@ describe('ingestRelationEvent, clock skew', () => {
 
     expect(within.status).toBe('applied');
     expect(beyond.status).toBe('rejected');
-    expect(await deps.relations.targetsOf('follow', 'b1', new Date('2026-11-21T10:06:00Z'))).toEqual(['s1']);
+    expect(await audienceOf(deps.relations, 'follow', 's1', new Date('2026-11-21T10:06:00Z'))).toEqual([
+      'b1',
+    ]);
   });
 });
