@@ -8,6 +8,7 @@ import { localCredentials, localRegion } from '../../shared/local/engines.ts';
 import { ManualClock } from '../../shared/local/manual-clock.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../shared/local/runtime.ts';
 import { registerDevice } from '../../shared/use-cases/register-device.ts';
+import { audienceOf } from '../support/audience.ts';
 import { sharedEngines } from '../support/engines.ts';
 import { type FaultPlan, faultInjectingBus } from '../support/fault-injecting-bus.ts';
 
@@ -76,8 +77,9 @@ describe('the publisher against the local runtime', () => {
       expect(request.length).toBeLessThanOrEqual(MAX_ENTRIES);
       expect(request.reduce((sum, e) => sum + entrySize(e), 0)).toBeLessThanOrEqual(MAX_REQUEST_ENTRY_BYTES);
     }
-    for (const follower of followers)
-      expect(await runtime.ports.relations.targetsOf('follow', follower, now)).toEqual(['seller-9']);
+    expect(await audienceOf(runtime.ports.relations, 'follow', 'seller-9', now)).toEqual(
+      [...followers].sort(),
+    );
   });
 
   it('pushes a listing once to each follower though a lost answer made the publisher send it twice', async () => {
