@@ -208,11 +208,13 @@ const deliver = async (
     if (reservesAtRelease)
       for (const userId of window)
         log.add({ step: 'released', userId, variant: job.variant, jobId: job.jobId });
+    await saveAt(start, start + window.length);
+    // Counted after the checkpoint that names the window in flight: a copy resuming after a crash
+    // counts that whole window `interrupted`, so these must not be in its counts already.
     for (const [userId, reason] of blocked) {
       tally.add('suppressed', reason, job.variant);
       log.add({ step: 'suppressed', userId, variant: job.variant, jobId: job.jobId, reason });
     }
-    await saveAt(start, start + window.length);
     const pushTo = window.filter((userId) => !blocked.has(userId));
     const attempts = new Map<string, DeviceAttempt[]>(pushTo.map((userId) => [userId, []]));
     const sends = pushTo.flatMap((userId) => sendsOf(job, userId, devicesByUser.get(userId)));

@@ -103,8 +103,14 @@ const fanOutWork = (task: FanoutTask, deps: FanOutDeps): LeasedWork<FanoutCheckp
     // cannot be sent ends failed `gave-up`; accounts after the cursor were never planned.
     const pending = await deps.outbox.jobsOf(checkpoint?.pending ?? []);
     const followUp = checkpoint?.followUp ? followUpOf(task, checkpoint) : undefined;
-    for (const job of await dispatchWhatCan(pending, deps.clock.now(), deps, followUp))
-      tally.add('failed', 'gave-up', job.variant, job.userIds.length);
+    // A job that cannot be sent now may have gone out before (its send is what failed last, or
+    // the worker whose lease was taken sent it): its recipients' `gave-up` is recorded under the
+    // job's own id, so whichever comes first, the job's run or this, counts them, once.
+    for (const job of await dispatchWhatCan(pending, deps.clock.now(), deps, followUp)) {
+      const unsent = new OutcomeTally(task.recipeId, new Date(task.event.time));
+      unsent.add('failed', 'gave-up', job.variant, job.userIds.length);
+      await deps.outcomes.record(job.jobId, unsent.entries());
+    }
     return tally.entries();
   },
   handOver: () => deps.fanout.send([{ ...task, handovers: (task.handovers ?? 0) + 1 }]),

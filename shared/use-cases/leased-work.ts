@@ -3,6 +3,7 @@ import { addUsage, type Usage } from '../domain/costs/price-table.ts';
 import { RetryLaterError, WorkGaveUpError } from '../domain/errors.ts';
 import type { OutcomeCount, OutcomeLedger } from '../domain/outcomes/outcome.ts';
 import type { WorkLeases } from '../domain/work-leases.ts';
+import { logger } from '../observability/logger.ts';
 import { type RequestMeter, requestMeter } from '../observability/request-meter.ts';
 
 /**
@@ -116,7 +117,11 @@ export const runLeased = async <C, R>(
         day: new Date().toISOString().slice(0, 10),
       }),
     );
-    if (recorded === 'recorded') await finished.afterRecorded?.();
+    // Best effort: the work is done and recorded; a give-back that fails errs on the side of sending less.
+    if (recorded === 'recorded')
+      await finished.afterRecorded?.().catch((error: unknown) =>
+        logger.warn('work recorded, its follow-up step failed', { unit: work.id, error: error as Error }),
+      );
     return { status: 'done', result: finished.result, alreadyRecorded: recorded === 'already-recorded' };
   } catch (error) {
     const couldFinishLater = error instanceof RetryLaterError;
@@ -149,7 +154,9 @@ const giveUp = async <C, R>(
   checkpoint: C | undefined,
   deps: LeasedWorkDeps<C>,
   cause: unknown,
-): Promise<never> => {
-  await deps.outcomes.record(work.id, await work.settle(checkpoint));
+): Promise<LeasedRun<R>> => {
+  const recorded = await deps.outcomes.record(work.id, await work.settle(checkpoint));
+  // Another copy finished and recorded the unit first: nothing was given up.
+  if (recorded === 'already-recorded') return { status: 'already-done' };
   throw new WorkGaveUpError(work.name, cause);
 };

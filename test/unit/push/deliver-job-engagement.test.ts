@@ -95,4 +95,44 @@ describe('deliverJob closes the loop', () => {
     });
     expect(JSON.stringify(records)).not.toMatch(/token-|Price drop/);
   });
+
+  it('a held job killed mid-window gives each recipient one outcome, the fatigue-blocked ones included', async () => {
+    for (const userId of ['a', 'b', 'c']) devices.byUser.set(userId, [device(userId, 1)]);
+    const deps = depsWith(new ScriptedGateway());
+    const fatigue = {
+      at: now.toISOString(),
+      counters: [],
+      dedupeKey: 'listing-1#recipe',
+      enforce: true,
+      count: true,
+      reserved: false,
+    };
+    // `a` already got this listing from another job: a duplicate at release.
+    await deps.fatigue.reserve([
+      {
+        userId: 'a',
+        timeZone: 'UTC',
+        at: now,
+        dedupeKey: fatigue.dedupeKey,
+        owner: 'other-job',
+        counters: [],
+        enforce: true,
+        count: true,
+      },
+    ]);
+    const held = job(['a', 'b', 'c'], { fatigue, releaseAt: now.toISOString() });
+    const crashing = new ScriptedGateway(() => {
+      throw new Error('worker killed');
+    });
+
+    await expect(deliverJob(held, { ...deps, gateway: crashing })).rejects.toThrow('worker killed');
+    await deliverJob(held, deps);
+
+    const summary = (await deps.outcomes.summary())['price-drop']!;
+    const outcomes =
+      summary.delivered +
+      Object.values({ ...summary.suppressed, ...summary.failed }).reduce((n, c) => n + c, 0);
+    expect(outcomes).toBe(3);
+    expect(summary.failed).toEqual({ interrupted: 3 });
+  });
 });

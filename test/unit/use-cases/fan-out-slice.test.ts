@@ -8,6 +8,7 @@ import { FanoutTaskBusyError } from '../../../shared/domain/audience/fanout-prog
 import type { FanoutTask } from '../../../shared/domain/audience/fanout-task.ts';
 import { WorkGaveUpError } from '../../../shared/domain/errors.ts';
 import { parsePolicy } from '../../../shared/domain/fatigue/policy.ts';
+import { OutcomeTally } from '../../../shared/domain/outcomes/outcome.ts';
 import type { DeliveryJob } from '../../../shared/domain/push/delivery-job.ts';
 import { defaultCatalog } from '../../../shared/domain/recipes/default-catalog.ts';
 import { fanOutSlice } from '../../../shared/use-cases/fan-out-slice.ts';
@@ -243,6 +244,40 @@ describe('fanOutSlice', () => {
       failed: { 'gave-up': 1000 },
     });
     expect(await outcomes.wasRecorded(task.taskId)).toBe(true);
+  });
+
+  it('giving up never counts a job that already went out and ran a second time', async () => {
+    const followers = Array.from({ length: 1600 }, (_, i) => `u${String(i).padStart(4, '0')}`);
+    const { deps, outcomes } = await setup(followers);
+    // The first page's jobs go out and the delivery side runs them; then SQS goes down, and the
+    // second page cannot read its profiles: the task is given up on its last receive.
+    let sends = 0;
+    const delivery = {
+      send: async (jobs: readonly DeliveryJob[]) => {
+        if (sends++ > 0) throw new Error('SQS is unavailable');
+        for (const job of jobs) {
+          const delivered = new OutcomeTally(job.recipeId, time);
+          delivered.add('delivered', '', job.variant, job.userIds.length);
+          await outcomes.record(job.jobId, delivered.entries());
+        }
+      },
+    };
+    let pages = 0;
+    const users = {
+      profilesOf: async (ids: readonly string[]) => {
+        if (pages++ > 0) throw new Error('Users table unavailable');
+        return new Map(ids.map((id) => [id, { id, timeZone: 'UTC', flags: [], optOuts: [] }]));
+      },
+      save: async () => undefined,
+    };
+
+    await expect(
+      fanOutSlice(task, { ...deps, delivery, users, pageSize: 1000, lastAttempt: true }),
+    ).rejects.toThrow(WorkGaveUpError);
+
+    const summary = (await outcomes.summary())['followed-seller-new-item']!;
+    expect(summary).toMatchObject({ planned: 1000, delivered: 1000 });
+    expect(summary.failed).toEqual({});
   });
 });
 

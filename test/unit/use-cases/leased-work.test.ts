@@ -129,4 +129,29 @@ describe('runLeased', () => {
 
     await expect(runLeased(unit(), deps)).rejects.toBeInstanceOf(RetryLaterError);
   });
+
+  it('gives up nothing when another copy recorded the unit first, and sends no dead letter', async () => {
+    const deps = setup();
+    await deps.leases.acquire('unit-1', 'stuck-worker', 60_000);
+    await deps.outcomes.record('unit-1', counts(10));
+
+    expect(await runLeased(unit({ handovers: MAX_HANDOVERS }), { ...deps, lastAttempt: true })).toEqual({
+      status: 'already-done',
+    });
+  });
+
+  it('a failing step after the outcomes are recorded does not fail the finished work', async () => {
+    const deps = setup();
+    const work = unit();
+    const run = work.run;
+    work.run = async (checkpoint, save) => ({
+      ...(await run(checkpoint, save)),
+      afterRecorded: async () => {
+        throw new Error('give-back failed');
+      },
+    });
+
+    expect((await runLeased(work, { ...deps, lastAttempt: true })).status).toBe('done');
+    expect((await deps.outcomes.summary()).r).toMatchObject({ planned: 10, delivered: 10 });
+  });
 });
