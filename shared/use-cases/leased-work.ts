@@ -119,9 +119,11 @@ export const runLeased = async <C, R>(
     );
     // Best effort: the work is done and recorded; a give-back that fails errs on the side of sending less.
     if (recorded === 'recorded')
-      await finished.afterRecorded?.().catch((error: unknown) =>
-        logger.warn('work recorded, its follow-up step failed', { unit: work.id, error: error as Error }),
-      );
+      await finished
+        .afterRecorded?.()
+        .catch((error: unknown) =>
+          logger.warn('work recorded, its follow-up step failed', { unit: work.id, error: error as Error }),
+        );
     return { status: 'done', result: finished.result, alreadyRecorded: recorded === 'already-recorded' };
   } catch (error) {
     const couldFinishLater = error instanceof RetryLaterError;
