@@ -23,6 +23,7 @@ import {
   emptyUsage,
   GB,
   prices,
+  recipeUsage,
   TB,
   type Usage,
 } from '../shared/domain/costs/price-table.ts';
@@ -281,7 +282,7 @@ const figuresOf = async (
   const outcomes = await runtime.ports.outcomes.summary();
   const lambda = runtime.lambdaUsage();
   const delivered = sum(recipes.map((r) => outcomes[r.id]?.delivered ?? 0));
-  const lambdaShare = (pushes: number): Partial<Usage> => ({
+  const lambdaShare = (pushes: number) => ({
     lambdaInvocations: ((lambda.lambdaInvocations - before.lambda.lambdaInvocations) * pushes) / delivered,
     lambdaGbSeconds: ((lambda.lambdaGbSeconds - before.lambda.lambdaGbSeconds) * pushes) / delivered,
   });
@@ -289,16 +290,7 @@ const figuresOf = async (
     .map((recipe) => {
       const pushes = outcomes[recipe.id]?.delivered ?? 0;
       const start = before.usage.get(recipe.id) ?? emptyUsage();
-      const own = requestMeter.usageOf(recipe.id);
-      const usage = addUsage(
-        {
-          ...emptyUsage(),
-          sqsRequests: own.sqsRequests - start.sqsRequests,
-          dynamodbWriteUnits: own.dynamodbWriteUnits - start.dynamodbWriteUnits,
-          dynamodbReadUnits: own.dynamodbReadUnits - start.dynamodbReadUnits,
-        },
-        { snsPublishes: pushes, eventBridgeEvents: 1, ...lambdaShare(pushes) },
-      );
+      const usage = recipeUsage(requestMeter.usageOf(recipe.id), start, pushes, lambdaShare(pushes));
       return { recipe, pushes, usage };
     })
     .filter((r) => r.pushes > 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addUsage, costOf, emptyUsage, type Usage } from '../../shared/domain/costs/price-table.ts';
+import { costOf, recipeUsage } from '../../shared/domain/costs/price-table.ts';
 import type { LocalRuntime } from '../../shared/local/runtime.ts';
 import { requestMeter } from '../../shared/observability/request-meter.ts';
 import { parseScenario } from '../../shared/simulation/scenario.ts';
@@ -50,17 +50,7 @@ describe('herald simulate, costs against the pipeline benchmark', () => {
     // (b) the benchmark's model (bench/pipeline.bench.ts, figuresOf): the recipe's own metered
     // requests, one SNS publish per push, one EventBridge event, and the runtime's Lambda usage
     // shared by pushes; priced by the same costOf.
-    const own = requestMeter.usageOf(RECIPE);
-    const lambda = runtime!.lambdaUsage();
-    const usage: Usage = addUsage(
-      {
-        ...emptyUsage(),
-        sqsRequests: own.sqsRequests - metered.sqsRequests,
-        dynamodbWriteUnits: own.dynamodbWriteUnits - metered.dynamodbWriteUnits,
-        dynamodbReadUnits: own.dynamodbReadUnits - metered.dynamodbReadUnits,
-      },
-      { snsPublishes: delivered, eventBridgeEvents: 1, ...lambda },
-    );
+    const usage = recipeUsage(requestMeter.usageOf(RECIPE), metered, delivered, runtime!.lambdaUsage());
     const bench = costOf(usage);
     const benchPerMillion = (bench.total / delivered) * 1e6;
     expect(costs.perMillionDeliveredUsd).not.toBeNull();

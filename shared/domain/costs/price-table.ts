@@ -169,6 +169,26 @@ export const addUsage = (a: Usage, b: Partial<Usage>): Usage => {
   return sum;
 };
 
+/**
+ * What a recipe's work cost, as the benchmark models it: the requests the meter attributed to it
+ * since `before`, one SNS publish per push, one EventBridge event, and its share of Lambda.
+ */
+export const recipeUsage = (
+  metered: Usage,
+  before: Usage,
+  pushes: number,
+  lambda: Pick<Usage, 'lambdaInvocations' | 'lambdaGbSeconds'>,
+): Usage =>
+  addUsage(
+    {
+      ...emptyUsage(),
+      sqsRequests: metered.sqsRequests - before.sqsRequests,
+      dynamodbWriteUnits: metered.dynamodbWriteUnits - before.dynamodbWriteUnits,
+      dynamodbReadUnits: metered.dynamodbReadUnits - before.dynamodbReadUnits,
+    },
+    { snsPublishes: pushes, eventBridgeEvents: 1, ...lambda },
+  );
+
 /** Scales every unit, for a share of a unit's usage (a variant's part of a fan-out task). */
 export const scaleUsage = (usage: Usage, factor: number): Usage => {
   const scaled = emptyUsage();
