@@ -83,6 +83,10 @@ export class ContractCatalog {
   }
 }
 
+let compiledCatalog: ContractCatalog | undefined;
+
 /** Every contract compiled into Herald: what a catalog built in code validates against. */
-export const compiledContracts = (): ContractCatalog =>
-  new ContractCatalog((eventContracts as readonly EventContract[]).map(compiledContract));
+export const compiledContracts = (): ContractCatalog => {
+  compiledCatalog ??= new ContractCatalog((eventContracts as readonly EventContract[]).map(compiledContract));
+  return compiledCatalog;
+};
