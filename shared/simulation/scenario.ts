@@ -109,7 +109,7 @@ export const scenarioSchema = z.strictObject({
       latencyMs: z.number().int().min(0).max(10_000).optional(),
     })
     .optional(),
-  /** Recipes added to the default catalog, or replacing the default one with the same id. */
+  /** Recipes added to the run's recipe set, or replacing its recipe with the same id (scenario-set.ts). */
   recipes: z
     .array(recipeSchema)
     .superRefine((recipes, context) => {
