@@ -12,7 +12,7 @@ import { SerialisingWorkQueue } from '../shared/adapters/memory/work-queue.ts';
 import { audiencePages } from '../shared/domain/audience/audience-stream.ts';
 import type { FanoutTask } from '../shared/domain/audience/fanout-task.ts';
 import { type DeliveryJob, recipientsPerJob } from '../shared/domain/push/delivery-job.ts';
-import { defaultRecipes } from '../shared/domain/recipes/default-catalog.ts';
+import { defaultRecipe, defaultRecipes } from '../shared/domain/recipes/default-catalog.ts';
 import { RecipeCatalog } from '../shared/domain/recipes/recipe.ts';
 import { fanOutSlice } from '../shared/use-cases/fan-out-slice.ts';
 import { RemoteJobOutbox } from './remote-outbox.ts';
@@ -24,9 +24,12 @@ const eventTime = new Date('2026-11-21T10:00:00Z');
 const zones = ['UTC', 'Asia/Shanghai', 'Europe/Paris', 'America/New_York'];
 
 const personalisedRecipe = {
-  ...defaultRecipes[0],
+  ...defaultRecipe('followed-seller-new-item'),
   id: 'personal-new-item',
-  push: { ...defaultRecipes[0].push, body: '{{detail.title}} for you, {{recipient.id}}' },
+  push: {
+    ...defaultRecipe('followed-seller-new-item').push,
+    body: '{{detail.title}} for you, {{recipient.id}}',
+  },
 };
 const catalog = new RecipeCatalog([...defaultRecipes, personalisedRecipe]);
 

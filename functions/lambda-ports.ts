@@ -21,11 +21,12 @@ import { systemClock } from '../shared/domain/clock.ts';
 import { signerFrom } from '../shared/domain/engagement/receipt-keys.ts';
 import { defaultPolicy, parsePolicy } from '../shared/domain/fatigue/policy.ts';
 import { platforms } from '../shared/domain/push/device.ts';
-import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
+import { recipeSetCatalog } from '../shared/domain/recipes/recipe-set-catalog.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import type { HeraldPorts } from '../shared/herald-ports.ts';
 import { requestMeter } from '../shared/observability/request-meter.ts';
 import { traced } from '../shared/observability/tracer.ts';
+import { bundledRecipeSet } from './bundled-recipe-set.ts';
 import { lazyPorts } from './lazy-port.ts';
 import { envName, platformApplicationEnv } from './port-environment.ts';
 
@@ -60,8 +61,18 @@ const dynamodb = once(
 );
 const sns = once((): SNSClient => metered(snsPushClient(), 'sns'));
 
-/** The recipes of this deployment: the `catalog` port, and the business of each usage scope. */
-const catalog = once(defaultCatalog);
+/**
+ * The recipe set of this deployment, checked again at cold start: the `catalog` port (recipes,
+ * contracts, channels), the business of each usage scope, and the policy with the set's caps.
+ */
+const recipeSet = once(() => {
+  const policy = optional(envName.fatiguePolicy);
+  return recipeSetCatalog(
+    bundledRecipeSet(),
+    policy ? parsePolicy(JSON.parse(policy), envName.fatiguePolicy) : defaultPolicy,
+  );
+});
+const catalog = () => recipeSet().catalog;
 
 /** Resource names, each read from the environment only when a port asks for it. */
 const names: ResourceNames = {
@@ -118,10 +129,7 @@ const builders: PortBuilders<keyof HeraldPorts> = {
   ...awsPortBuilders(names, clients, () => systemClock.now(), catalog),
   catalog,
   clock: () => systemClock,
-  policy: () => {
-    const policy = optional(envName.fatiguePolicy);
-    return policy ? parsePolicy(JSON.parse(policy), envName.fatiguePolicy) : defaultPolicy;
-  },
+  policy: () => recipeSet().policy,
   gateway: () =>
     new SnsPushGateway(
       sns(),

@@ -62,7 +62,8 @@ const none = needs();
  * port on first use). A port that starts reading another variable adds it here.
  */
 export const portVariables: { readonly [P in keyof HeraldPorts]-?: PortVariables } = {
-  catalog: none,
+  // The set is checked against the policy its caps join (businesses without caps are refused).
+  catalog: mayUse(envName.fatiguePolicy),
   policy: mayUse(envName.fatiguePolicy),
   clock: none,
   relations: needs(envName.relationsTable),

@@ -1,5 +1,7 @@
 import type { Node } from 'constructs';
+import { problemLine, readRecipeSetFiles } from '../shared/adapters/files/recipe-set-files.ts';
 import type { Platform } from '../shared/domain/push/device.ts';
+import type { RecipeSetFiles } from '../shared/domain/recipes/recipe-set.ts';
 
 /** A CDK context value (`-c key=value`, or cdk.json) Herald cannot deploy with. */
 export class ContextError extends Error {
@@ -25,6 +27,8 @@ export interface HeraldContext {
   readonly canaryEndpointArn?: string;
   /** A monthly budget (`monthlyBudgetUsd`) e-mailing `budgetEmail`, or the alarm e-mail; absent, none. */
   readonly budget?: { readonly monthlyUsd: number; readonly email: string };
+  /** The recipe set read from `recipesDir`; absent, the stack deploys the marketplace set. */
+  readonly recipeSet?: RecipeSetFiles;
 }
 
 /** The context key of each platform's application, and the platform SNS names in its ARN. */
@@ -127,6 +131,16 @@ const matching = (node: Node, key: string, shape: RegExp, what: string): string 
   return value;
 };
 
+/** `-c recipesDir=teams/listings`: a folder a file problem of which fails the synth, named. */
+const recipeSet = (node: Node): RecipeSetFiles | undefined => {
+  const dir = matching(node, 'recipesDir', /\S/, 'a folder (teams/listings)');
+  if (dir === undefined) return undefined;
+  const { files, problems } = readRecipeSetFiles(dir);
+  if (problems.length > 0)
+    throw new ContextError('recipesDir', problems.map((p) => problemLine(dir, p)).join('; '));
+  return files;
+};
+
 /**
  * Reads and checks Herald's context values, so a mistyped one fails the synth naming its key
  * rather than deploying `NaN` or an ARN no device can register with.
@@ -146,6 +160,7 @@ export const heraldContext = (node: Node): HeraldContext => {
     'the ARN of an SNS platform endpoint (arn:aws:sns:<region>:<account>:endpoint/<platform>/<application>/<id>)',
   );
   const budgetUsd = monthlyBudgetUsd(node);
+  const recipes = recipeSet(node);
   const budgetEmail =
     matching(node, 'budgetEmail', emailAddress, 'an e-mail address (finance@example.com)') ?? alarmEmail;
   if (budgetUsd !== undefined && budgetEmail === undefined)
@@ -161,5 +176,6 @@ export const heraldContext = (node: Node): HeraldContext => {
     ...(days === undefined ? {} : { deviceMaxAgeDays: days }),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(canaryEndpointArn ? { canaryEndpointArn } : {}),
+    ...(recipes ? { recipeSet: recipes } : {}),
   };
 };

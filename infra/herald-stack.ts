@@ -4,19 +4,23 @@ import type { EventBus } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { envName, platformApplicationEnv } from '../functions/port-environment.ts';
+import { defaultPolicy } from '../shared/domain/fatigue/policy.ts';
 import type { Platform } from '../shared/domain/push/device.ts';
-import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
-import type { RecipeCatalog } from '../shared/domain/recipes/recipe.ts';
+import { marketplaceSetFiles } from '../shared/domain/recipes/default-catalog.ts';
+import type { RecipeSetFiles } from '../shared/domain/recipes/recipe-set.ts';
+import { recipeSetCatalog } from '../shared/domain/recipes/recipe-set-catalog.ts';
 import { conversionRules } from '../shared/domain/routing/bus-rules.ts';
 import { type TableDefinition, tableEnvName, tables } from '../shared/resources/tables.ts';
 import { acknowledgeDesignedFindings } from './acknowledged-findings.ts';
 import { Canary } from './constructs/canary.ts';
+import { ContractRegistry } from './constructs/contract-registry.ts';
 import { CostBudget, type CostBudgetProps } from './constructs/cost-budget.ts';
 import { Delivery } from './constructs/delivery.ts';
 import { DeviceRegistry, endpointArnsOf } from './constructs/device-registry.ts';
 import { EventRouting } from './constructs/event-routing.ts';
 import { FailedEvents } from './constructs/failed-events.ts';
 import { Fanout } from './constructs/fanout.ts';
+import { RECIPE_SET_CONTEXT } from './constructs/herald-function.ts';
 import { MessageLog } from './constructs/message-log.ts';
 import { Observability } from './constructs/observability.ts';
 import { Receipts } from './constructs/receipts.ts';
@@ -28,8 +32,8 @@ export interface HeraldStackProps extends StackProps {
   readonly tables: ReadonlyMap<string, TableV2>;
   /** SNS platform applications by platform; a platform left out cannot register devices. */
   readonly platformApplicationArns: Readonly<Partial<Record<Platform, string>>>;
-  /** The recipes whose rules the bus gets; the default catalog when absent. */
-  readonly catalog?: RecipeCatalog;
+  /** The recipe set deployed (rules, contracts, channels); the marketplace set when absent. */
+  readonly recipeSet?: RecipeSetFiles;
   /** Devices whose app has not registered for this many days are purged (default 90). */
   readonly deviceMaxAgeDays?: number;
   /** Alarm notifications are e-mailed here when given. */
@@ -58,6 +62,11 @@ export class HeraldStack extends Stack {
 
   constructor(scope: Construct, id: string, props: HeraldStackProps) {
     super(scope, id, props);
+    // Checked here, so a broken set fails the synth with every problem named, not a cold start.
+    const recipeSet = props.recipeSet ?? marketplaceSetFiles();
+    const { catalog } = recipeSetCatalog(recipeSet, defaultPolicy);
+    // Before any child exists: every function bundles the set (HeraldFunction).
+    this.node.setContext(RECIPE_SET_CONTEXT, JSON.stringify(recipeSet));
     const applicationArns = Object.values(props.platformApplicationArns).filter((arn): arn is string =>
       Boolean(arn),
     );
@@ -96,7 +105,7 @@ export class HeraldStack extends Stack {
       undeliverable: failed.undeliverable,
     });
     const routing = new EventRouting(this, 'Routing', {
-      catalog: props.catalog ?? defaultCatalog(),
+      catalog,
       planner: fanout.planner,
       relationWriter: relations.writer,
       ...failed.queues,
@@ -107,7 +116,8 @@ export class HeraldStack extends Stack {
     messageLog.grantAppend(delivery.worker);
     messageLog.grantAppend(receipts.fn);
     receipts.grantSigning(delivery.worker);
-    messageLog.routeConversions(routing.bus, conversionRules(props.catalog ?? defaultCatalog()));
+    messageLog.routeConversions(routing.bus, conversionRules(catalog));
+    new ContractRegistry(this, 'Contracts', { contracts: catalog.contracts });
     this.observability = new Observability(this, 'Observability', {
       parts: [failed, delivery, fanout, relations, devices, receipts],
       tables: props.tables,

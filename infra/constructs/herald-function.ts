@@ -3,6 +3,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { RECIPE_SET_DEFINE } from '../../functions/bundled-recipe-set.ts';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../shared/observability/metric-names.ts';
 
 export interface HeraldFunctionProps {
@@ -14,6 +15,15 @@ export interface HeraldFunctionProps {
   /** Only the variables of the ports this function uses (FunctionEnvironment.of). */
   readonly environment: Readonly<Record<string, string>>;
 }
+
+/** Context key under which the stack hands its recipe set (JSON) to the functions it bundles. */
+export const RECIPE_SET_CONTEXT = 'herald:recipe-set';
+
+/** The stack's recipe set, compiled into the bundle (functions/bundled-recipe-set.ts). */
+const recipeSetDefine = (scope: Construct): Record<string, string> => {
+  const json = scope.node.tryGetContext(RECIPE_SET_CONTEXT) as string | undefined;
+  return json ? { [RECIPE_SET_DEFINE]: JSON.stringify(json) } : {};
+};
 
 /**
  * A Herald Lambda function: Node.js 24 on arm64, bundled with esbuild, JSON logs kept for a
@@ -43,7 +53,7 @@ export class HeraldFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       tracing: Tracing.ACTIVE,
-      bundling: { minify: true, sourceMap: true, target: 'node24' },
+      bundling: { minify: true, sourceMap: true, target: 'node24', define: recipeSetDefine(this) },
     });
   }
 }

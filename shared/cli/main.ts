@@ -17,6 +17,7 @@ import {
   parseUtilisation,
   runningEngines,
 } from './options.ts';
+import { addRecipesCommands } from './recipes-command.ts';
 import { type RelationsImportOptions, runRelationsImportCommand } from './relations-import-command.ts';
 import { runSimulateCommand } from './simulate-command.ts';
 import { runStartCommand } from './start-command.ts';
@@ -69,10 +70,16 @@ const heraldProgram = (exit: (code: number) => void): Command => {
     program
       .command('simulate')
       .description('Run a scenario on a fresh local runtime and print a JSON report on stdout')
-      .argument('<scenario>', 'scenario file (JSON); see README, "Scenario format"'),
-  ).action(async (file: string, options: EngineOptions, command: Command) => {
-    exit(await runSimulateCommand(file, runningEngines(command, options)));
+      .argument('<scenario>', 'scenario file (JSON); see README, "Scenario format"')
+      .option(
+        '--recipes <dir>',
+        'run this recipe set (README, "Recipe sets") instead of the marketplace one',
+      ),
+  ).action(async (file: string, options: EngineOptions & { recipes?: string }, command: Command) => {
+    exit(await runSimulateCommand(file, runningEngines(command, options), options.recipes));
   });
+
+  addRecipesCommands(program, exit);
 
   program
     .command('costs')

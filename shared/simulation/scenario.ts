@@ -109,7 +109,7 @@ export const scenarioSchema = z.strictObject({
       latencyMs: z.number().int().min(0).max(10_000).optional(),
     })
     .optional(),
-  /** Recipes added to the default catalog, or replacing the default one with the same id. */
+  /** Recipes added to the run's recipe set, or replacing its recipe with the same id (scenario-set.ts). */
   recipes: z
     .array(recipeSchema)
     .superRefine((recipes, context) => {
@@ -121,6 +121,19 @@ export const scenarioSchema = z.strictObject({
           message: `duplicate recipe id "${recipes[duplicate.index]!.id}" (first at $.recipes[${duplicate.first}])`,
         });
     })
+    .optional(),
+  /**
+   * Event contracts added to the run's recipe set, or replacing its contract of the same event:
+   * a JSON Schema (draft 2020-12) of the detail each, as a contract file holds.
+   */
+  contracts: z
+    .array(
+      z.strictObject({
+        source: z.string().min(1),
+        detailType: z.string().min(1),
+        schema: z.record(z.string(), z.unknown()),
+      }),
+    )
     .optional(),
   engagement: engagementSchema.optional(),
   /** Users whose every message step the report lists under `traces`. */
@@ -142,12 +155,11 @@ export const mergeRecipes = (defaults: readonly Recipe[], added: readonly Recipe
   return [...merged, ...added.filter((recipe) => !known.has(recipe.id))];
 };
 
-/** The recipes of a scenario's run: the default catalog merged with the scenario's `recipes`. */
-export const scenarioRecipes = (scenario: Pick<Scenario, 'recipes'>): Recipe[] =>
-  mergeRecipes(
-    defaultRecipes.map((recipe) => recipeSchema.parse(recipe)),
-    scenario.recipes,
-  );
+/** The recipes of a scenario's run: the set's (the default catalog's) merged with the scenario's `recipes`. */
+export const scenarioRecipes = (
+  scenario: Pick<Scenario, 'recipes'>,
+  base: readonly Recipe[] = defaultRecipes,
+): Recipe[] => mergeRecipes(base, scenario.recipes);
 
 /** The variants a recipe assigns: its own ids, or the single variant of a recipe without any. */
 const variantIdsOf = (recipe: Recipe): string[] => recipe.variants?.map((v) => v.id) ?? ['A'];
@@ -177,9 +189,9 @@ const checkEngagement = (engagement: Engagement, recipes: readonly Recipe[]): vo
   }
 };
 
-/** Parses a scenario, or throws a ValidationError whose field is the JSON path of the error. */
-export const parseScenario = (input: unknown): Scenario => {
+/** Parses a scenario (`baseRecipes`: its recipe set's, the default catalog's when not given), or throws a ValidationError whose field is the JSON path of the error. */
+export const parseScenario = (input: unknown, baseRecipes: readonly Recipe[] = defaultRecipes): Scenario => {
   const scenario = parseOrThrow(scenarioSchema, input, '$');
-  if (scenario.engagement) checkEngagement(scenario.engagement, scenarioRecipes(scenario));
+  if (scenario.engagement) checkEngagement(scenario.engagement, scenarioRecipes(scenario, baseRecipes));
   return { ...scenario, policy: parsePolicy({ ...defaultPolicy, ...scenario.policy }, '$.policy') };
 };

@@ -2,7 +2,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { buildCostReport, type CostReport } from '../domain/costs/cost-report.ts';
 import type { ScopeSummary } from '../domain/outcomes/outcome.ts';
 import type { Platform } from '../domain/push/device.ts';
-import { RecipeCatalog } from '../domain/recipes/recipe.ts';
+import type { RecipeSetFiles } from '../domain/recipes/recipe-set.ts';
 import type { LocalEngines } from '../local/engines.ts';
 import { ManualClock } from '../local/manual-clock.ts';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
@@ -11,7 +11,8 @@ import { playAndRead } from './engagement-step.ts';
 import { type ExperimentReport, markOpened, type TraceStep } from './experiments-report.ts';
 import { type DeadLetter, readDeadLetters } from './leftovers.ts';
 import { loadWorld } from './load-world.ts';
-import { type Scenario, scenarioRecipes } from './scenario.ts';
+import type { Scenario } from './scenario.ts';
+import { scenarioCatalog } from './scenario-set.ts';
 
 export interface SimulatedDelivery {
   readonly userId: string;
@@ -106,17 +107,20 @@ export const simulate = async (
   engines?: LocalEngines,
   options: {
     readonly onProgress?: SimulationProgress;
+    /** The recipe set to run (`herald simulate --recipes DIR`); the marketplace's when absent. */
+    readonly recipeSet?: RecipeSetFiles;
     /** Given the runtime once started: a test reads its meters (`lambdaUsage`) after the run. */
     readonly onRuntime?: (runtime: LocalRuntime) => void;
   } = {},
 ): Promise<SimulationReport> => {
   const clock = new ManualClock(new Date(scenario.start));
-  const recipes = scenarioRecipes(scenario);
+  const { catalog, policy } = scenarioCatalog(scenario, options.recipeSet);
+  const recipes = catalog.recipes;
   const runtime = await startLocalRuntime({
     clock,
-    catalog: new RecipeCatalog(recipes),
+    catalog,
     faults: scenario.faults,
-    policy: scenario.policy,
+    policy,
     ...(engines ? { engines } : {}),
   });
   options.onRuntime?.(runtime);

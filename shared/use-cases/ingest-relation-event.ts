@@ -2,6 +2,7 @@ import type { Clock } from '../domain/clock.ts';
 import { HeraldError } from '../domain/errors.ts';
 import type { DomainEvent } from '../domain/events/envelope.ts';
 import type { RejectedEvents } from '../domain/ports.ts';
+import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import { toRelationChange } from '../domain/relations/ingestion.ts';
 import type { RelationChange, RelationStore } from '../domain/relations/relation.ts';
 
@@ -10,6 +11,8 @@ export interface IngestRelationDeps {
   readonly rejected: RejectedEvents;
   /** Herald's clock: events stamped more than a few minutes ahead of it are rejected. */
   readonly clock: Clock;
+  /** Its channels say which events feed which relation; its contracts check their details. */
+  readonly catalog: Pick<RecipeCatalog, 'channels' | 'contracts'>;
 }
 
 export type IngestResult =
@@ -28,7 +31,7 @@ export const ingestRelationEvent = async (
 ): Promise<IngestResult> => {
   let change: RelationChange;
   try {
-    change = toRelationChange(event, deps.clock.now());
+    change = toRelationChange(event, deps.clock.now(), deps.catalog);
   } catch (error) {
     if (!(error instanceof HeraldError)) throw error;
     await deps.rejected.keep({ reason: error.message, event: raw });

@@ -1,11 +1,10 @@
 import type { FanoutTask } from '../domain/audience/fanout-task.ts';
 import { HeraldError, ValidationError } from '../domain/errors.ts';
-import { findContract } from '../domain/events/contracts.ts';
+import type { ContractCatalog } from '../domain/events/contract-catalog.ts';
 import type { DomainEvent } from '../domain/events/envelope.ts';
 import { businessIdentity } from '../domain/events/identity.ts';
 import { OutcomeTally } from '../domain/outcomes/outcome.ts';
 import type { RejectedEvents } from '../domain/ports.ts';
-import { parseOrThrow } from '../domain/validation.ts';
 import { logger } from '../observability/logger.ts';
 import { type FanOutDeps, type FanOutResult, fanOutSlice } from './fan-out-slice.ts';
 
@@ -17,11 +16,12 @@ export type PlanResult =
   | { readonly status: 'planned'; readonly tasks: number; readonly inline?: FanOutResult }
   | { readonly status: 'rejected'; readonly reason: string };
 
-const checkedDetail = (event: DomainEvent): Record<string, unknown> => {
-  const contract = findContract(event.source, event.detailType);
+/** The detail as its contract reads it; the catalog's contracts are those of its recipe set. */
+const checkedDetail = (event: DomainEvent, contracts: ContractCatalog): Record<string, unknown> => {
+  const contract = contracts.find(event.source, event.detailType);
   if (!contract)
     throw new ValidationError('detail-type', `no contract for "${event.detailType}" from ${event.source}`);
-  return parseOrThrow(contract.detail, event.detail, 'detail') as Record<string, unknown>;
+  return contract.check(event.detail);
 };
 
 /**
@@ -43,7 +43,7 @@ export const planTrigger = async (
     if (recipe.trigger.source !== event.source || recipe.trigger.detailType !== event.detailType) {
       throw new ValidationError('detail-type', `recipe ${recipeId} does not fire on ${event.detailType}`);
     }
-    detail = checkedDetail(event);
+    detail = checkedDetail(event, deps.catalog.contracts);
   } catch (error) {
     if (!(error instanceof HeraldError)) throw error;
     const tally = new OutcomeTally(recipeId, event.time);

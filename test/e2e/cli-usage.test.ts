@@ -13,6 +13,8 @@ describe('the herald command line', () => {
     ['contracts --help', 'Usage: herald contracts [options]'],
     ['trace --help', 'Usage: herald trace [options]'],
     ['stats --help', 'Usage: herald stats [options]'],
+    ['recipes --help', 'Usage: herald recipes [options] [command]'],
+    ['recipes check --help', 'Usage: herald recipes check [options] <dir>'],
   ])(
     'prints help for `herald %s` on stdout with exit code 0',
     async (args, usage) => {

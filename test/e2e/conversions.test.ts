@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbMessageLogReader } from '../../shared/adapters/message-log/duckdb-queries.ts';
-import { defaultRecipes } from '../../shared/domain/recipes/default-catalog.ts';
+import { defaultRecipe, defaultRecipes } from '../../shared/domain/recipes/default-catalog.ts';
 import { RecipeCatalog } from '../../shared/domain/recipes/recipe.ts';
 import { localCredentials, localRegion } from '../../shared/local/engines.ts';
 import { ManualClock } from '../../shared/local/manual-clock.ts';
@@ -15,9 +15,9 @@ let publisher: EventBridgeClient;
 describe('conversion events on the local bus', () => {
   beforeAll(async () => {
     const catalog = new RecipeCatalog([
-      ...defaultRecipes.slice(1),
+      ...defaultRecipes.filter((r) => r.id !== 'followed-seller-new-item'),
       {
-        ...defaultRecipes[0],
+        ...defaultRecipe('followed-seller-new-item'),
         conversion: { source: 'market.orders', detailType: 'OrderPlaced', userField: 'buyerId' },
       },
     ]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRecipes } from '../../shared/domain/recipes/default-catalog.ts';
+import { defaultRecipe } from '../../shared/domain/recipes/default-catalog.ts';
 import { expectBalanced, listed, run } from '../support/scenarios.ts';
 
 const audience = Array.from({ length: 400 }, (_, i) => `u${String(i).padStart(4, '0')}`);
@@ -9,7 +9,7 @@ const world = {
   policy: { quietHours: null },
 };
 const experiment = {
-  ...defaultRecipes[0],
+  ...defaultRecipe('followed-seller-new-item'),
   variants: [
     { id: 'A', weight: 40, push: { title: 'New from a seller you follow', body: '{{detail.title}}' } },
     { id: 'B', weight: 40, push: { title: 'Just listed: {{detail.title}}', body: 'Tap to see it first' } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRecipes } from '../../shared/domain/recipes/default-catalog.ts';
+import { defaultRecipe } from '../../shared/domain/recipes/default-catalog.ts';
 import { expectBalanced, listed, minute, receivedBy, run } from '../support/scenarios.ts';
 
 const devices = [
@@ -11,7 +11,10 @@ describe('herald simulate with scenario recipes, on the local engines', () => {
   it("runs a scenario's recipe in place of the default one with its id, and one it adds", async () => {
     const report = await run({
       recipes: [
-        { ...defaultRecipes[0], push: { title: 'Fresh from {{detail.sellerId}}', body: '{{detail.title}}' } },
+        {
+          ...defaultRecipe('followed-seller-new-item'),
+          push: { title: 'Fresh from {{detail.sellerId}}', body: '{{detail.title}}' },
+        },
         {
           id: 'seller-listing-to-favoriters',
           description: 'A seller listed an item: push to those who favorited the seller.',

@@ -8,8 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defineHerald } from '../../infra/herald-app.ts';
 import { HeraldDataStack } from '../../infra/herald-data-stack.ts';
 import { HeraldStack } from '../../infra/herald-stack.ts';
-import { defaultCatalog } from '../../shared/domain/recipes/default-catalog.ts';
-import { RecipeCatalog } from '../../shared/domain/recipes/recipe.ts';
+import { defaultCatalog, marketplaceSetFiles } from '../../shared/domain/recipes/default-catalog.ts';
 
 const apns = 'arn:aws:sns:us-east-1:123456789012:app/APNS/herald';
 const fcm = 'arn:aws:sns:us-east-1:123456789012:app/GCM/herald';
@@ -126,7 +125,7 @@ describe('the Herald CDK app', () => {
     service.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['market.social'],
-        'detail-type': ['UserFollowed', 'UserUnfollowed', 'ItemFavorited', 'ItemViewed'],
+        'detail-type': ['ItemViewed', 'ItemFavorited', 'UserFollowed', 'UserUnfollowed'],
       },
     });
     service.hasResourceProperties('AWS::Events::Rule', {
@@ -360,16 +359,17 @@ describe('the Herald CDK app', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const dataStack = new HeraldDataStack(app, 'HeraldData2');
     const recipe = {
-      ...defaultCatalog().recipes[0]!,
+      ...defaultCatalog().get('followed-seller-new-item'),
       trigger: { source: 'market.items', detailType: 'ItemListed', detailPattern: { price: [] } },
     };
+    const set = marketplaceSetFiles();
 
     expect(
       () =>
         new HeraldStack(app, 'Herald2', {
           tables: dataStack.tables,
           platformApplicationArns: {},
-          catalog: new RecipeCatalog([recipe]),
+          recipeSet: { ...set, recipes: [{ file: 'recipes/bad.json', content: recipe }] },
         }),
     ).toThrow(/Event pattern is not valid\. Reason: Empty arrays are not allowed/);
   });

@@ -12,7 +12,15 @@ const title = z.string().min(1).max(200);
 
 export const itemListed = z.strictObject({ itemId: id, sellerId: id, title, price: money, currency });
 export const priceDropped = z
-  .strictObject({ itemId: id, sellerId: id, title, oldPrice: money, newPrice: money, currency })
+  .strictObject({
+    itemId: id,
+    sellerId: id,
+    title,
+    oldPrice: money,
+    // JSON Schema cannot compare two fields: the exported schema says it in words.
+    newPrice: money.meta({ description: 'below oldPrice' }),
+    currency,
+  })
   .refine((d) => d.newPrice < d.oldPrice, { path: ['newPrice'], message: 'must be below oldPrice' });
 export const offerSent = z.strictObject({
   sellerId: id,

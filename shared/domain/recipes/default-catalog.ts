@@ -1,54 +1,36 @@
-import { canaryRecipe } from './canary.ts';
-import { RecipeCatalog } from './recipe.ts';
+import { fileURLToPath } from 'node:url';
+import { readRecipeSetFiles } from '../../adapters/files/recipe-set-files.ts';
+import { defaultPolicy } from '../fatigue/policy.ts';
+import type { Recipe, RecipeCatalog } from './recipe.ts';
+import { RecipeSetError, type RecipeSetFiles } from './recipe-set.ts';
+import { recipeSetCatalog } from './recipe-set-catalog.ts';
 
-/** The demo marketplace's recipes; documented in the README. */
-export const defaultRecipes = [
-  {
-    id: 'followed-seller-new-item',
-    description: "A seller you follow listed an item: push to the seller's followers.",
-    trigger: { source: 'market.items', detailType: 'ItemListed' },
-    audience: [{ relation: 'follow', targetField: 'sellerId' }],
-    business: 'listings',
-    category: 'new-items',
-    senderField: 'sellerId',
-    push: {
-      title: 'New from a seller you follow',
-      body: '{{detail.title}}: {{detail.price}} {{detail.currency}}',
-      deepLink: 'market://items/{{detail.itemId}}',
-    },
-  },
-  {
-    id: 'favorited-item-price-drop',
-    description: 'An item you favorited or viewed got cheaper: one push per user, whichever relation.',
-    trigger: { source: 'market.items', detailType: 'PriceDropped' },
-    audience: [
-      { relation: 'favorite', targetField: 'itemId' },
-      { relation: 'browse', targetField: 'itemId' },
-    ],
-    business: 'price-alerts',
-    category: 'price-drops',
-    senderField: 'sellerId',
-    push: {
-      title: 'Price drop: {{detail.title}}',
-      body: 'Now {{detail.newPrice}} {{detail.currency}}, was {{detail.oldPrice}}',
-      deepLink: 'market://items/{{detail.itemId}}',
-    },
-  },
-  {
-    id: 'seller-offer-to-favoriters',
-    description: 'A seller sends an offer to everyone who favorited the item (seller -> buyer).',
-    trigger: { source: 'market.offers', detailType: 'OfferSent' },
-    audience: [{ relation: 'favorite', targetField: 'itemId' }],
-    business: 'offers',
-    category: 'promotions',
-    senderField: 'sellerId',
-    push: {
-      title: 'An offer on {{detail.title}}',
-      body: '{{detail.discountPercent}}% off, from the seller, just for you',
-      deepLink: 'market://items/{{detail.itemId}}',
-    },
-  },
-  canaryRecipe,
-] as const;
+/**
+ * The demo marketplace's recipe set: files under `recipes/marketplace/` (README, "Recipe sets"),
+ * the default of `herald start`, `herald simulate` and the CDK app. Resolved when first asked
+ * for, not at import: a Lambda bundle has no such folder (the stack bundles its set instead).
+ */
+export const marketplaceSetDir = (): string =>
+  fileURLToPath(new URL('../../../recipes/marketplace/', import.meta.url));
 
-export const defaultCatalog = (): RecipeCatalog => new RecipeCatalog(defaultRecipes);
+let files: RecipeSetFiles | undefined;
+
+/** The marketplace set's files, read once. */
+export const marketplaceSetFiles = (): RecipeSetFiles => {
+  if (!files) {
+    const read = readRecipeSetFiles(marketplaceSetDir());
+    if (read.problems.length > 0) throw new RecipeSetError(read.problems);
+    files = read.files;
+  }
+  return files;
+};
+
+/** The marketplace recipes and Herald's canary, with the marketplace's contracts and channels. */
+export const defaultCatalog = (): RecipeCatalog =>
+  recipeSetCatalog(marketplaceSetFiles(), defaultPolicy).catalog;
+
+/** The default catalog's recipes, in file order (the canary last). */
+export const defaultRecipes: readonly Recipe[] = defaultCatalog().recipes;
+
+/** One recipe of the default catalog, by id. */
+export const defaultRecipe = (id: string): Recipe => defaultCatalog().get(id);

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { conversionSchema, pushTemplateSchema, variantsSchema } from '../engagement/experiment.ts';
 import { UnknownRecipeError } from '../errors.ts';
+import { type ContractCatalog, compiledContracts } from '../events/contract-catalog.ts';
+import type { RelationRule } from '../relations/ingestion.ts';
 import { parseOrThrow } from '../validation.ts';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lower-case words joined by "-"');
@@ -53,12 +55,23 @@ export const recipeSchema = z.strictObject({
 export type Recipe = z.infer<typeof recipeSchema>;
 export type AudienceSource = z.infer<typeof audienceSource>;
 
-/** A validated, indexed set of recipes. */
+/**
+ * A validated, indexed set of recipes, with the contracts their events are checked against (the
+ * compiled ones unless a recipe set gives its own) and the relation rules that feed their
+ * audiences (none unless given: see recipe-set.ts).
+ */
 export class RecipeCatalog {
   readonly recipes: readonly Recipe[];
+  readonly contracts: ContractCatalog;
+  readonly channels: readonly RelationRule[];
   readonly #byId: ReadonlyMap<string, Recipe>;
 
-  constructor(recipes: readonly unknown[]) {
+  constructor(
+    recipes: readonly unknown[],
+    parts: { readonly contracts?: ContractCatalog; readonly channels?: readonly RelationRule[] } = {},
+  ) {
+    this.contracts = parts.contracts ?? compiledContracts();
+    this.channels = parts.channels ?? [];
     const parsed = recipes.map((r, i) => parseOrThrow(recipeSchema, r, `recipes[${i}]`));
     const byId = new Map<string, Recipe>();
     parsed.forEach((recipe, i) => {

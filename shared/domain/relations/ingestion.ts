@@ -1,12 +1,12 @@
 import { UnknownEventTypeError, ValidationError } from '../errors.ts';
-import { findContract } from '../events/contracts.ts';
+import type { ContractCatalog } from '../events/contract-catalog.ts';
 import type { DomainEvent } from '../events/envelope.ts';
-import { parseOrThrow } from '../validation.ts';
 import type { RelationChange } from './relation.ts';
 
 /**
- * How relation events become relation changes. Data, not code: the CDK stack and the local bus
- * build the relation-ingestion rules from this table.
+ * How one relation event becomes a relation change: the Channel layer. Data, not code: a recipe
+ * set declares them in its `channels/` files (channels.ts), and the CDK stack and the local bus
+ * build the relation-ingestion rules from them.
  */
 export interface RelationRule {
   readonly source: string;
@@ -20,42 +20,6 @@ export interface RelationRule {
   /** Relations that lapse by themselves (browsing) carry a lifetime. */
   readonly ttlDays?: number;
 }
-
-export const relationRules: readonly RelationRule[] = [
-  {
-    source: 'market.social',
-    detailType: 'UserFollowed',
-    change: 'put',
-    relation: 'follow',
-    fromField: 'followerId',
-    toField: 'sellerId',
-  },
-  {
-    source: 'market.social',
-    detailType: 'UserUnfollowed',
-    change: 'remove',
-    relation: 'follow',
-    fromField: 'followerId',
-    toField: 'sellerId',
-  },
-  {
-    source: 'market.social',
-    detailType: 'ItemFavorited',
-    change: 'put',
-    relation: 'favorite',
-    fromField: 'userId',
-    toField: 'itemId',
-  },
-  {
-    source: 'market.social',
-    detailType: 'ItemViewed',
-    change: 'put',
-    relation: 'browse',
-    fromField: 'userId',
-    toField: 'itemId',
-    ttlDays: 30,
-  },
-];
 
 const DAY_MS = 86_400_000;
 
@@ -76,19 +40,36 @@ export const checkClockSkew = (time: Date, now: Date, maxSkewMs = MAX_CLOCK_SKEW
     );
 };
 
+/** One end of a relation: a contract may leave the field optional, a relation may not. */
+const endOf = (detail: Readonly<Record<string, unknown>>, field: string): string => {
+  const value = detail[field];
+  if (typeof value !== 'string' || value === '')
+    throw new ValidationError(
+      `detail.${field}`,
+      'expected an id (a non-empty string): it is an end of the relation',
+    );
+  return value;
+};
+
+/** What a relation event is read with: the deployment's relation rules and its contracts. */
+export interface RelationFeeds {
+  readonly channels: readonly RelationRule[];
+  readonly contracts: ContractCatalog;
+}
+
 /**
- * Turns a relation event into the change it describes, validating its detail against the
- * published contract and its time against Herald's clock (`now`). Throws ValidationError (naming
- * the field) or UnknownEventTypeError.
+ * Turns a relation event into the change it describes, validating its detail against its
+ * contract and its time against Herald's clock (`now`). Throws ValidationError (naming the
+ * field) or UnknownEventTypeError.
  */
-export const toRelationChange = (event: DomainEvent, now: Date, rules = relationRules): RelationChange => {
-  const rule = rules.find((r) => r.source === event.source && r.detailType === event.detailType);
-  const contract = findContract(event.source, event.detailType);
+export const toRelationChange = (event: DomainEvent, now: Date, feeds: RelationFeeds): RelationChange => {
+  const rule = feeds.channels.find((r) => r.source === event.source && r.detailType === event.detailType);
+  const contract = feeds.contracts.find(event.source, event.detailType);
   if (!rule || !contract) throw new UnknownEventTypeError(event.source, event.detailType);
-  const detail = parseOrThrow(contract.detail, event.detail, 'detail') as Record<string, string>;
+  const detail = contract.check(event.detail);
   checkClockSkew(event.time, now);
-  const from = detail[rule.fromField]!;
-  const to = detail[rule.toField]!;
+  const from = endOf(detail, rule.fromField);
+  const to = endOf(detail, rule.toField);
   if (rule.change === 'remove') return { kind: 'remove', type: rule.relation, from, to, at: event.time };
   const expiresAt = rule.ttlDays ? new Date(event.time.getTime() + rule.ttlDays * DAY_MS) : undefined;
   return { kind: 'put', relation: { type: rule.relation, from, to, since: event.time, expiresAt } };

@@ -1,5 +1,4 @@
 import type { RecipeCatalog } from '../recipes/recipe.ts';
-import { relationRules } from '../relations/ingestion.ts';
 
 /** What a bus rule delivers to. The stack maps these to functions and queues. */
 export type RuleTarget = 'planner' | 'relation-writer' | 'rejected-events' | 'conversion';
@@ -33,7 +32,7 @@ const groupBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, 
 };
 
 /**
- * Every rule of the bus, generated from the recipe catalog and the relation rules: one rule per
+ * Every rule of the bus, generated from the recipe catalog and its relation rules (channels): one rule per
  * recipe, one relation-ingestion rule per relation source, for each known source a rule that
  * keeps events whose detail-type nothing expects, and one rule that keeps events of every other
  * source. Together they leave no event unaccounted for: each is matched or kept with its reason.
@@ -51,7 +50,7 @@ export const busRules = (catalog: RecipeCatalog): BusRule[] => {
     input: { constants: { recipeId: recipe.id }, eventField: 'event' },
   }));
 
-  const relationIngestion: BusRule[] = [...groupBy(relationRules, (r) => r.source)].map(
+  const relationIngestion: BusRule[] = [...groupBy(catalog.channels, (r) => r.source)].map(
     ([source, rules]) => ({
       name: `relations-${source.replaceAll('.', '-')}`,
       description: `Keeps the relations that events of ${source} describe`,
@@ -62,7 +61,7 @@ export const busRules = (catalog: RecipeCatalog): BusRule[] => {
 
   const expected = [
     ...catalog.recipes.map((r) => ({ source: r.trigger.source, detailType: r.trigger.detailType })),
-    ...relationRules,
+    ...catalog.channels,
     ...conversionsOf(catalog),
   ];
   const unexpected: BusRule[] = [...groupBy(expected, (e) => e.source)].map(([source, known]) => {

@@ -1,20 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../shared/domain/errors.ts';
 import { contractsAsJsonSchema, findContract } from '../../../shared/domain/events/contracts.ts';
-import { defaultCatalog, defaultRecipes } from '../../../shared/domain/recipes/default-catalog.ts';
+import { defaultCatalog, defaultRecipe } from '../../../shared/domain/recipes/default-catalog.ts';
 import { RecipeCatalog } from '../../../shared/domain/recipes/recipe.ts';
 import { busRules } from '../../../shared/domain/routing/bus-rules.ts';
 
 describe('the recipe catalog', () => {
   it('names the offending field of a bad recipe', () => {
-    const bad = { ...defaultRecipes[0], audience: [] };
+    const bad = { ...defaultRecipe('followed-seller-new-item'), audience: [] };
 
     expect(() => new RecipeCatalog([bad])).toThrow(ValidationError);
     expect(() => new RecipeCatalog([bad])).toThrow(/^recipes\[0\]\.audience: /);
   });
 
   it('refuses two recipes with one id', () => {
-    expect(() => new RecipeCatalog([defaultRecipes[0], defaultRecipes[0]])).toThrow(/duplicates/);
+    expect(
+      () =>
+        new RecipeCatalog([
+          defaultRecipe('followed-seller-new-item'),
+          defaultRecipe('followed-seller-new-item'),
+        ]),
+    ).toThrow(/duplicates/);
   });
 
   it('every trigger of the default catalog has a published contract', () => {
@@ -51,7 +57,7 @@ describe('busRules', () => {
     const planner = rules.filter((r) => r.target === 'planner');
 
     expect(planner.map((r) => r.name)).toEqual(defaultCatalog().recipes.map((r) => `recipe-${r.id}`));
-    expect(planner[0]).toMatchObject({
+    expect(planner.find((r) => r.name === 'recipe-followed-seller-new-item')).toMatchObject({
       pattern: { source: ['market.items'], 'detail-type': ['ItemListed'] },
       input: { constants: { recipeId: 'followed-seller-new-item' }, eventField: 'event' },
     });
@@ -60,7 +66,8 @@ describe('busRules', () => {
   it('routes relation events to the relation writer', () => {
     expect(rules.find((r) => r.target === 'relation-writer')?.pattern).toEqual({
       source: ['market.social'],
-      'detail-type': ['UserFollowed', 'UserUnfollowed', 'ItemFavorited', 'ItemViewed'],
+      // Channel files in name order: browse, favorite, follow.
+      'detail-type': ['ItemViewed', 'ItemFavorited', 'UserFollowed', 'UserUnfollowed'],
     });
   });
 

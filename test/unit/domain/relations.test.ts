@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnknownEventTypeError, ValidationError } from '../../../shared/domain/errors.ts';
 import type { DomainEvent } from '../../../shared/domain/events/envelope.ts';
+import { defaultCatalog } from '../../../shared/domain/recipes/default-catalog.ts';
 import { toRelationChange } from '../../../shared/domain/relations/ingestion.ts';
 import { shardOf } from '../../../shared/domain/relations/sharding.ts';
 
@@ -13,23 +14,28 @@ const event = (detailType: string, detail: unknown): DomainEvent => ({
 });
 
 const now = new Date('2026-11-21T10:00:00Z');
+const feeds = defaultCatalog();
 
 describe('toRelationChange', () => {
   it('a follow becomes follow(follower -> seller)', () => {
-    expect(toRelationChange(event('UserFollowed', { followerId: 'b1', sellerId: 's1' }), now)).toEqual({
-      kind: 'put',
-      relation: {
-        type: 'follow',
-        from: 'b1',
-        to: 's1',
-        since: new Date('2026-11-21T10:00:00Z'),
-        expiresAt: undefined,
+    expect(toRelationChange(event('UserFollowed', { followerId: 'b1', sellerId: 's1' }), now, feeds)).toEqual(
+      {
+        kind: 'put',
+        relation: {
+          type: 'follow',
+          from: 'b1',
+          to: 's1',
+          since: new Date('2026-11-21T10:00:00Z'),
+          expiresAt: undefined,
+        },
       },
-    });
+    );
   });
 
   it('an unfollow removes the follow at the event time', () => {
-    expect(toRelationChange(event('UserUnfollowed', { followerId: 'b1', sellerId: 's1' }), now)).toEqual({
+    expect(
+      toRelationChange(event('UserUnfollowed', { followerId: 'b1', sellerId: 's1' }), now, feeds),
+    ).toEqual({
       kind: 'remove',
       type: 'follow',
       from: 'b1',
@@ -39,20 +45,26 @@ describe('toRelationChange', () => {
   });
 
   it('a view becomes a browse relation that expires 30 days later', () => {
-    const change = toRelationChange(event('ItemViewed', { userId: 'b1', itemId: 'i1', sellerId: 's1' }), now);
+    const change = toRelationChange(
+      event('ItemViewed', { userId: 'b1', itemId: 'i1', sellerId: 's1' }),
+      now,
+      feeds,
+    );
 
     expect(change.kind === 'put' && change.relation.expiresAt).toEqual(new Date('2026-12-21T10:00:00Z'));
   });
 
   it('names the field that breaks the contract', () => {
-    expect(() => toRelationChange(event('UserFollowed', { followerId: 'b1' }), now)).toThrow(ValidationError);
-    expect(() => toRelationChange(event('UserFollowed', { followerId: 'b1' }), now)).toThrow(
+    expect(() => toRelationChange(event('UserFollowed', { followerId: 'b1' }), now, feeds)).toThrow(
+      ValidationError,
+    );
+    expect(() => toRelationChange(event('UserFollowed', { followerId: 'b1' }), now, feeds)).toThrow(
       /^detail\.sellerId: /,
     );
   });
 
   it('refuses an event type no relation rule knows', () => {
-    expect(() => toRelationChange(event('UserBlocked', {}), now)).toThrow(UnknownEventTypeError);
+    expect(() => toRelationChange(event('UserBlocked', {}), now, feeds)).toThrow(UnknownEventTypeError);
   });
 });
 

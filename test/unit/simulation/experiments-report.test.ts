@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../../shared/domain/engagement/message-log.ts';
 import type { ScopeSummary } from '../../../shared/domain/outcomes/outcome.ts';
-import { defaultRecipes } from '../../../shared/domain/recipes/default-catalog.ts';
+import { defaultRecipe } from '../../../shared/domain/recipes/default-catalog.ts';
 import { type Recipe, recipeSchema } from '../../../shared/domain/recipes/recipe.ts';
 import {
   buildExperimentsReport,
@@ -11,13 +11,13 @@ import {
 
 const push = { title: 't', body: 'b' };
 const experiment = (id: string, variants: unknown[]): Recipe =>
-  recipeSchema.parse({ ...defaultRecipes[1], id, variants });
+  recipeSchema.parse({ ...defaultRecipe('favorited-item-price-drop'), id, variants });
 const abh = experiment('price-drop', [
   { id: 'A', weight: 45, push },
   { id: 'B', weight: 45, push },
   { id: 'H', weight: 10, holdout: true },
 ]);
-const plain = recipeSchema.parse(defaultRecipes[0]);
+const plain = recipeSchema.parse(defaultRecipe('followed-seller-new-item'));
 
 const summary = (
   planned: number,

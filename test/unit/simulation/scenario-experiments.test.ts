@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../shared/domain/errors.ts';
-import { defaultRecipes } from '../../../shared/domain/recipes/default-catalog.ts';
+import { defaultRecipe, defaultRecipes } from '../../../shared/domain/recipes/default-catalog.ts';
 import { type Recipe, RecipeCatalog, recipeSchema } from '../../../shared/domain/recipes/recipe.ts';
 import { mergeRecipes, parseScenario, scenarioRecipes } from '../../../shared/simulation/scenario.ts';
 
@@ -16,7 +16,7 @@ const refusal = (input: Record<string, unknown>): string => {
 };
 
 const priceDropAb = {
-  ...defaultRecipes[1],
+  ...defaultRecipe('favorited-item-price-drop'),
   variants: [
     { id: 'A', weight: 45, push: { title: 'Price drop: {{detail.title}}', body: 'Now {{detail.newPrice}}' } },
     { id: 'B', weight: 45, push: { title: '{{detail.title}} is cheaper', body: 'Now {{detail.newPrice}}' } },
@@ -128,7 +128,7 @@ describe('parseScenario, engagement and trace', () => {
 
   it('refuses rates for a recipe or variant the run does not have', () => {
     expect(refusal({ engagement: { openRate: { 'price-drop': { A: 0.1 } } } })).toBe(
-      '$.engagement.openRate.price-drop: unknown recipe "price-drop"; expected one of "followed-seller-new-item"|"favorited-item-price-drop"|"seller-offer-to-favoriters"|"herald-canary"',
+      '$.engagement.openRate.price-drop: unknown recipe "price-drop"; expected one of "favorited-item-price-drop"|"followed-seller-new-item"|"seller-offer-to-favoriters"|"herald-canary"',
     );
     expect(refusal({ engagement: { openRate: { 'followed-seller-new-item': { B: 0.1 } } } })).toBe(
       '$.engagement.openRate.followed-seller-new-item.B: recipe "followed-seller-new-item" has no variant "B"; expected one of "A"',
@@ -167,14 +167,14 @@ describe('mergeRecipes', () => {
     const merged = mergeRecipes(defaults, [parsed(birthday), parsed(priceDropAb)]);
 
     expect(merged.map((r) => r.id)).toEqual([
-      'followed-seller-new-item',
       'favorited-item-price-drop',
+      'followed-seller-new-item',
       'seller-offer-to-favoriters',
       'herald-canary',
       'birthday-wish',
     ]);
-    expect(merged[1]?.variants).toHaveLength(3);
-    expect(merged[0]).toBe(defaults[0]);
+    expect(merged[0]?.variants).toHaveLength(3);
+    expect(merged[1]).toBe(defaults[1]);
   });
 
   it('gives a catalog the runtime accepts, its rules included', () => {

@@ -8,12 +8,12 @@ import type { FanoutTask } from '../../../shared/domain/audience/fanout-task.ts'
 import type { MessageRecord } from '../../../shared/domain/engagement/message-log.ts';
 import { parsePolicy } from '../../../shared/domain/fatigue/policy.ts';
 import type { DeliveryJob } from '../../../shared/domain/push/delivery-job.ts';
-import { defaultRecipes } from '../../../shared/domain/recipes/default-catalog.ts';
+import { defaultRecipe } from '../../../shared/domain/recipes/default-catalog.ts';
 import { RecipeCatalog } from '../../../shared/domain/recipes/recipe.ts';
 import { fanOutSlice } from '../../../shared/use-cases/fan-out-slice.ts';
 
 const time = new Date('2026-11-21T10:00:00Z');
-const base = defaultRecipes[0];
+const base = defaultRecipe('followed-seller-new-item');
 const experiment = new RecipeCatalog([
   {
     ...base,

@@ -118,7 +118,7 @@ describe('fanOutSlice', () => {
   it('renders a personalised push for each recipient when the template names the recipient', async () => {
     const { deps, delivery } = await setup(['u1', 'u2']);
     const catalog = defaultCatalog();
-    const base = catalog.recipes[0]!;
+    const base = catalog.get('followed-seller-new-item');
     const personal = { ...base, push: { ...base.push, body: 'For you, {{recipient.id}}' } };
     const { RecipeCatalog } = await import('../../../shared/domain/recipes/recipe.ts');
 

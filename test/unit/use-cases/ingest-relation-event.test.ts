@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryRelationStore } from '../../../shared/adapters/memory/relation-store.ts';
 import type { DomainEvent } from '../../../shared/domain/events/envelope.ts';
 import type { RejectedEvent } from '../../../shared/domain/ports.ts';
+import { defaultCatalog } from '../../../shared/domain/recipes/default-catalog.ts';
 import { ManualClock } from '../../../shared/local/manual-clock.ts';
 import { ingestRelationEvent } from '../../../shared/use-cases/ingest-relation-event.ts';
 import { audienceOf } from '../../support/audience.ts';
@@ -21,6 +22,7 @@ const setUp = () => {
     relations: new InMemoryRelationStore(),
     rejected: { keep: async (r: RejectedEvent) => void rejected.push(r) },
     clock: new ManualClock(now),
+    catalog: defaultCatalog(),
   };
   return { deps, rejected };
 };

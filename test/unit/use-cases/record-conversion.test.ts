@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../../shared/domain/engagement/message-log.ts';
-import { defaultRecipes } from '../../../shared/domain/recipes/default-catalog.ts';
+import { defaultRecipe } from '../../../shared/domain/recipes/default-catalog.ts';
 import { RecipeCatalog } from '../../../shared/domain/recipes/recipe.ts';
 import { busRules, conversionRules } from '../../../shared/domain/routing/bus-rules.ts';
 import { applyInputTransformer, testEventPattern } from '../../../shared/event-patterns/index.ts';
@@ -21,8 +21,8 @@ const order = {
 const conversion = { source: 'market.orders', detailType: 'OrderPlaced', userField: 'buyerId' };
 const catalog = () =>
   new RecipeCatalog([
-    { ...defaultRecipes[0], conversion },
-    { ...defaultRecipes[1], conversion: { ...conversion, windowHours: 24 } },
+    { ...defaultRecipe('followed-seller-new-item'), conversion },
+    { ...defaultRecipe('favorited-item-price-drop'), conversion: { ...conversion, windowHours: 24 } },
   ]);
 
 describe('recordConversion', () => {
