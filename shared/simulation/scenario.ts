@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { campaignSchema } from '../domain/campaigns/campaign.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { defaultPolicy, type FatiguePolicy, parsePolicy } from '../domain/fatigue/policy.ts';
 import { platforms } from '../domain/push/device.ts';
@@ -123,6 +124,21 @@ export const scenarioSchema = z.strictObject({
     })
     .optional(),
   engagement: engagementSchema.optional(),
+  /** Campaigns ops create and start at `time` (`by` is whom the history names). */
+  campaigns: z
+    .array(z.strictObject({ time: instant, campaign: campaignSchema, by: id.default('ops') }))
+    .optional(),
+  /** What ops do to a running campaign, at `time`. */
+  operations: z
+    .array(
+      z.strictObject({
+        time: instant,
+        campaign: id,
+        action: z.enum(['pause', 'resume', 'cancel']),
+        by: id.default('ops'),
+      }),
+    )
+    .optional(),
   /** Users whose every message step the report lists under `traces`. */
   trace: z.array(id).optional(),
 });
