@@ -11,7 +11,9 @@ export const watchedLaunches: CampaignLaunches = { schedule: async () => undefin
 
 const scheduled = async (ports: HeraldPorts) =>
   ports.campaigns
-    ? (await ports.campaigns.list()).filter((s) => s.status === 'scheduled' && s.launchAt !== undefined)
+    ? (await ports.campaigns.list()).filter(
+        (s) => (s.status === 'scheduled' || s.status === 'running') && s.launchAt !== undefined,
+      )
     : [];
 
 /** Launches every scheduled run whose time the clock reached; returns how many. */

@@ -59,7 +59,9 @@ export const launchCampaign = async (
 ): Promise<CampaignState> => {
   const now = deps.clock.now();
   const state = await campaignOrThrow(deps.campaigns, campaignId);
-  if (state.status !== 'scheduled') return state;
+  const recurringDue = state.status === 'running' && state.campaign.schedule.kind === 'recurring';
+  if (state.status !== 'scheduled' && !recurringDue) return state;
+  if (!state.launchAt && recurringDue) return state;
   if (state.launchAt && Date.parse(state.launchAt) > now.getTime()) return state;
   const run = `r${state.runs + 1}`;
   const readers = await campaignReaders(state.campaign, run, now, deps.relations);

@@ -76,3 +76,35 @@ describe('campaigns: broadcast to a segment, on a schedule, at a steady rate', (
     expectBalanced(report);
   });
 });
+
+describe('recurring campaigns', () => {
+  it('runs on its rate until its end, each run pushing everyone once', async () => {
+    const audience = users(2);
+    const report = await run({
+      start: '2026-11-21T10:00:00Z',
+      users: audience,
+      devices: audience.map((u) => phone(u.id)),
+      policy: { quietHours: null },
+      campaigns: [
+        {
+          time: '2026-11-21T10:00:00Z',
+          campaign: campaign({
+            schedule: { kind: 'recurring', expression: 'rate(1 day)', until: '2026-11-22T18:00:00Z' },
+          }),
+        },
+      ],
+    });
+    expect(report.deliveries.map((d) => `${d.userId}@${d.time.slice(0, 10)}`).sort()).toEqual([
+      'u000@2026-11-21',
+      'u000@2026-11-22',
+      'u001@2026-11-21',
+      'u001@2026-11-22',
+    ]);
+    expect(report.campaigns?.['winter-sale']).toMatchObject({
+      status: 'completed',
+      planned: 4,
+      delivered: 4,
+    });
+    expectBalanced(report);
+  });
+});

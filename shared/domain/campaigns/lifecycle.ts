@@ -38,9 +38,8 @@ export interface CampaignState {
   /** The run in progress or last run: `r1`, `r2`... */
   readonly run?: string;
   readonly runs: number;
-  /** Fan-out tasks of the current run, and how many of them finished. */
+  /** Fan-out tasks (readers) of the current run. */
   readonly slices?: number;
-  readonly finishedSlices?: number;
   readonly pausedAt?: string;
   /** What a paused campaign was before: a resume returns to it. */
   readonly pausedFrom?: 'scheduled' | 'running';
@@ -58,7 +57,8 @@ export class CampaignStateError extends HeraldError {
 const allowed: Record<CampaignCommand, readonly CampaignStatus[]> = {
   create: [],
   start: ['draft'],
-  launch: ['scheduled'],
+  // A recurring campaign's next run may come due while the last one still sends.
+  launch: ['scheduled', 'running'],
   pause: ['scheduled', 'running'],
   resume: ['paused'],
   cancel: ['draft', 'scheduled', 'running', 'paused'],
@@ -87,7 +87,7 @@ export const transition = (
   command: CampaignCommand,
   by: string,
   at: Date,
-  change: Partial<Pick<CampaignState, 'launchAt' | 'run' | 'runs' | 'slices' | 'finishedSlices'>> = {},
+  change: Partial<Pick<CampaignState, 'launchAt' | 'run' | 'runs' | 'slices'>> = {},
   note?: string,
 ): CampaignState => {
   if (!allowed[command].includes(state.status))
@@ -103,7 +103,9 @@ export const transition = (
     case 'start':
       return { ...base, status: 'scheduled' };
     case 'launch':
-      return { ...base, status: 'running', pausedMs: 0, finishedSlices: 0 };
+      // A new run starts with no pause behind it; one launched beside a running run keeps the
+      // running run's pause, which its held pushes still slide by.
+      return { ...base, status: 'running', ...(state.status === 'scheduled' ? { pausedMs: 0 } : {}) };
     case 'pause':
       return {
         ...base,
