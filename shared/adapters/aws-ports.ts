@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { campaignBusinessOf } from '../domain/campaigns/campaign-businesses.ts';
 import { noMessageLog } from '../domain/engagement/message-log.ts';
 import { keySigner } from '../domain/engagement/receipt-token.ts';
 import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
@@ -56,11 +57,13 @@ export type PortBuilders<K extends keyof HeraldPorts> = { readonly [P in K]: () 
 /** The ports AWS resources (tables, queues) back, and the engagement ports' defaults. */
 export type AwsPort = Exclude<keyof HeraldPorts, keyof InjectedPorts> | 'messageLog' | 'receipts';
 
-/** The business a usage scope (a recipe or campaign id) belongs to, from the catalog; `unknown` otherwise. */
+/** The business a usage scope belongs to: a recipe's from the catalog, a campaign's as last read; `unknown` otherwise. */
 export const businessOfScope =
   (catalog: () => RecipeCatalog) =>
   (scope: string): string =>
-    catalog().recipes.find((recipe) => recipe.id === scope)?.business ?? 'unknown';
+    catalog().recipes.find((recipe) => recipe.id === scope)?.business ??
+    campaignBusinessOf(scope) ??
+    'unknown';
 
 /**
  * How each storage and queue port is wired to its AWS adapter, one builder per port, so that a

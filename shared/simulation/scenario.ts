@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { campaignSchema } from '../domain/campaigns/campaign.ts';
+import { campaignRecipe } from '../domain/campaigns/campaign-recipe.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { defaultPolicy, type FatiguePolicy, parsePolicy } from '../domain/fatigue/policy.ts';
 import { platforms } from '../domain/push/device.ts';
@@ -165,6 +166,12 @@ export const scenarioRecipes = (scenario: Pick<Scenario, 'recipes'>): Recipe[] =
     scenario.recipes,
   );
 
+/** Everything whose messages a scenario's users engage with: its recipes, and its campaigns as recipes. */
+export const engagingRecipes = (scenario: Pick<Scenario, 'recipes' | 'campaigns'>): Recipe[] => [
+  ...scenarioRecipes(scenario),
+  ...(scenario.campaigns ?? []).map(({ campaign }) => campaignRecipe(campaign)),
+];
+
 /** The variants a recipe assigns: its own ids, or the single variant of a recipe without any. */
 const variantIdsOf = (recipe: Recipe): string[] => recipe.variants?.map((v) => v.id) ?? ['A'];
 
@@ -196,6 +203,6 @@ const checkEngagement = (engagement: Engagement, recipes: readonly Recipe[]): vo
 /** Parses a scenario, or throws a ValidationError whose field is the JSON path of the error. */
 export const parseScenario = (input: unknown): Scenario => {
   const scenario = parseOrThrow(scenarioSchema, input, '$');
-  if (scenario.engagement) checkEngagement(scenario.engagement, scenarioRecipes(scenario));
+  if (scenario.engagement) checkEngagement(scenario.engagement, engagingRecipes(scenario));
   return { ...scenario, policy: parsePolicy({ ...defaultPolicy, ...scenario.policy }, '$.policy') };
 };

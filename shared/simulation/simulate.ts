@@ -20,7 +20,7 @@ import { playAndRead } from './engagement-step.ts';
 import { type ExperimentReport, markOpened, type TraceStep } from './experiments-report.ts';
 import { type DeadLetter, readDeadLetters } from './leftovers.ts';
 import { loadWorld } from './load-world.ts';
-import { type Scenario, scenarioRecipes } from './scenario.ts';
+import { engagingRecipes, type Scenario, scenarioRecipes } from './scenario.ts';
 
 export interface SimulatedDelivery {
   readonly userId: string;
@@ -204,7 +204,7 @@ export const simulate = async (
         ...(campaignIdOf(push.recipe) ? { campaign: campaignIdOf(push.recipe)! } : {}),
       };
     });
-    const engagement = await playAndRead(scenario, recipes, runtime, clock, eventLabels);
+    const engagement = await playAndRead(scenario, engagingRecipes(scenario), runtime, clock, eventLabels);
     const held = runtime.holds.history.flatMap(({ job, releaseAt }) =>
       job.userIds.map((userId) => ({ userId, recipe: job.recipeId, releaseAt: releaseAt.toISOString() })),
     );

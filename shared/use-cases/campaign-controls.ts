@@ -1,3 +1,4 @@
+import { rememberCampaignBusiness } from '../domain/campaigns/campaign-businesses.ts';
 import type { CampaignState } from '../domain/campaigns/lifecycle.ts';
 import { transition } from '../domain/campaigns/lifecycle.ts';
 import { type CampaignStore, campaignOrThrow } from '../domain/campaigns/store.ts';
@@ -120,6 +121,7 @@ export const gateCampaignJob = async (
   if (!job.campaign || job.attempt) return 'deliver';
   const state = await deps.campaigns.get(job.campaign);
   if (!state) return 'deliver';
+  rememberCampaignBusiness(state.campaign.id, state.campaign.business);
   const now = deps.clock.now();
   if (state.status === 'cancelled') {
     await settleCancelled(job, deps.outcomes, now);

@@ -4,6 +4,7 @@ import { defaultFilterChain } from '../domain/audience/filters.ts';
 import { type RecipientVerdict, SlicePlan } from '../domain/audience/slice-plan.ts';
 import type { SliceSource } from '../domain/audience/slice-source.ts';
 import type { Campaign } from '../domain/campaigns/campaign.ts';
+import { rememberCampaignBusiness } from '../domain/campaigns/campaign-businesses.ts';
 import { campaignPolicy, campaignRecipe } from '../domain/campaigns/campaign-recipe.ts';
 import { type CampaignState, newCampaignState } from '../domain/campaigns/lifecycle.ts';
 import { Pacer } from '../domain/campaigns/pacing.ts';
@@ -33,6 +34,7 @@ export const campaignSliceSource = async (
   const read = requireCampaignPorts(deps);
   const state = given ?? (await campaignOrThrow(read.campaigns, reader.id));
   const campaign: Campaign = state.campaign;
+  rememberCampaignBusiness(campaign.id, campaign.business);
   const plan = new SlicePlan(
     task,
     campaignRecipe(campaign),

@@ -49,6 +49,10 @@ describe('campaigns: broadcast to a segment, on a schedule, at a steady rate', (
       ana: '2026-11-22T15:00:00.000Z',
     });
     expect(report.deliveries.every((d) => d.campaign === 'winter-sale')).toBe(true);
+    // Finance sees the campaign on its own line, under its business.
+    expect(report.costs.byCampaign['campaign:winter-sale']?.delivered).toBe(3);
+    expect(Object.keys(report.costs.byBusiness)).toContain('offers');
+    expect(Object.keys(report.costs.byBusiness)).not.toContain('unknown');
     expect(report.campaigns?.['winter-sale']).toMatchObject({
       status: 'completed',
       planned: 3,
@@ -105,6 +109,38 @@ describe('recurring campaigns', () => {
       planned: 4,
       delivered: 4,
     });
+    expectBalanced(report);
+  });
+});
+
+describe('campaign experiments', () => {
+  it('variants and a holdout split a campaign, on the experiment engine recipes use', async () => {
+    const audience = users(40);
+    const report = await run({
+      users: audience,
+      devices: audience.map((u) => phone(u.id)),
+      policy: { quietHours: null },
+      campaigns: [
+        {
+          time: '2026-11-21T10:00:00Z',
+          campaign: campaign({
+            rate: 1000,
+            push: undefined,
+            variants: [
+              { id: 'A', weight: 40, push: { title: 'Sale', body: 'A' } },
+              { id: 'B', weight: 40, push: { title: 'Sale', body: 'B' } },
+              { id: 'holdout', weight: 20, holdout: true },
+            ],
+          }),
+        },
+      ],
+    });
+    const bodies = new Set(report.deliveries.map((d) => d.body));
+    expect(bodies).toEqual(new Set(['A', 'B']));
+    const summary = report.campaigns!['winter-sale']!;
+    expect(summary.delivered + (summary.suppressed.holdout ?? 0)).toBe(40);
+    expect(summary.suppressed.holdout).toBeGreaterThan(0);
+    expect(report.experiments?.['campaign:winter-sale']?.variants.holdout?.holdout).toBe(true);
     expectBalanced(report);
   });
 });
