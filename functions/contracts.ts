@@ -17,12 +17,23 @@ export const fanoutTaskMessage = z.strictObject({
     detail: z.record(z.string(), z.unknown()),
   }),
   plannedAt: z.iso.datetime({ offset: true }),
-  identity: z.string().min(1).max(64),
+  // A digest for recipes; `campaign:<id>#<run>` for a campaign's readers.
+  identity: z.string().min(1).max(128),
   shard: z.number().int().nonnegative(),
   shards: z.number().int().positive().optional(),
   after: z.string().optional(),
   readSoFar: z.number().int().nonnegative().optional(),
   handovers: z.number().int().nonnegative().optional(),
+  campaign: z
+    .strictObject({
+      id: z.string().min(1),
+      run: z.string().min(1),
+      source: z.number().int().nonnegative(),
+      readers: z.number().int().positive(),
+      perSecond: z.number().positive(),
+      pacer: z.record(z.string(), z.number().int().nonnegative()).optional(),
+    })
+    .optional(),
 });
 
 const renderedPush = z.strictObject({
@@ -51,6 +62,7 @@ export const deliveryJobMessage = z.strictObject({
     .optional(),
   eventTime: z.iso.datetime({ offset: true }).optional(),
   releaseAt: z.iso.datetime({ offset: true }).optional(),
+  campaign: z.string().min(1).optional(),
   handovers: z.number().int().nonnegative().optional(),
   fatigue: z
     .strictObject({

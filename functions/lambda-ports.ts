@@ -1,3 +1,4 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -11,8 +12,10 @@ import {
 } from '../shared/adapters/aws-ports.ts';
 import { retryingClientConfig } from '../shared/adapters/client-config.ts';
 import { documentClient } from '../shared/adapters/dynamodb/document-client.ts';
+import { S3UserLists } from '../shared/adapters/lists/s3-user-lists.ts';
 import { FirehoseMessageLog } from '../shared/adapters/message-log/firehose-message-log.ts';
 import { SecretsManagerReceiptKeys } from '../shared/adapters/receipts/secrets-manager-keys.ts';
+import { EventBridgeCampaignLaunches } from '../shared/adapters/scheduler/eventbridge-campaign-launches.ts';
 import { EventBridgeHoldScheduler } from '../shared/adapters/scheduler/eventbridge-hold-scheduler.ts';
 import { snsPushClient } from '../shared/adapters/sns/sns-client.ts';
 import { SnsPushGateway } from '../shared/adapters/sns/sns-push-gateway.ts';
@@ -92,6 +95,9 @@ const names: ResourceNames = {
     get outcomes() {
       return required(envName.outcomesTable);
     },
+    get campaigns() {
+      return required(envName.campaignsTable);
+    },
   },
   queues: {
     get fanout() {
@@ -145,6 +151,13 @@ const builders: PortBuilders<keyof HeraldPorts> = {
       deadLetterArn: required(envName.holdDeadLetterArn),
       now: () => systemClock.now(),
       delivery: new SqsWorkQueue(sqs(), required(envName.deliveryQueueUrl)),
+    }),
+  userLists: () => new S3UserLists(new S3Client(retryingClientConfig)),
+  launches: () =>
+    new EventBridgeCampaignLaunches(metered(new SchedulerClient(retryingClientConfig), 'scheduler'), {
+      groupName: required(envName.campaignLaunchGroup),
+      roleArn: required(envName.campaignLaunchRoleArn),
+      functionArn: required(envName.campaignFunctionArn),
     }),
 };
 

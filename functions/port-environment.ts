@@ -3,6 +3,7 @@ import type { HeraldPorts } from '../shared/herald-ports.ts';
 import { deliveryQueue, fanoutQueue, queueEnvName, rejectedEventsQueue } from '../shared/resources/queues.ts';
 import { receiptKeySecret } from '../shared/resources/secrets.ts';
 import {
+  campaignsTable,
   devicesTable,
   ledgerTable,
   outcomesTable,
@@ -21,6 +22,7 @@ export const envName = {
   devicesTable: tableEnvName(devicesTable),
   ledgerTable: tableEnvName(ledgerTable),
   outcomesTable: tableEnvName(outcomesTable),
+  campaignsTable: tableEnvName(campaignsTable),
   fanoutQueueUrl: queueEnvName(fanoutQueue),
   fanoutDeadLettersUrl: queueEnvName(fanoutQueue.deadLetterQueue!),
   deliveryQueueUrl: queueEnvName(deliveryQueue),
@@ -36,6 +38,10 @@ export const envName = {
   messageLogStream: 'HERALD_MESSAGE_LOG_STREAM',
   /** The secret holding the receipt tokens' signing key. */
   receiptKeySecretArn: receiptKeySecret.envName,
+  /** Where campaign launches are scheduled, the role Scheduler assumes, and the function it invokes. */
+  campaignLaunchGroup: 'CAMPAIGN_LAUNCH_GROUP',
+  campaignLaunchRoleArn: 'CAMPAIGN_LAUNCH_ROLE_ARN',
+  campaignFunctionArn: 'CAMPAIGN_FUNCTION_ARN',
   /** The canary device's SNS endpoint, when the canary runs. */
   canaryEndpointArn: 'HERALD_CANARY_ENDPOINT_ARN',
 } as const;
@@ -96,6 +102,11 @@ export const portVariables: { readonly [P in keyof HeraldPorts]-?: PortVariables
   receipts: needs(envName.receiptKeySecretArn),
   // Usage counters live in the outcomes table, beside the outcomes they were measured with.
   costs: needs(envName.outcomesTable),
+  campaigns: needs(envName.campaignsTable),
+  deviceHolders: needs(envName.devicesTable),
+  // Reads the S3 object a campaign names; the function's role says which buckets it may.
+  userLists: none,
+  launches: needs(envName.campaignLaunchGroup, envName.campaignLaunchRoleArn, envName.campaignFunctionArn),
 };
 
 /** The ports that reaching a fan-out of one audience slice takes (`fanOutSlice`). */
@@ -123,7 +134,16 @@ const fanOutPorts = [
 export const functionPorts = {
   relationWriter: ['relations', 'rejected', 'clock', 'costs'],
   planner: [...fanOutPorts, 'rejected', 'costs'],
-  fanoutWorker: [...fanOutPorts, 'fanoutDeadLetters', 'redelivery', 'costs'],
+  fanoutWorker: [
+    ...fanOutPorts,
+    'fanoutDeadLetters',
+    'redelivery',
+    'costs',
+    'campaigns',
+    'deviceHolders',
+    'userLists',
+    'devices',
+  ],
   deliveryWorker: [
     'devices',
     'gateway',
@@ -138,6 +158,8 @@ export const functionPorts = {
     'messageLog',
     'receipts',
     'costs',
+    'campaigns',
+    'holds',
   ],
   deviceRegistration: ['devices', 'gateway', 'clock', 'costs'],
   devicePurge: ['devices', 'gateway', 'clock', 'costs'],

@@ -1,5 +1,8 @@
 import type { FanoutProgress, JobOutbox } from './domain/audience/fanout-progress.ts';
 import type { FanoutTask } from './domain/audience/fanout-task.ts';
+import type { DeviceHolders, UserLists } from './domain/campaigns/audience.ts';
+import type { CampaignLaunches } from './domain/campaigns/launches.ts';
+import type { CampaignStore } from './domain/campaigns/store.ts';
 import type { Clock } from './domain/clock.ts';
 import type { CostLedger } from './domain/costs/usage-counters.ts';
 import type { MessageLog } from './domain/engagement/message-log.ts';
@@ -48,4 +51,12 @@ export interface HeraldPorts {
   readonly receipts: ReceiptSigner;
   /** Usage counters for cost reports: overhead lines, and reading everything back. */
   readonly costs?: CostLedger;
+  /** Campaigns and their state; a deployment without campaigns has none. */
+  readonly campaigns?: CampaignStore;
+  /** Users holding devices, read by Scan segment: campaign segments. */
+  readonly deviceHolders?: DeviceHolders;
+  /** Uploaded lists of user ids (S3 on AWS, files locally): campaign lists. */
+  readonly userLists?: UserLists;
+  /** Campaign runs to launch later (EventBridge Scheduler on AWS, the runtime's clock locally). */
+  readonly launches?: CampaignLaunches;
 }

@@ -8,6 +8,7 @@ import { metrics as processMetrics } from '../../shared/observability/metrics.ts
 import { observed } from '../../shared/observability/middlewares.ts';
 import { requestMeter } from '../../shared/observability/request-meter.ts';
 import { deliveryQueue } from '../../shared/resources/queues.ts';
+import { gateCampaignJob } from '../../shared/use-cases/campaign-controls.ts';
 import { deliverJob } from '../../shared/use-cases/deliver-job.ts';
 import { deliveryJobMessage } from '../contracts.ts';
 import { lambdaPorts } from '../lambda-ports.ts';
@@ -27,6 +28,12 @@ export const createDeliveryWorker = (ports: () => HeraldPorts, metrics = process
             const timeLeftMs = () => context.getRemainingTimeInMillis();
             const lastAttempt =
               Number(record.attributes.ApproximateReceiveCount) >= (deliveryQueue.maxReceiveCount ?? 5);
+            // A campaign's job asks its campaign first: paused, it is parked; cancelled, settled.
+            if (job.campaign && deps.campaigns) {
+              const gate = await gateCampaignJob(job, { ...deps, campaigns: deps.campaigns });
+              if (gate !== 'deliver')
+                return logger.info('campaign job not delivered', { jobId: job.jobId, gate });
+            }
             const result = await requestMeter.within(job.recipeId, () =>
               deliverJob(job, { ...deps, timeLeftMs, lastAttempt }),
             );

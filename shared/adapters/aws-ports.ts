@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { campaignBusinessOf } from '../domain/campaigns/campaign-businesses.ts';
 import { noMessageLog } from '../domain/engagement/message-log.ts';
 import { keySigner } from '../domain/engagement/receipt-token.ts';
 import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
+import { DynamoDbCampaignStore } from './dynamodb/campaign-store.ts';
 import { DynamoDbCostLedger } from './dynamodb/cost-ledger.ts';
 import { DynamoDbDeviceDirectory } from './dynamodb/device-directory.ts';
+import { DynamoDbDeviceHolders } from './dynamodb/device-holders.ts';
 import { DynamoDbFatigueLedger } from './dynamodb/fatigue-ledger.ts';
 import { DynamoDbJobOutbox } from './dynamodb/job-outbox.ts';
 import { DynamoDbOutcomeLedger } from './dynamodb/outcome-ledger.ts';
@@ -18,7 +21,14 @@ import { SqsRejectedEvents } from './sqs/rejected-events.ts';
 import { SqsWorkQueue } from './sqs/work-queue.ts';
 
 export interface ResourceNames {
-  readonly tables: { relations: string; users: string; devices: string; ledger: string; outcomes: string };
+  readonly tables: {
+    relations: string;
+    users: string;
+    devices: string;
+    ledger: string;
+    outcomes: string;
+    campaigns: string;
+  };
   readonly queues: {
     fanout: string;
     fanoutDeadLetters: string;
@@ -36,7 +46,7 @@ export interface AwsClients {
 /** What differs between AWS and the local runtime, or is configuration rather than a resource. */
 export type InjectedPorts = Pick<HeraldPorts, 'gateway' | 'holds' | 'catalog' | 'policy' | 'clock'> &
   /** Absent: a log that keeps nothing, and tokens signed with a key made for this process (tests). */
-  Partial<Pick<HeraldPorts, 'messageLog' | 'receipts'>>;
+  Partial<Pick<HeraldPorts, 'messageLog' | 'receipts' | 'userLists' | 'launches'>>;
 
 const processKey = randomBytes(32);
 const processKeySigner = keySigner(async () => processKey);
@@ -47,11 +57,13 @@ export type PortBuilders<K extends keyof HeraldPorts> = { readonly [P in K]: () 
 /** The ports AWS resources (tables, queues) back, and the engagement ports' defaults. */
 export type AwsPort = Exclude<keyof HeraldPorts, keyof InjectedPorts> | 'messageLog' | 'receipts';
 
-/** The business a usage scope (a recipe or campaign id) belongs to, from the catalog; `unknown` otherwise. */
+/** The business a usage scope belongs to: a recipe's from the catalog, a campaign's as last read; `unknown` otherwise. */
 export const businessOfScope =
   (catalog: () => RecipeCatalog) =>
   (scope: string): string =>
-    catalog().recipes.find((recipe) => recipe.id === scope)?.business ?? 'unknown';
+    catalog().recipes.find((recipe) => recipe.id === scope)?.business ??
+    campaignBusinessOf(scope) ??
+    'unknown';
 
 /**
  * How each storage and queue port is wired to its AWS adapter, one builder per port, so that a
@@ -81,6 +93,8 @@ export const awsPortBuilders = (
         businessOf,
       ),
     costs: () => new DynamoDbCostLedger(clients.dynamodb, names.tables.outcomes, businessOf),
+    campaigns: () => new DynamoDbCampaignStore(clients.dynamodb, names.tables.campaigns),
+    deviceHolders: () => new DynamoDbDeviceHolders(clients.dynamodb, names.tables.devices),
     fanout: () => new SqsWorkQueue(clients.sqs, names.queues.fanout),
     delivery: () => new SqsWorkQueue(clients.sqs, names.queues.delivery),
     rejected: () => new SqsRejectedEvents(clients.sqs, names.queues.rejectedEvents),

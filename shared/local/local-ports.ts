@@ -58,6 +58,7 @@ export const provisionLocalPorts = async (
         devices: tableNames.Devices!,
         ledger: tableNames.Ledger!,
         outcomes: tableNames.Outcomes!,
+        campaigns: tableNames.Campaigns!,
       },
       queues: {
         fanout: url(fanoutQueue.id),

@@ -6,6 +6,7 @@ import { createDeliveryWorker } from '../../functions/delivery-worker/handler.ts
 import { createFanoutWorker } from '../../functions/fanout-worker/handler.ts';
 import { createPlanner } from '../../functions/planner/handler.ts';
 import { createRelationWriter } from '../../functions/relation-writer/handler.ts';
+import { FileUserLists } from '../adapters/lists/file-user-lists.ts';
 import { NdjsonMessageLog } from '../adapters/message-log/ndjson-message-log.ts';
 import { LocalReceiptKeys } from '../adapters/receipts/local-keys.ts';
 import { SqsRejectedEvents } from '../adapters/sqs/rejected-events.ts';
@@ -29,6 +30,7 @@ import { servePutEvents } from './bus/put-events-server.ts';
 import { DeviceSimulator, type SimulatorFaults } from './device-simulator.ts';
 import { type LocalEngines, localRegion, startLocalEngines } from './engines.ts';
 import { localContext } from './lambda-context.ts';
+import { launchDueCampaigns, watchedLaunches } from './local-campaigns.ts';
 import { LocalHoldScheduler } from './local-hold-scheduler.ts';
 import { provisionLocalPorts } from './local-ports.ts';
 import { serveReceipts } from './receipt-server.ts';
@@ -110,6 +112,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       clock,
       receipts: signerFrom(receiptKeys),
       messageLog: new NdjsonMessageLog(dataDir),
+      userLists: new FileUserLists(),
+      launches: watchedLaunches,
     },
     // TTL as on AWS only on the wall clock: see provisionTables.
     { timeToLive: options.clock === undefined },
@@ -205,8 +209,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   ];
   for (const poller of pollers) poller.start();
 
-  /** Sends every held job whose release time the clock has reached to the delivery queue. */
+  /** Sends every held job whose release time the clock has reached to the delivery queue, and launches due campaign runs. */
   const releaseDueHolds = async (): Promise<number> => {
+    await launchDueCampaigns(ports);
     const due = holds.due(clock.now());
     if (due.length > 0) await ports.delivery.send(due);
     holds.released(due);

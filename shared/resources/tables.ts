@@ -59,7 +59,20 @@ export const ledgerTable: TableDefinition = {
 /** Outcome counters per (recipe or campaign, day) and (variant, outcome, reason). */
 export const outcomesTable: TableDefinition = { id: 'Outcomes', partitionKey: pk, sortKey: sk };
 
-export const tables = [relationsTable, usersTable, devicesTable, ledgerTable, outcomesTable] as const;
+/**
+ * Campaigns: per campaign its state, the readers of each run that finished, and the jobs parked
+ * while it is paused (campaign-store.ts). Nothing here expires: a campaign is a record ops keep.
+ */
+export const campaignsTable: TableDefinition = { id: 'Campaigns', partitionKey: pk, sortKey: sk };
+
+export const tables = [
+  relationsTable,
+  usersTable,
+  devicesTable,
+  ledgerTable,
+  outcomesTable,
+  campaignsTable,
+] as const;
 
 /** Name of the environment variable that carries a table's physical name to a function. */
 export const tableEnvName = (table: TableDefinition): string => `${table.id.toUpperCase()}_TABLE`;

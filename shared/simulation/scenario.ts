@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { campaignSchema } from '../domain/campaigns/campaign.ts';
+import { campaignRecipe } from '../domain/campaigns/campaign-recipe.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { defaultPolicy, type FatiguePolicy, parsePolicy } from '../domain/fatigue/policy.ts';
 import { platforms } from '../domain/push/device.ts';
@@ -136,6 +138,21 @@ export const scenarioSchema = z.strictObject({
     )
     .optional(),
   engagement: engagementSchema.optional(),
+  /** Campaigns ops create and start at `time` (`by` is whom the history names). */
+  campaigns: z
+    .array(z.strictObject({ time: instant, campaign: campaignSchema, by: id.default('ops') }))
+    .optional(),
+  /** What ops do to a running campaign, at `time`. */
+  operations: z
+    .array(
+      z.strictObject({
+        time: instant,
+        campaign: id,
+        action: z.enum(['pause', 'resume', 'cancel']),
+        by: id.default('ops'),
+      }),
+    )
+    .optional(),
   /** Users whose every message step the report lists under `traces`. */
   trace: z.array(id).optional(),
 });
@@ -160,6 +177,12 @@ export const scenarioRecipes = (
   scenario: Pick<Scenario, 'recipes'>,
   base: readonly Recipe[] = defaultRecipes,
 ): Recipe[] => mergeRecipes(base, scenario.recipes);
+
+/** Everything whose messages a scenario's users engage with: the run's recipes, and its campaigns as recipes. */
+export const engagingRecipes = (
+  scenario: Pick<Scenario, 'campaigns'>,
+  recipes: readonly Recipe[],
+): Recipe[] => [...recipes, ...(scenario.campaigns ?? []).map(({ campaign }) => campaignRecipe(campaign))];
 
 /** The variants a recipe assigns: its own ids, or the single variant of a recipe without any. */
 const variantIdsOf = (recipe: Recipe): string[] => recipe.variants?.map((v) => v.id) ?? ['A'];
@@ -192,6 +215,7 @@ const checkEngagement = (engagement: Engagement, recipes: readonly Recipe[]): vo
 /** Parses a scenario (`baseRecipes`: its recipe set's, the default catalog's when not given), or throws a ValidationError whose field is the JSON path of the error. */
 export const parseScenario = (input: unknown, baseRecipes: readonly Recipe[] = defaultRecipes): Scenario => {
   const scenario = parseOrThrow(scenarioSchema, input, '$');
-  if (scenario.engagement) checkEngagement(scenario.engagement, scenarioRecipes(scenario, baseRecipes));
+  if (scenario.engagement)
+    checkEngagement(scenario.engagement, engagingRecipes(scenario, scenarioRecipes(scenario, baseRecipes)));
   return { ...scenario, policy: parsePolicy({ ...defaultPolicy, ...scenario.policy }, '$.policy') };
 };

@@ -1,17 +1,26 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { campaignIdOf } from '../domain/campaigns/campaign.ts';
 import { buildCostReport, type CostReport } from '../domain/costs/cost-report.ts';
 import type { ScopeSummary } from '../domain/outcomes/outcome.ts';
 import type { Platform } from '../domain/push/device.ts';
 import type { RecipeSetFiles } from '../domain/recipes/recipe-set.ts';
 import type { LocalEngines } from '../local/engines.ts';
+import { nextCampaignLaunch } from '../local/local-campaigns.ts';
 import { ManualClock } from '../local/manual-clock.ts';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
 import { rejectedEventsQueue } from '../resources/queues.ts';
+import {
+  type CampaignReport,
+  type CampaignStep,
+  campaignStepsOf,
+  campaignsReport,
+  playCampaignStep,
+} from './campaign-steps.ts';
 import { playAndRead } from './engagement-step.ts';
 import { type ExperimentReport, markOpened, type TraceStep } from './experiments-report.ts';
 import { type DeadLetter, readDeadLetters } from './leftovers.ts';
 import { loadWorld } from './load-world.ts';
-import type { Scenario } from './scenario.ts';
+import { engagingRecipes, type Scenario } from './scenario.ts';
 import { scenarioCatalog } from './scenario-set.ts';
 
 export interface SimulatedDelivery {
@@ -22,6 +31,8 @@ export interface SimulatedDelivery {
   readonly title: string;
   readonly body: string;
   readonly time: string;
+  /** The campaign that sent it (its `recipe` is then `campaign:<id>`). */
+  readonly campaign?: string;
   /** The simulated user opened it (`engagement`): set on the one device the message was opened on. */
   readonly opened?: true;
 }
@@ -43,7 +54,13 @@ export interface SimulationReport {
   readonly traces?: Record<string, TraceStep[]>;
   /** What the run cost at us-east-1 on-demand prices: the parts add up to `totalUsd`, to the cent. */
   readonly costs: SimulationCosts;
+  /** Per campaign of the scenario: its status and counts, and its first and last push. */
+  readonly campaigns?: Record<string, CampaignReport>;
 }
+
+type Happening =
+  | { readonly time: string; readonly event: Scenario['events'][number]; readonly index: number }
+  | { readonly time: string; readonly campaign: CampaignStep };
 
 /** The `costs` of a report (README, "Costs"): by service, recipe, campaign, business and overhead line. */
 export type SimulationCosts = Pick<
@@ -124,9 +141,13 @@ export const simulate = async (
     ...(engines ? { engines } : {}),
   });
   options.onRuntime?.(runtime);
-  // Held pushes go out when the clock reaches their release, between events and after the last.
+  // Held pushes (and campaign runs) go out when the clock reaches them, between events and after the last.
+  const nextRelease = async () => {
+    const [hold, launch] = [runtime.holds.nextRelease(), await nextCampaignLaunch(runtime.ports)];
+    return hold && launch ? (hold < launch ? hold : launch) : (hold ?? launch);
+  };
   const releaseHoldsUntil = async (time: Date) => {
-    for (let next = runtime.holds.nextRelease(); next && next <= time; next = runtime.holds.nextRelease()) {
+    for (let next = await nextRelease(); next && next <= time; next = await nextRelease()) {
       clock.advanceTo(next);
       await runtime.releaseDueHolds();
       await runtime.drain();
@@ -139,14 +160,22 @@ export const simulate = async (
     const refused: SimulationReport['refused'] = [];
     // The bus gives every event a new id; the simulated users draw by the scenario's own index.
     const eventLabels = new Map<string, string>();
-    const ordered = scenario.events
-      .map((event, index) => ({ event, index }))
-      .sort((a, b) => Date.parse(a.event.time) - Date.parse(b.event.time));
+    const ordered: Happening[] = [
+      ...scenario.events.map((event, index) => ({ time: event.time, event, index })),
+      ...campaignStepsOf(scenario).map((campaign) => ({ time: campaign.time, campaign })),
+    ].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
     let done = 0;
     options.onProgress?.({ done, total: ordered.length });
-    for (const { event, index } of ordered) {
-      await releaseHoldsUntil(new Date(event.time));
-      clock.advanceTo(new Date(event.time));
+    for (const happening of ordered) {
+      await releaseHoldsUntil(new Date(happening.time));
+      clock.advanceTo(new Date(happening.time));
+      if ('campaign' in happening) {
+        await playCampaignStep(ports, happening.campaign);
+        await runtime.drain();
+        options.onProgress?.({ done: ++done, total: ordered.length });
+        continue;
+      }
+      const { event, index } = happening;
       const result = runtime.bus.putEvents([
         {
           Source: event.source,
@@ -176,9 +205,16 @@ export const simulate = async (
         title: push.title,
         body: push.body,
         time: r.at.toISOString(),
+        ...(campaignIdOf(push.recipe) ? { campaign: campaignIdOf(push.recipe)! } : {}),
       };
     });
-    const engagement = await playAndRead(scenario, recipes, runtime, clock, eventLabels);
+    const engagement = await playAndRead(
+      scenario,
+      engagingRecipes(scenario, recipes),
+      runtime,
+      clock,
+      eventLabels,
+    );
     const held = runtime.holds.history.flatMap(({ job, releaseAt }) =>
       job.userIds.map((userId) => ({ userId, recipe: job.recipeId, releaseAt: releaseAt.toISOString() })),
     );
@@ -192,6 +228,9 @@ export const simulate = async (
       ...(engagement.experiments ? { experiments: engagement.experiments } : {}),
       ...(engagement.traces ? { traces: engagement.traces } : {}),
       costs: await costsOf(runtime),
+      ...(scenario.campaigns?.length
+        ? { campaigns: await campaignsReport(scenario, ports, deliveries) }
+        : {}),
     };
   } finally {
     await runtime.stop();

@@ -1,4 +1,3 @@
-import { audiencePages } from '../domain/audience/audience-stream.ts';
 import {
   type FanoutCheckpoint,
   type FanoutProgress,
@@ -6,9 +5,11 @@ import {
   type JobOutbox,
 } from '../domain/audience/fanout-progress.ts';
 import { type FanoutTask, followUpTask } from '../domain/audience/fanout-task.ts';
-import { defaultFilterChain, type RecipientFilter } from '../domain/audience/filters.ts';
+import type { RecipientFilter } from '../domain/audience/filters.ts';
 import { JobPacker } from '../domain/audience/job-packer.ts';
-import { SlicePlan } from '../domain/audience/slice-plan.ts';
+import type { SliceSource } from '../domain/audience/slice-source.ts';
+import type { DeviceHolders, UserLists } from '../domain/campaigns/audience.ts';
+import type { CampaignStore } from '../domain/campaigns/store.ts';
 import type { Clock } from '../domain/clock.ts';
 import { LogBatch } from '../domain/engagement/log-batch.ts';
 import type { MessageLog } from '../domain/engagement/message-log.ts';
@@ -17,14 +18,16 @@ import { type FatigueLedger, fatigueReason } from '../domain/fatigue/reservation
 import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
 import type { WorkQueue } from '../domain/ports.ts';
 import type { DeliveryJob } from '../domain/push/delivery-job.ts';
+import type { DeviceDirectory } from '../domain/push/device.ts';
 import type { HoldScheduler } from '../domain/push/hold-scheduler.ts';
 import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import type { RelationStore } from '../domain/relations/relation.ts';
 import { shardOf } from '../domain/relations/sharding.ts';
 import { anonymousProfile, type UserDirectory, type UserProfile } from '../domain/users/user.ts';
+import { campaignSliceSource } from './campaign-slice-source.ts';
 import { dispatchJobs, dispatchWhatCan } from './job-dispatch.ts';
 import { type Finished, type LeasedWork, runLeased } from './leased-work.ts';
-import { promoteIfFull, relocateMisplaced } from './slice-rebalancing.ts';
+import { recipeSliceSource } from './recipe-slice-source.ts';
 
 export interface FanOutDeps {
   readonly catalog: RecipeCatalog;
@@ -52,6 +55,11 @@ export interface FanOutDeps {
   readonly shardCapacity?: number;
   /** SQS's last delivery of this task: the task ends here, settled or handed over. */
   readonly lastAttempt?: boolean;
+  /** A campaign reader's ports: the campaign, the users holding devices, uploaded lists. */
+  readonly campaigns?: CampaignStore;
+  readonly deviceHolders?: DeviceHolders;
+  readonly userLists?: UserLists;
+  readonly devices?: Pick<DeviceDirectory, 'devicesOf'>;
 }
 
 export interface FanOutResult {
@@ -120,8 +128,12 @@ const fanOutWork = (task: FanoutTask, deps: FanOutDeps): LeasedWork<FanoutCheckp
 /** The task that reads the rest of the slice after `cursor`: derived, so a checkpoint need only say there is one. */
 const followUpOf = (
   task: FanoutTask,
-  { cursor, belonging }: Pick<FanoutCheckpoint, 'cursor' | 'belonging'>,
-) => followUpTask(task, cursor!, belonging);
+  { cursor, belonging, pacer }: Pick<FanoutCheckpoint, 'cursor' | 'belonging' | 'pacer'>,
+): FanoutTask => {
+  const next = followUpTask(task, cursor!, belonging);
+  // A campaign reader's follow-up carries on its pacing sequences rather than starting them over.
+  return next.campaign && pacer ? { ...next, campaign: { ...next.campaign, pacer } } : next;
+};
 
 const readSlice = async (
   task: FanoutTask,
@@ -129,8 +141,12 @@ const readSlice = async (
   save: (checkpoint: FanoutCheckpoint) => Promise<void>,
   deps: FanOutDeps,
 ): Promise<Finished<SliceResult>> => {
-  const recipe = deps.catalog.get(task.recipeId);
-  const plan = new SlicePlan(task, recipe, deps.policy, deps.filters ?? defaultFilterChain, deps.clock.now());
+  const now = deps.clock.now();
+  const source: SliceSource = task.campaign
+    ? await campaignSliceSource(task, deps, now, checkpoint)
+    : recipeSliceSource(task, deps, now);
+  const { plan } = source;
+  const { recipe } = plan;
   const tally = new OutcomeTally(recipe.id, plan.event.time).restore(checkpoint?.counts);
   const packer = new JobPacker(task.taskId, checkpoint?.jobs ?? 0);
   let { planned = 0, belonging = 0, exhausted = false, followUp = false } = checkpoint ?? {};
@@ -148,6 +164,7 @@ const readSlice = async (
       counts: tally.progress(),
       pending: jobs.map((j) => j.jobId),
       ...(followUp ? { followUp } : {}),
+      ...(source.pacing ? { pacer: source.pacing() } : {}),
     };
     await save(next);
     await dispatchJobs(jobs, plan.now, deps, followUp ? followUpOf(task, next) : undefined);
@@ -160,13 +177,10 @@ const readSlice = async (
   }
 
   if (!exhausted && !followUp) {
-    const sources = recipe.audience.map((a) => ({
-      type: a.relation,
-      to: String(plan.event.detail[a.targetField]),
-    }));
-    const slice = { sources, shard: task.shard, at: plan.now, after: cursor ?? task.after };
-    for await (const page of audiencePages(deps.relations, slice, deps.pageSize ?? 1000)) {
-      const profiles = await deps.users.profilesOf(page);
+    for await (const { userIds: read, cursor: next } of source.pages(cursor ?? task.after)) {
+      await source.beforePage();
+      const profiles = await deps.users.profilesOf(read);
+      const page = await source.members(read, profiles);
       const log = new LogBatch(deps.messageLog, {
         scope: recipe.id,
         eventId: plan.event.id,
@@ -180,7 +194,7 @@ const readSlice = async (
         // that belong here under the current layout say whether the shard is full.
         if (shardOf(userId, task.shards ?? 1) === task.shard) belonging++;
         const user = profiles.get(userId) ?? anonymousProfile(userId);
-        const verdict = plan.judge(user);
+        const verdict = source.judge(user);
         const { variant } = verdict;
         tally.add('planned', '', variant);
         log.add({ step: 'planned', userId, variant });
@@ -221,8 +235,8 @@ const readSlice = async (
           log.add({ step: 'packed', userId, variant: job.variant, jobId: job.jobId });
       // Before the checkpoint: a page redone after a crash logs twice rather than never.
       await log.flush();
-      cursor = page[page.length - 1]!;
-      await relocateMisplaced(task, page, sources, deps.relations);
+      cursor = next ?? cursor;
+      await source.afterPage(read);
       followUp = deps.shouldYield?.() ?? false;
       await commit(jobs);
       if (followUp) break;
@@ -233,9 +247,7 @@ const readSlice = async (
     }
   }
 
-  const promotedTo = followUp
-    ? undefined
-    : await promoteIfFull(task, recipe, belonging, deps.relations, deps.shardCapacity);
+  const promotedTo = followUp ? undefined : await source.finish(belonging);
   return {
     counts: tally.entries(),
     result: {

@@ -89,6 +89,7 @@ const resourceNames = (): ResourceNames => ({
     devices: local.tableNames.Devices!,
     ledger: local.tableNames.Ledger!,
     outcomes: local.tableNames.Outcomes!,
+    campaigns: local.tableNames.Campaigns!,
   },
   queues: {
     fanout: local.queueUrls[fanoutQueue.id]!,

@@ -38,7 +38,8 @@ const toStored = (device: Device): StoredDevice => ({
   ...(device.disabledReason ? { disabledReason: device.disabledReason } : {}),
 });
 
-const devicesOfItem = (item: Record<string, unknown>): Device[] =>
+/** The devices of one stored user item; the segment reader (device-holders.ts) reads the same items. */
+export const devicesOfItem = (item: Record<string, unknown>): Device[] =>
   Object.entries((item.devices ?? {}) as Record<string, StoredDevice>).map(([id, d]) => toDevice(id, d));
 
 /**

@@ -8,7 +8,7 @@ export interface AudienceSlice {
 }
 
 async function* accountsOf(
-  store: RelationStore,
+  store: Pick<RelationStore, 'audiencePage'>,
   source: { type: RelationType; to: string },
   slice: AudienceSlice,
   pageSize: number,
@@ -34,7 +34,7 @@ async function* accountsOf(
  * of the audience.
  */
 export async function* audiencePages(
-  store: RelationStore,
+  store: Pick<RelationStore, 'audiencePage'>,
   slice: AudienceSlice,
   pageSize: number,
 ): AsyncGenerator<string[]> {

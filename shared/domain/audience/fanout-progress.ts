@@ -26,6 +26,8 @@ export interface FanoutCheckpoint {
   readonly pending: readonly string[];
   /** The time budget ran out at `cursor`: the rest of the slice goes on as a follow-up task. */
   readonly followUp?: boolean;
+  /** A campaign reader's pacing counters (campaigns/pacing.ts): a resumed reader keeps its rate. */
+  readonly pacer?: Readonly<Record<string, number>>;
 }
 
 /** Port: fan-out tasks' leases and checkpoints. */

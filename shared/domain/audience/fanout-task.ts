@@ -29,6 +29,23 @@ export interface FanoutTask {
   readonly readSoFar?: number;
   /** Times the task was put back on its queue because SQS's receives ran out before it could run. */
   readonly handovers?: number;
+  /** Set for one reader of a campaign run: what it reads, and its share of the campaign's rate. */
+  readonly campaign?: CampaignReader;
+}
+
+/**
+ * One reader of a campaign run: audience `source` (an index into the campaign's `audience`),
+ * read as part `shard` of `readers` (a Scan segment, a relation shard, or the whole list).
+ */
+export interface CampaignReader {
+  readonly id: string;
+  readonly run: string;
+  readonly source: number;
+  readonly readers: number;
+  /** This reader's share of the campaign's pushes per second. */
+  readonly perSecond: number;
+  /** Pacing counters handed on by the reader this one follows up. */
+  readonly pacer?: Readonly<Record<string, number>>;
 }
 
 /** The follow-up that reads the rest of a slice after `cursor`: a deterministic id, so a retried hand-over is one task. */

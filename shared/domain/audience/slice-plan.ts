@@ -72,6 +72,7 @@ export class SlicePlan {
         eventTime: this.event.time.toISOString(),
         recipeId: recipe.id,
         variant,
+        ...(task.campaign ? { campaign: task.campaign.id } : {}),
         push: renderPush(push, { detail: task.event.detail }),
         ...(isPersonalised(push) ? { personal: personalPush(push, task.event.detail) } : {}),
       });
@@ -80,9 +81,10 @@ export class SlicePlan {
 
   /**
    * The chain for one recipient: an unreadable profile, the filters, the experiment's holdout
-   * (which receives nothing and takes no fatigue slot), then quiet hours.
+   * (which receives nothing and takes no fatigue slot), then quiet hours on the recipient's
+   * clock at `at` (now; a campaign's pushes are judged at the instant they are due).
    */
-  judge(user: UserProfile): RecipientVerdict {
+  judge(user: UserProfile, at: Date = this.now): RecipientVerdict {
     const assigned = this.#variants ? assignVariant(this.#salt, user.id, this.#variants) : undefined;
     const variant = assigned?.id ?? singleVariant;
     if (user.unreadable) return { kind: 'failed', reason: 'bad-profile', variant };
@@ -90,8 +92,8 @@ export class SlicePlan {
     if (reason) return { kind: 'suppressed', reason, variant };
     if (assigned && 'holdout' in assigned) return { kind: 'suppressed', reason: 'holdout', variant };
     if (!this.rules.quietHours) return { kind: 'due', variant };
-    const release = releaseTime(this.now, user.timeZone, this.rules.quietHours).getTime();
-    if (release <= this.now.getTime()) return { kind: 'due', variant };
+    const release = releaseTime(at, user.timeZone, this.rules.quietHours).getTime();
+    if (release <= at.getTime()) return { kind: 'due', variant };
     const expiry = this.rules.holdExpiresAfterMinutes;
     if (expiry !== undefined && release > this.event.time.getTime() + expiry * 60_000)
       return { kind: 'suppressed', reason: 'quiet-hours', variant };

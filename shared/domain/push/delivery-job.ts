@@ -51,6 +51,8 @@ export interface DeliveryJob {
   readonly eventId: string;
   readonly recipeId: string;
   readonly variant: string;
+  /** Set for a campaign's job: delivery asks the campaign first (paused: parked; cancelled: settled). */
+  readonly campaign?: string;
   readonly push: RenderedPush;
   readonly userIds: readonly string[];
   /**

@@ -1,0 +1,29 @@
+import type { UserProfile } from '../users/user.ts';
+import type { RecipientVerdict, SlicePlan } from './slice-plan.ts';
+
+/** A page of accounts, and the cursor a checkpoint keeps to resume after it. */
+export interface SourcePage {
+  readonly userIds: readonly string[];
+  /** Where the next page starts; absent after the last page. */
+  readonly cursor?: string;
+}
+
+/**
+ * Where a fan-out slice's recipients come from and how each is judged: a recipe's relation
+ * shard, or a campaign reader (a Scan segment, a list, a relation shard, paced). The slice does
+ * the rest alike: counting, fatigue, packing, checkpoints.
+ */
+export interface SliceSource {
+  readonly plan: SlicePlan;
+  pages(after: string | undefined): AsyncIterable<SourcePage>;
+  /** Asked before each page, so that a campaign sees a cancel within a page. */
+  beforePage(): Promise<void>;
+  /** The accounts of a page that belong to the audience (a segment's profile criteria, exclusions). */
+  members(userIds: readonly string[], profiles: ReadonlyMap<string, UserProfile>): Promise<readonly string[]>;
+  judge(user: UserProfile): RecipientVerdict;
+  afterPage(userIds: readonly string[]): Promise<void>;
+  /** The slice is read to its end; returns the shard count a recipe's target was promoted to, if any. */
+  finish(belonging: number): Promise<number | undefined>;
+  /** State to keep in the checkpoint (a campaign's pacing counters). */
+  pacing?(): Readonly<Record<string, number>>;
+}

@@ -1,0 +1,45 @@
+import type { FanoutTask } from '../domain/audience/fanout-task.ts';
+import { type Campaign, campaignScope } from '../domain/campaigns/campaign.ts';
+import { CAMPAIGN_RUN, CAMPAIGN_SOURCE } from '../domain/campaigns/campaign-recipe.ts';
+import type { RelationStore } from '../domain/relations/relation.ts';
+
+/**
+ * The fan-out tasks of one run: a reader per relation shard of each relation audience, `readers`
+ * Scan segments per segment, one per list. Every reader keeps an equal share of the rate, so
+ * together they never go faster than the campaign's; a reader that ends early leaves its share
+ * unused rather than let the others speed up.
+ */
+export const campaignReaders = async (
+  campaign: Campaign,
+  run: string,
+  runStart: Date,
+  relations: Pick<RelationStore, 'shardCountOf'>,
+): Promise<FanoutTask[]> => {
+  const parts = await Promise.all(
+    campaign.audience.map(async (audience) => {
+      if (audience.kind === 'relation') return relations.shardCountOf(audience.relation, audience.target);
+      return audience.kind === 'segment' ? campaign.readers : 1;
+    }),
+  );
+  const total = parts.reduce((n, p) => n + p, 0);
+  const scope = campaignScope(campaign.id);
+  const eventId = `${scope}#${run}`;
+  return parts.flatMap((readers, source) =>
+    Array.from({ length: readers }, (_, shard) => ({
+      taskId: `${eventId}#${source}#${shard}`,
+      recipeId: scope,
+      event: {
+        id: eventId,
+        source: CAMPAIGN_SOURCE,
+        detailType: CAMPAIGN_RUN,
+        time: runStart.toISOString(),
+        detail: { campaignId: campaign.id, run },
+      },
+      plannedAt: runStart.toISOString(),
+      // One push per (run, recipient): a user in two audiences, or read twice, is pushed once.
+      identity: eventId,
+      shard,
+      campaign: { id: campaign.id, run, source, readers, perSecond: campaign.rate / total },
+    })),
+  );
+};

@@ -1,0 +1,38 @@
+import { campaignScope } from '../domain/campaigns/campaign.ts';
+import { transition } from '../domain/campaigns/lifecycle.ts';
+import { type CampaignProgress, progressOf, runIsOver } from '../domain/campaigns/progress.ts';
+import { campaignOrThrow } from '../domain/campaigns/store.ts';
+import type { OutcomeLedger } from '../domain/outcomes/outcome.ts';
+import { type CampaignCommandDeps, HERALD, launchCampaign } from './campaign-commands.ts';
+
+export interface CampaignStatusDeps extends CampaignCommandDeps {
+  readonly outcomes: Pick<OutcomeLedger, 'summary'>;
+}
+
+/**
+ * A campaign's progress from its outcome counters. A run found over is marked so here (`completed`,
+ * or `scheduled` again for a recurring campaign, whose next run launches at once if it came due
+ * while this one still ran).
+ */
+export const campaignStatus = async (
+  campaignId: string,
+  deps: CampaignStatusDeps,
+): Promise<CampaignProgress> => {
+  const state = await campaignOrThrow(deps.campaigns, campaignId);
+  const finished = state.run ? await deps.campaigns.finishedReaders(campaignId, state.run) : 0;
+  const summary = (await deps.outcomes.summary())[campaignScope(campaignId)];
+  const progress = progressOf(state, summary, finished);
+  if (!runIsOver(progress)) return progress;
+  const now = deps.clock.now();
+  const over = transition(state, 'complete', HERALD, now);
+  await deps.campaigns.save(over);
+  if (over.status === 'scheduled' && over.launchAt && Date.parse(over.launchAt) <= now.getTime())
+    return progressOf(await launchCampaign(campaignId, deps), summary, 0);
+  return progressOf(over, summary, finished);
+};
+
+/** Every campaign with its progress, oldest first. */
+export const listCampaigns = async (deps: CampaignStatusDeps): Promise<CampaignProgress[]> => {
+  const states = await deps.campaigns.list();
+  return Promise.all(states.map((s) => campaignStatus(s.campaign.id, deps)));
+};

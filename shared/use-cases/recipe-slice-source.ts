@@ -1,0 +1,34 @@
+import { audiencePages } from '../domain/audience/audience-stream.ts';
+import type { FanoutTask } from '../domain/audience/fanout-task.ts';
+import { defaultFilterChain } from '../domain/audience/filters.ts';
+import { SlicePlan } from '../domain/audience/slice-plan.ts';
+import type { SliceSource } from '../domain/audience/slice-source.ts';
+import type { FanOutDeps } from './fan-out-slice.ts';
+import { promoteIfFull, relocateMisplaced } from './slice-rebalancing.ts';
+
+/**
+ * A recipe's slice: one relation shard of the event's target(s), every account in it, judged now.
+ * Reading moves accounts left in the shard by an older layout, and a slice found too full
+ * promotes its target to more shards.
+ */
+export const recipeSliceSource = (task: FanoutTask, deps: FanOutDeps, now: Date): SliceSource => {
+  const recipe = deps.catalog.get(task.recipeId);
+  const plan = new SlicePlan(task, recipe, deps.policy, deps.filters ?? defaultFilterChain, now);
+  const sources = recipe.audience.map((a) => ({
+    type: a.relation,
+    to: String(plan.event.detail[a.targetField]),
+  }));
+  return {
+    plan,
+    async *pages(after) {
+      const slice = { sources, shard: task.shard, at: now, after };
+      for await (const page of audiencePages(deps.relations, slice, deps.pageSize ?? 1000))
+        yield { userIds: page, cursor: page[page.length - 1]! };
+    },
+    beforePage: async () => undefined,
+    members: async (userIds) => userIds,
+    judge: (user) => plan.judge(user),
+    afterPage: (userIds) => relocateMisplaced(task, userIds, sources, deps.relations),
+    finish: (belonging) => promoteIfFull(task, recipe, belonging, deps.relations, deps.shardCapacity),
+  };
+};

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { parseCampaign } from '../../../shared/domain/campaigns/campaign.ts';
+import {
+  CampaignStateError,
+  newCampaignState,
+  transition,
+} from '../../../shared/domain/campaigns/lifecycle.ts';
+import { Pacer } from '../../../shared/domain/campaigns/pacing.ts';
+
+const valid = {
+  id: 'winter-sale',
+  business: 'offers',
+  category: 'promotions',
+  audience: [{ kind: 'segment' }],
+  push: { title: 'Sale', body: 'Now' },
+};
+
+describe('a campaign is data, validated', () => {
+  it('takes sensible defaults: now, 100 per second, quiet hours held, caps enforced', () => {
+    expect(parseCampaign(valid)).toMatchObject({
+      schedule: { kind: 'now' },
+      rate: 100,
+      readers: 4,
+      quietHours: 'hold',
+      bypassCaps: false,
+      exclude: [],
+    });
+  });
+
+  it.each([
+    [{ audience: [] }, 'campaign.audience: Too small'],
+    [{ audience: [{ kind: 'everyone' }] }, 'campaign.audience[0].kind'],
+    [
+      { audience: [{ kind: 'segment', timeZones: ['Mars/Olympus'] }] },
+      'campaign.audience[0].timeZones[0]: expected an IANA time zone',
+    ],
+    [{ rate: 0 }, 'campaign.rate'],
+    [
+      { schedule: { kind: 'local-time', time: '25:00' } },
+      'campaign.schedule.time: expected a local time such as "10:00"',
+    ],
+    [
+      { schedule: { kind: 'recurring', expression: 'every day' } },
+      'campaign.schedule.expression: expected "rate(<n> minutes|hours|days)"',
+    ],
+    [{ push: undefined }, 'campaign.push: give exactly one of "push" and "variants"'],
+    [{ quietHours: 'later' }, 'campaign.quietHours'],
+  ])('refuses %j naming the field', (change, message) => {
+    expect(() => parseCampaign({ ...valid, ...change })).toThrow(message);
+  });
+});
+
+describe('the lifecycle', () => {
+  const at = (s: number) => new Date(Date.UTC(2026, 10, 21, 10, 0, s));
+  const draft = newCampaignState(parseCampaign(valid), 'ops-lea', at(0));
+
+  it('records who did what, and goes draft -> scheduled -> running <-> paused -> cancelled', () => {
+    const started = transition(draft, 'start', 'ops-lea', at(1));
+    const running = transition(started, 'launch', 'herald', at(2));
+    const paused = transition(running, 'pause', 'ops-sam', at(10));
+    const resumed = transition(paused, 'resume', 'ops-sam', at(40));
+    expect(resumed).toMatchObject({ status: 'running', pausedMs: 30_000, version: 5 });
+    expect(resumed.history.map((h) => `${h.action} by ${h.by}`)).toEqual([
+      'create by ops-lea',
+      'start by ops-lea',
+      'launch by herald',
+      'pause by ops-sam',
+      'resume by ops-sam',
+    ]);
+    expect(transition(resumed, 'cancel', 'ops-lea', at(50)).status).toBe('cancelled');
+  });
+
+  it('a campaign paused before its run resumes as scheduled', () => {
+    const paused = transition(transition(draft, 'start', 'a', at(1)), 'pause', 'a', at(2));
+    expect(transition(paused, 'resume', 'a', at(3)).status).toBe('scheduled');
+  });
+
+  it('refuses what the state does not allow', () => {
+    expect(() => transition(draft, 'pause', 'a', at(1))).toThrow(CampaignStateError);
+    const cancelled = transition(draft, 'cancel', 'a', at(1));
+    expect(() => transition(cancelled, 'start', 'a', at(2))).toThrow(
+      'campaign winter-sale is cancelled: cannot start it',
+    );
+  });
+});
+
+describe('pacing', () => {
+  const base = new Date('2026-11-21T10:00:00Z');
+  it('gives each second at most the rate, per instant pushes are due at', () => {
+    const pacer = new Pacer(3);
+    const slots = Array.from({ length: 7 }, () => pacer.slot(base).toISOString().slice(17, 19));
+    expect(slots).toEqual(['00', '00', '00', '01', '01', '01', '02']);
+    // Another instant starts its own sequence.
+    expect(pacer.slot(new Date('2026-11-21T11:00:00Z')).toISOString()).toBe('2026-11-21T11:00:00.000Z');
+  });
+
+  it('spaces pushes out below one per second, and a restored pacer carries on', () => {
+    const pacer = new Pacer(0.5);
+    expect([pacer.slot(base), pacer.slot(base)].map((d) => d.toISOString().slice(17, 19))).toEqual([
+      '00',
+      '02',
+    ]);
+    const resumed = new Pacer(0.5, pacer.snapshot());
+    expect(resumed.slot(base).toISOString().slice(17, 19)).toBe('04');
+  });
+});
