@@ -17,7 +17,7 @@ const fixture = (name: string) => new URL(`../fixtures/campaigns/${name}`, impor
 const receivers = (report: { deliveries: { userId: string }[] }) =>
   report.deliveries.map((d) => d.userId).sort();
 
-describe('campaign audiences', () => {
+describe('campaign audiences', { timeout: 120_000 }, () => {
   it('a list, minus an excluded list and a segment of flags, deduped across audiences', async () => {
     const people = ['ann', 'bo', 'cy', 'dee', 'eve'];
     const report = await run({
@@ -110,7 +110,7 @@ describe('campaign audiences', () => {
   });
 });
 
-describe('campaigns follow caps and quiet hours as recipes do', () => {
+describe('campaigns follow caps and quiet hours as recipes do', { timeout: 120_000 }, () => {
   const world = {
     users: [
       { id: 'capped', timeZone: 'UTC' },
@@ -127,8 +127,13 @@ describe('campaigns follow caps and quiet hours as recipes do', () => {
       },
     ],
   };
+  // The recipes' businesses keep their own caps: a set's recipes need caps for theirs.
   const policy = {
-    businesses: { offers: [{ window: 'day', limit: 1 }] },
+    businesses: {
+      offers: [{ window: 'day', limit: 1 }],
+      listings: [{ window: 'day', limit: 10 }],
+      'price-alerts': [{ window: 'day', limit: 10 }],
+    },
     quietHours: { start: '22:00', end: '08:00' },
   };
   // 15:00 UTC is 23:00 in Shanghai.

@@ -17,7 +17,7 @@ const world = (n: number) => {
   return { users: audience, devices: audience.map((u) => phone(u.id)), policy: { quietHours: null } };
 };
 
-describe('campaigns: pause, resume and cancel', () => {
+describe('campaigns: pause, resume and cancel', { timeout: 120_000 }, () => {
   it('pause and resume leave a gap with no pushes, and nobody lost or pushed twice', async () => {
     const report = await run({
       ...world(80),

@@ -23,7 +23,7 @@ const busiestSeconds = (report: SimulationReport) => {
   return [...perSecond.values()].sort((a, b) => b - a);
 };
 
-describe('campaigns: broadcast to a segment, on a schedule, at a steady rate', () => {
+describe('campaigns: broadcast to a segment, on a schedule, at a steady rate', { timeout: 120_000 }, () => {
   it('a segment across time zones gets its push at 10:00 on each user clock', async () => {
     const world = [
       { id: 'mei', timeZone: 'Asia/Shanghai' },
@@ -81,7 +81,7 @@ describe('campaigns: broadcast to a segment, on a schedule, at a steady rate', (
   });
 });
 
-describe('recurring campaigns', () => {
+describe('recurring campaigns', { timeout: 120_000 }, () => {
   it('runs on its rate until its end, each run pushing everyone once', async () => {
     const audience = users(2);
     const report = await run({
@@ -113,7 +113,7 @@ describe('recurring campaigns', () => {
   });
 });
 
-describe('campaign experiments', () => {
+describe('campaign experiments', { timeout: 120_000 }, () => {
   it('variants and a holdout split a campaign, on the experiment engine recipes use', async () => {
     const audience = users(40);
     const report = await run({
