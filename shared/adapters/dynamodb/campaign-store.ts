@@ -19,6 +19,14 @@ import { isConditionFailure } from './errors.ts';
 const STATE = 'state';
 const PARKED = 'parked#';
 
+/** The state as stored: JSON, beside the version that conditional writes compare. */
+const stateItem = (state: CampaignState) => ({
+  pk: state.campaign.id,
+  sk: STATE,
+  version: state.version,
+  state: JSON.stringify(state),
+});
+
 /**
  * Campaigns on their own table: per campaign a `state` item (the state as JSON, and its version
  * for conditional writes), a `run#<run>` item with the set of readers that finished, and one
@@ -39,7 +47,7 @@ export class DynamoDbCampaignStore implements CampaignStore {
       await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
-          Item: { pk: state.campaign.id, sk: STATE, version: state.version, state: JSON.stringify(state) },
+          Item: stateItem(state),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -65,7 +73,7 @@ export class DynamoDbCampaignStore implements CampaignStore {
       await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
-          Item: { pk: state.campaign.id, sk: STATE, version: state.version, state: JSON.stringify(state) },
+          Item: stateItem(state),
           ConditionExpression: 'version = :previous',
           ExpressionAttributeValues: { ':previous': state.version - 1 },
         }),

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { CampaignLaunches } from '../../domain/campaigns/launches.ts';
+import { scheduleName, scheduleOnce } from './one-time-schedule.ts';
 
 export interface EventBridgeCampaignLaunchesOptions {
   readonly groupName: string;
@@ -8,10 +8,6 @@ export interface EventBridgeCampaignLaunchesOptions {
   readonly functionArn: string;
   readonly roleArn: string;
 }
-
-/** One name per (campaign, instant): asking twice for the same run is one schedule. */
-const scheduleName = (campaignId: string, at: Date) =>
-  `launch-${createHash('sha256').update(`${campaignId}@${at.toISOString()}`).digest('hex').slice(0, 40)}`;
 
 /**
  * Later runs on AWS: a one-time EventBridge Scheduler schedule per run that invokes the campaign
@@ -28,24 +24,16 @@ export class EventBridgeCampaignLaunches implements CampaignLaunches {
   }
 
   async schedule(campaignId: string, at: Date): Promise<void> {
-    try {
-      await this.#client.send(
-        new CreateScheduleCommand({
-          Name: scheduleName(campaignId, at),
-          GroupName: this.#options.groupName,
-          ScheduleExpression: `at(${at.toISOString().slice(0, 19)})`,
-          ScheduleExpressionTimezone: 'UTC',
-          FlexibleTimeWindow: { Mode: 'OFF' },
-          ActionAfterCompletion: 'DELETE',
-          Target: {
-            Arn: this.#options.functionArn,
-            RoleArn: this.#options.roleArn,
-            Input: JSON.stringify({ action: 'launch', campaignId }),
-          },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof Error && error.name === 'ConflictException')) throw error;
-    }
+    // One name per (campaign, instant): asking twice for the same run is one schedule.
+    await scheduleOnce(this.#client, {
+      name: scheduleName('launch', `${campaignId}@${at.toISOString()}`),
+      groupName: this.#options.groupName,
+      at,
+      target: {
+        Arn: this.#options.functionArn,
+        RoleArn: this.#options.roleArn,
+        Input: JSON.stringify({ action: 'launch', campaignId }),
+      },
+    });
   }
 }

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { WorkQueue } from '../../domain/ports.ts';
 import type { DeliveryJob } from '../../domain/push/delivery-job.ts';
 import type { HoldScheduler } from '../../domain/push/hold-scheduler.ts';
+import { scheduleName, scheduleOnce } from './one-time-schedule.ts';
 
 export interface EventBridgeHoldSchedulerOptions {
   readonly groupName: string;
@@ -17,13 +17,6 @@ export interface EventBridgeHoldSchedulerOptions {
 }
 
 const SQS_MAX_DELAY_S = 15 * 60;
-
-/** Schedule names allow 64 characters of [0-9a-zA-Z-_.]; a hash of the job id fits and repeats. */
-const scheduleName = (jobId: string) =>
-  `hold-${createHash('sha256').update(jobId).digest('hex').slice(0, 40)}`;
-
-/** `at()` expressions take a UTC wall time without zone or fraction. */
-const atExpression = (instant: Date) => `at(${instant.toISOString().slice(0, 19)})`;
 
 /**
  * Holds on AWS: an SQS message timer when the release is within 15 minutes, otherwise a one-time
@@ -46,27 +39,17 @@ export class EventBridgeHoldScheduler implements HoldScheduler {
       await this.#options.delivery.send(jobs, { delaySeconds: delay });
       return;
     }
-    for (const job of jobs) {
-      try {
-        await this.#client.send(
-          new CreateScheduleCommand({
-            Name: scheduleName(job.jobId),
-            GroupName: this.#options.groupName,
-            ScheduleExpression: atExpression(releaseAt),
-            ScheduleExpressionTimezone: 'UTC',
-            FlexibleTimeWindow: { Mode: 'OFF' },
-            ActionAfterCompletion: 'DELETE',
-            Target: {
-              Arn: this.#options.deliveryQueueArn,
-              RoleArn: this.#options.roleArn,
-              DeadLetterConfig: { Arn: this.#options.deadLetterArn },
-              Input: JSON.stringify(job),
-            },
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof Error && error.name === 'ConflictException')) throw error;
-      }
-    }
+    for (const job of jobs)
+      await scheduleOnce(this.#client, {
+        name: scheduleName('hold', job.jobId),
+        groupName: this.#options.groupName,
+        at: releaseAt,
+        target: {
+          Arn: this.#options.deliveryQueueArn,
+          RoleArn: this.#options.roleArn,
+          DeadLetterConfig: { Arn: this.#options.deadLetterArn },
+          Input: JSON.stringify(job),
+        },
+      });
   }
 }
