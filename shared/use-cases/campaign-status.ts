@@ -2,7 +2,7 @@ import { campaignScope } from '../domain/campaigns/campaign.ts';
 import { transition } from '../domain/campaigns/lifecycle.ts';
 import { type CampaignProgress, progressOf, runIsOver } from '../domain/campaigns/progress.ts';
 import { campaignOrThrow } from '../domain/campaigns/store.ts';
-import type { OutcomeLedger } from '../domain/outcomes/outcome.ts';
+import type { OutcomeLedger, ScopeSummary } from '../domain/outcomes/outcome.ts';
 import { type CampaignCommandDeps, HERALD, launchCampaign } from './campaign-commands.ts';
 
 export interface CampaignStatusDeps extends CampaignCommandDeps {
@@ -33,6 +33,6 @@ export const campaignStatus = async (
 
 /** Every campaign with its progress, oldest first. */
 export const listCampaigns = async (deps: CampaignStatusDeps): Promise<CampaignProgress[]> => {
-  const states = await deps.campaigns.list();
-  return Promise.all(states.map((s) => campaignStatus(s.campaign.id, deps)));
+  const [states, summaries] = await Promise.all([deps.campaigns.list(), deps.outcomes.summary()]);
+  return Promise.all(states.map((s) => campaignStatus(s.campaign.id, deps, summaries)));
 };
