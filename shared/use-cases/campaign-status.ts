@@ -17,10 +17,12 @@ export interface CampaignStatusDeps extends CampaignCommandDeps {
 export const campaignStatus = async (
   campaignId: string,
   deps: CampaignStatusDeps,
+  /** Every scope's outcomes, when the caller read them already (a list of campaigns reads them once). */
+  summaries?: Record<string, ScopeSummary>,
 ): Promise<CampaignProgress> => {
   const state = await campaignOrThrow(deps.campaigns, campaignId);
   const finished = state.run ? await deps.campaigns.finishedReaders(campaignId, state.run) : 0;
-  const summary = (await deps.outcomes.summary())[campaignScope(campaignId)];
+  const summary = (summaries ?? (await deps.outcomes.summary()))[campaignScope(campaignId)];
   const progress = progressOf(state, summary, finished);
   if (!runIsOver(progress)) return progress;
   const now = deps.clock.now();

@@ -34,7 +34,9 @@ describe('EventBridgeCampaignLaunches', () => {
   });
 
   it('asking again for the same run is the schedule that exists; other errors are not swallowed', async () => {
-    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     await expect(launches.schedule('winter-sale', new Date('2026-11-22T09:45:00Z'))).resolves.toBeUndefined();
     scheduler.on(CreateScheduleCommand).rejects(new Error('AccessDenied'));
     await expect(launches.schedule('winter-sale', new Date('2026-11-22T09:45:00Z'))).rejects.toThrow(
