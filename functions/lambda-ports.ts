@@ -20,14 +20,13 @@ import { SqsWorkQueue } from '../shared/adapters/sqs/work-queue.ts';
 import { systemClock } from '../shared/domain/clock.ts';
 import { signerFrom } from '../shared/domain/engagement/receipt-keys.ts';
 import { defaultPolicy, parsePolicy } from '../shared/domain/fatigue/policy.ts';
-import { platforms } from '../shared/domain/push/device.ts';
 import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import type { HeraldPorts } from '../shared/herald-ports.ts';
 import { requestMeter } from '../shared/observability/request-meter.ts';
 import { traced } from '../shared/observability/tracer.ts';
 import { lazyPorts } from './lazy-port.ts';
-import { envName, platformApplicationEnv } from './port-environment.ts';
+import { envName, platformApplicationsFrom } from './port-environment.ts';
 
 /** A variable a port cannot do without; missing, it fails the port's first use, by name. */
 const required = (name: string): string =>
@@ -122,11 +121,7 @@ const builders: PortBuilders<keyof HeraldPorts> = {
     const policy = optional(envName.fatiguePolicy);
     return policy ? parsePolicy(JSON.parse(policy), envName.fatiguePolicy) : defaultPolicy;
   },
-  gateway: () =>
-    new SnsPushGateway(
-      sns(),
-      Object.fromEntries(platforms.map((platform) => [platform, optional(platformApplicationEnv[platform])])),
-    ),
+  gateway: () => new SnsPushGateway(sns(), platformApplicationsFrom(optional)),
   messageLog: () => new FirehoseMessageLog(required(envName.messageLogStream)),
   receipts: () => signerFrom(new SecretsManagerReceiptKeys(required(envName.receiptKeySecretArn))),
   holds: () =>

@@ -3,13 +3,15 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { envName, platformApplicationEnv } from '../functions/port-environment.ts';
+import { envName, platformApplicationVariables } from '../functions/port-environment.ts';
 import type { Platform } from '../shared/domain/push/device.ts';
 import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
 import type { RecipeCatalog } from '../shared/domain/recipes/recipe.ts';
 import { conversionRules } from '../shared/domain/routing/bus-rules.ts';
 import { type TableDefinition, tableEnvName, tables } from '../shared/resources/tables.ts';
 import { acknowledgeDesignedFindings } from './acknowledged-findings.ts';
+import { appApplications, applicationArnsOf, checkRecipeApps } from './apps.ts';
+import { BusAccess } from './constructs/bus-access.ts';
 import { Canary } from './constructs/canary.ts';
 import { CostBudget, type CostBudgetProps } from './constructs/cost-budget.ts';
 import { Delivery } from './constructs/delivery.ts';
@@ -23,11 +25,16 @@ import { Receipts } from './constructs/receipts.ts';
 import { RelationIngestion } from './constructs/relation-ingestion.ts';
 import { tagForCostAllocation } from './cost-allocation.ts';
 import { FunctionEnvironment } from './function-environment.ts';
+import type { Publisher } from './publishers.ts';
 
 export interface HeraldStackProps extends StackProps {
   readonly tables: ReadonlyMap<string, TableV2>;
-  /** SNS platform applications by platform; a platform left out cannot register devices. */
+  /** The default app's SNS platform applications by platform; a platform left out cannot register devices. */
   readonly platformApplicationArns: Readonly<Partial<Record<Platform, string>>>;
+  /** Every other app's platform applications, by app id (`shop`); each app's devices use its own. */
+  readonly apps?: Readonly<Record<string, Readonly<Partial<Record<Platform, string>>>>>;
+  /** Who may put which sources on the bus; absent or empty, the bus has no resource policy. */
+  readonly publishers?: readonly Publisher[];
   /** The recipes whose rules the bus gets; the default catalog when absent. */
   readonly catalog?: RecipeCatalog;
   /** Devices whose app has not registered for this many days are purged (default 90). */
@@ -58,12 +65,12 @@ export class HeraldStack extends Stack {
 
   constructor(scope: Construct, id: string, props: HeraldStackProps) {
     super(scope, id, props);
-    const applicationArns = Object.values(props.platformApplicationArns).filter((arn): arn is string =>
-      Boolean(arn),
-    );
+    const apps = appApplications(props.platformApplicationArns, props.apps);
+    checkRecipeApps(props.catalog ?? defaultCatalog(), apps);
+    const applicationArns = applicationArnsOf(apps);
     const environment = new FunctionEnvironment()
       .provide(tableNames(props.tables))
-      .provide(platformApplications(props.platformApplicationArns));
+      .provide(platformApplicationVariables(apps));
     const stage = { environment, tables: props.tables };
     // The message log and the receipt key come first: the workers' environment names them.
     const messageLog = new MessageLog(this, 'MessageLog');
@@ -101,6 +108,7 @@ export class HeraldStack extends Stack {
       relationWriter: relations.writer,
       ...failed.queues,
     });
+    new BusAccess(this, 'BusAccess', { bus: routing.bus, publishers: props.publishers ?? [] });
     if (props.canaryEndpointArn) new Canary(this, 'Canary', { bus: routing.bus });
     messageLog.grantAppend(fanout.planner);
     messageLog.grantAppend(fanout.worker);
@@ -143,10 +151,4 @@ const tableNames = (byId: ReadonlyMap<string, TableV2>) =>
       tableEnvName(definition),
       byId.get(definition.id)!.tableName,
     ]),
-  );
-
-/** Each configured platform application's ARN, under the variable the push gateway reads. */
-const platformApplications = (arns: Readonly<Partial<Record<Platform, string>>>) =>
-  Object.fromEntries(
-    Object.entries(arns).map(([platform, arn]) => [platformApplicationEnv[platform as Platform], arn]),
   );

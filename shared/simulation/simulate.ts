@@ -1,7 +1,7 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { buildCostReport, type CostReport } from '../domain/costs/cost-report.ts';
 import type { ScopeSummary } from '../domain/outcomes/outcome.ts';
-import type { Platform } from '../domain/push/device.ts';
+import { defaultApp, type Platform } from '../domain/push/device.ts';
 import { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import type { LocalEngines } from '../local/engines.ts';
 import { ManualClock } from '../local/manual-clock.ts';
@@ -15,6 +15,8 @@ import { type Scenario, scenarioRecipes } from './scenario.ts';
 
 export interface SimulatedDelivery {
   readonly userId: string;
+  /** The app that showed the push; absent for the default app. */
+  readonly app?: string;
   readonly platform: Platform;
   readonly token: string;
   readonly recipe: string;
@@ -166,6 +168,7 @@ export const simulate = async (
       const push = readPush(r.platform, r.message);
       return {
         userId: r.userId,
+        ...(r.app === defaultApp ? {} : { app: r.app }),
         platform: r.platform,
         token: r.token,
         recipe: push.recipe,

@@ -79,7 +79,7 @@ describe('device registration and purge handlers', () => {
   it.each([
     ['an unknown platform', { userId: 'amy', platform: 'WNS', token: 'token-1234' }, /^body\.platform: /],
     ['a token too short', { userId: 'amy', platform: 'FCM', token: 'x' }, /^body\.token: /],
-    ['an unexpected field', { userId: 'amy', platform: 'FCM', token: 'token-1234', app: 'x' }, /^body: /],
+    ['an unexpected field', { userId: 'amy', platform: 'FCM', token: 'token-1234', appName: 'x' }, /^body: /],
     ['a body that is not JSON', '{"userId":', /^body: expected a JSON object$/],
   ])('answers 400 naming the field for %s, never echoing the token', async (_, body, error) => {
     const response = await call('POST', body);

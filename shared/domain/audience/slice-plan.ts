@@ -72,6 +72,7 @@ export class SlicePlan {
         eventTime: this.event.time.toISOString(),
         recipeId: recipe.id,
         variant,
+        ...(recipe.app ? { app: recipe.app } : {}),
         push: renderPush(push, { detail: task.event.detail }),
         ...(isPersonalised(push) ? { personal: personalPush(push, task.event.detail) } : {}),
       });

@@ -51,6 +51,8 @@ export interface DeliveryJob {
   readonly eventId: string;
   readonly recipeId: string;
   readonly variant: string;
+  /** The only app whose devices get the push (the recipe's); absent, every app's. */
+  readonly app?: string;
   readonly push: RenderedPush;
   readonly userIds: readonly string[];
   /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { conversionSchema, pushTemplateSchema, variantsSchema } from '../engagement/experiment.ts';
 import { UnknownRecipeError } from '../errors.ts';
+import { appIdPattern } from '../push/device.ts';
 import { parseOrThrow } from '../validation.ts';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lower-case words joined by "-"');
@@ -48,6 +49,8 @@ export const recipeSchema = z.strictObject({
    * summaries, and costed on an overhead line of its own.
    */
   internal: z.literal(true).optional(),
+  /** The one app whose devices get the push (its platform applications); absent, every app's. */
+  app: z.string().regex(appIdPattern, 'expected an app id: lower-case words joined by "-"').optional(),
 });
 
 export type Recipe = z.infer<typeof recipeSchema>;
