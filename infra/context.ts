@@ -40,28 +40,33 @@ const platformContext: Record<Platform, { key: string; snsPlatform: string }> = 
  * An app names at least one; an application serves one app (its endpoints are that app's devices).
  */
 const appsSchema = z
-  .record(
-    z.string().regex(appIdPattern, 'expected an app id: lower-case words joined by "-"'),
-    z.partialRecord(z.enum(platforms), z.string()).superRefine((arns, context) => {
-      for (const [platform, arn] of Object.entries(arns) as [Platform, string][])
-        if (!applicationArn(platformContext[platform].snsPlatform).test(arn))
-          context.addIssue({ code: 'custom', path: [platform], message: notApplicationOf(arn, platform) });
-      if (Object.keys(arns).length === 0)
-        context.addIssue({ code: 'custom', path: [], message: 'names no platform application' });
-    }),
-  )
+  .record(z.string(), z.record(z.string(), z.string()))
+  .superRefine((apps, context) => {
+    for (const [app, arns] of Object.entries(apps)) {
+      const issue = (path: string[], message: string) =>
+        context.addIssue({ code: 'custom', path: [app, ...path], message });
+      if (!appIdPattern.test(app)) issue([], 'expected an app id: lower-case words joined by "-"');
+      if (Object.keys(arns).length === 0) issue([], 'names no platform application');
+      for (const [platform, arn] of Object.entries(arns)) {
+        if (!platforms.includes(platform as Platform))
+          issue([platform], `is not a platform (${platforms.join(', ')})`);
+        else if (!applicationArn(platformContext[platform as Platform].snsPlatform).test(arn))
+          issue([platform], notApplicationOf(arn, platform as Platform));
+      }
+    }
+  })
   .superRefine((apps, context) => {
     const users = new Map<string, string>();
     for (const [app, arns] of Object.entries(apps))
       for (const [platform, arn] of Object.entries(arns)) {
-        const other = users.get(arn!);
+        const other = users.get(arn);
         if (other)
           context.addIssue({
             code: 'custom',
             path: [app, platform],
             message: `is apps.${other}'s application too: each app has its own`,
           });
-        users.set(arn!, `${app}.${platform}`);
+        users.set(arn, `${app}.${platform}`);
       }
   });
 
