@@ -2,7 +2,7 @@ import type { Node } from 'constructs';
 import { z } from 'zod';
 import { appIdPattern, defaultApp, type Platform, platforms } from '../shared/domain/push/device.ts';
 import { ContextError, contextValue, jsonContext } from './context-json.ts';
-import { type Publisher, publishersSchema } from './publishers.ts';
+import { type Publisher, publishersSchema, registrarsSchema } from './publishers.ts';
 
 export { ContextError } from './context-json.ts';
 
@@ -17,6 +17,8 @@ export interface HeraldContext {
   readonly apps: Readonly<Record<string, PlatformApplicationArns>>;
   /** Who may put which sources on the bus (`publishers`); empty, the bus has no resource policy. */
   readonly publishers: readonly Publisher[];
+  /** The app backends' roles the registration URL lets in (`registrars`); empty, identity policies decide. */
+  readonly registrars: readonly string[];
   /** Absent when not given: the stack's default applies. */
   readonly deviceMaxAgeDays?: number;
   /** Where alarm notifications are e-mailed; absent, the alarm topic has no subscription. */
@@ -208,6 +210,7 @@ export const heraldContext = (node: Node): HeraldContext => {
   return {
     ...appApplications(node, platformApplicationArns),
     publishers: jsonContext(node, 'publishers', publishersSchema) ?? [],
+    registrars: jsonContext(node, 'registrars', registrarsSchema) ?? [],
     ...(budgetUsd !== undefined && budgetEmail
       ? { budget: { monthlyUsd: budgetUsd, email: budgetEmail } }
       : {}),

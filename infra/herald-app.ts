@@ -14,6 +14,7 @@ export const defineHerald = (app: App): void => {
     platformApplicationArns,
     apps,
     publishers,
+    registrars,
     deviceMaxAgeDays,
     alarmEmail,
     canaryEndpointArn,
@@ -30,6 +31,8 @@ export const defineHerald = (app: App): void => {
     apps,
     // Per-team access to the bus (`-c publishers='[{"principal":"...","sources":["market.items"]}]'`).
     publishers,
+    // The app backends that may register devices (`-c registrars='["arn:aws:iam::...:role/..."]'`).
+    registrars,
     // Devices unseen for this many days are purged (`-c deviceMaxAgeDays=180`); the stack's 90 otherwise.
     ...(deviceMaxAgeDays === undefined ? {} : { deviceMaxAgeDays }),
     // Alarm e-mails (`-c alarmEmail=ops@example.com`) and the canary (`-c canaryEndpointArn=...`).

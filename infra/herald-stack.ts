@@ -35,6 +35,8 @@ export interface HeraldStackProps extends StackProps {
   readonly apps?: Readonly<Record<string, Readonly<Partial<Record<Platform, string>>>>>;
   /** Who may put which sources on the bus; absent or empty, the bus has no resource policy. */
   readonly publishers?: readonly Publisher[];
+  /** Roles of the app backends the registration URL lets in (they authenticate the users they register). */
+  readonly registrars?: readonly string[];
   /** The recipes whose rules the bus gets; the default catalog when absent. */
   readonly catalog?: RecipeCatalog;
   /** Devices whose app has not registered for this many days are purged (default 90). */
@@ -100,6 +102,7 @@ export class HeraldStack extends Stack {
       ...stage,
       platformApplicationArns: applicationArns,
       deviceMaxAgeDays: props.deviceMaxAgeDays ?? 90,
+      registrars: props.registrars ?? [],
       undeliverable: failed.undeliverable,
     });
     const routing = new EventRouting(this, 'Routing', {

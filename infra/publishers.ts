@@ -41,6 +41,30 @@ const publisher = z.strictObject({
 });
 
 /**
+ * The `registrars` context: the IAM roles of the apps' backends, the only callers that should
+ * register devices. Roles only, never an account: a grant to an account reaches every role in it,
+ * the app's own (Cognito identity pool) roles included, and registration trusts its caller to
+ * have authenticated the user it names.
+ */
+export const registrarsSchema = z
+  .array(
+    z
+      .string()
+      .regex(roleArn, 'expected the IAM role ARN of an app backend (arn:aws:iam::<account>:role/<name>)'),
+  )
+  .superRefine((roles, context) => {
+    roles.forEach((role, i) => {
+      const first = roles.indexOf(role);
+      if (first !== i)
+        context.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `listed twice (first at registrars[${first}])`,
+        });
+    });
+  });
+
+/**
  * The `publishers` context: each principal once, each source owned by one publisher, since the
  * bus denies a source to everyone but its owner.
  */
