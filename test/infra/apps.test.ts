@@ -11,6 +11,9 @@ import { HeraldStack } from '../../infra/herald-stack.ts';
 import { defaultCatalog } from '../../shared/domain/recipes/default-catalog.ts';
 import { RecipeCatalog } from '../../shared/domain/recipes/recipe.ts';
 
+/** Synthesising Herald's whole stack takes seconds, and many more on a machine shared with other tests. */
+const SYNTH_TIMEOUT_MS = 180_000;
+
 const arn = (platform: string, name: string) => `arn:aws:sns:us-east-1:123456789012:app/${platform}/${name}`;
 const market = { APNS: arn('APNS', 'market'), FCM: arn('GCM', 'market') };
 const shop = { APNS: arn('APNS', 'shop'), FCM: arn('GCM', 'shop') };
@@ -39,7 +42,7 @@ const appWith = (context: Record<string, unknown>) =>
   new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
 const heraldOf = (app: App) => Template.fromStack(app.node.findChild('Herald') as HeraldStack);
 
-describe('several apps, each with its own platform applications', () => {
+describe('several apps, each with its own platform applications', { timeout: SYNTH_TIMEOUT_MS }, () => {
   let template: Template;
   let json: Json;
   beforeAll(() => {
@@ -47,7 +50,7 @@ describe('several apps, each with its own platform applications', () => {
     defineHerald(app);
     template = heraldOf(app);
     json = template.toJSON() as Json;
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   it('lets registration create endpoints in every app’s applications, and manage only their endpoints', () => {
     const applications = [market.APNS, market.FCM, shop.APNS, shop.FCM];
@@ -156,7 +159,7 @@ describe('several apps, each with its own platform applications', () => {
   });
 });
 
-describe('the apps context', () => {
+describe('the apps context', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it.each([
     ['an app id that is not one', { Shop: shop }, 'context apps.Shop: expected an app id'],
     ['an unknown platform', { shop: { WNS: shop.APNS } }, 'context apps.shop.WNS: '],

@@ -12,6 +12,9 @@ import { HeraldStack } from '../../infra/herald-stack.ts';
 import type { Publisher } from '../../infra/publishers.ts';
 import { type Caller, evaluate, type PolicyStatementJson } from '../support/bus-policy-evaluator.ts';
 
+/** Synthesising Herald's whole stack takes seconds, and many more on a machine shared with other tests. */
+const SYNTH_TIMEOUT_MS = 180_000;
+
 const HERALD_ACCOUNT = '999999999999';
 const listings = 'arn:aws:iam::111122223333:role/teams/listings';
 const promotionsAccount = '444455556666';
@@ -43,13 +46,13 @@ const statementsOf = (template: Template): PolicyStatementJson[] =>
     (r) => r.Properties.Statement as PolicyStatementJson,
   );
 
-describe('per-team access on the bus', () => {
+describe('per-team access on the bus', { timeout: SYNTH_TIMEOUT_MS }, () => {
   let template: Template;
   let statements: PolicyStatementJson[];
   beforeAll(() => {
     template = Template.fromStack(heraldWith(publishers).stack);
     statements = statementsOf(template);
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   it.each([
     ['the listings role', listings, { AWS: listings }, ['market.items', 'market.prices']],
@@ -189,7 +192,7 @@ describe('per-team access on the bus', () => {
   });
 });
 
-describe('the publishers context', () => {
+describe('the publishers context', { timeout: SYNTH_TIMEOUT_MS }, () => {
   const defineWith = (value: unknown) =>
     defineHerald(new App({ context: { 'aws:cdk:bundling-stacks': [], publishers: value } }));
 

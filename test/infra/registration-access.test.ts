@@ -4,13 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { defineHerald } from '../../infra/herald-app.ts';
 import type { HeraldStack } from '../../infra/herald-stack.ts';
 
+/** Synthesising Herald's whole stack takes seconds, and many more on a machine shared with other tests. */
+const SYNTH_TIMEOUT_MS = 180_000;
+
 const shopBackend = 'arn:aws:iam::111122223333:role/shop-backend';
 const marketBackend = 'arn:aws:iam::444455556666:role/market-backend';
 const appWith = (context: Record<string, unknown>) =>
   new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
 const registration = { 'Fn::GetAtt': [Match.stringLikeRegexp('^DevicesRegistrationFunction'), 'Arn'] };
 
-describe('who may register devices', () => {
+describe('who may register devices', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it('lets in each app backend’s role through the signed URL only, both actions a URL call needs', () => {
     const app = appWith({ registrars: JSON.stringify([shopBackend, marketBackend]) });
     defineHerald(app);
