@@ -1,11 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { CfnEventBusPolicy } from 'aws-cdk-lib/aws-events';
+import { CfnEventBusPolicy, EventBus } from 'aws-cdk-lib/aws-events';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BusAccess } from '../../infra/constructs/bus-access.ts';
 import { defineHerald } from '../../infra/herald-app.ts';
 import { HeraldDataStack } from '../../infra/herald-data-stack.ts';
 import { HeraldStack } from '../../infra/herald-stack.ts';
@@ -189,6 +190,28 @@ describe('per-team access on the bus', { timeout: SYNTH_TIMEOUT_MS }, () => {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
     expect(() => app.synth()).toThrow(/AwsSolutions-EVB1/);
+  });
+});
+
+describe('the size of the bus policy', () => {
+  const teams = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      principal: `arn:aws:iam::1111222233${String(i).padStart(2, '0')}:role/team-${i}-publisher`,
+      sources: [`market.team${i}.items`, `market.team${i}.orders`, `market.team${i}.offers`],
+    }));
+  const busAccessOf = (n: number) => () => {
+    const stack = new Stack(new App(), 'Herald', { env: { account: HERALD_ACCOUNT, region: 'us-east-1' } });
+    return new BusAccess(stack, 'Access', { bus: new EventBus(stack, 'Bus'), publishers: teams(n) });
+  };
+
+  it('takes eight teams of three sources each', () => {
+    expect(busAccessOf(8)).not.toThrow();
+  });
+
+  it('fails the synth before EventBridge’s 10 KB limit would fail the deploy', () => {
+    expect(busAccessOf(9)).toThrow(
+      /^context publishers: 9 publishers \(9 accounts\) make a bus policy of about \d+ bytes, over EventBridge's 10240/,
+    );
   });
 });
 
