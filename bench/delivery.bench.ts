@@ -10,6 +10,7 @@ import type { MiddlewareStack } from '@smithy/types';
 import { createDeliveryWorker } from '../functions/delivery-worker/handler.ts';
 import { defaultPolicy } from '../shared/domain/fatigue/policy.ts';
 import { type DeliveryJob, recipientsPerJob } from '../shared/domain/push/delivery-job.ts';
+import { defaultApp } from '../shared/domain/push/device.ts';
 import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
 import { DeviceSimulator } from '../shared/local/device-simulator.ts';
 import { localCredentials, localRegion, startLocalEngines } from '../shared/local/engines.ts';
@@ -89,9 +90,10 @@ export async function benchDelivery(): Promise<DeliveryBenchResult> {
       for (let d = 0; d < devicesOf(i); d++) {
         const platform = d === 0 ? 'APNS' : 'FCM';
         const token = `${platform.toLowerCase()}-token-${userId}-${d}`;
-        const endpointArn = await simulator.createEndpoint(platform, token, userId);
+        const endpointArn = await simulator.createEndpoint(defaultApp, platform, token, userId);
         await local.ports.devices.save(userId, {
           deviceId: `${userId}-${d}`,
+          app: defaultApp,
           platform,
           token,
           endpointArn,

@@ -27,7 +27,7 @@ import {
   TB,
   type Usage,
 } from '../shared/domain/costs/price-table.ts';
-import { deviceIdOf } from '../shared/domain/push/device.ts';
+import { defaultApp, deviceIdOf } from '../shared/domain/push/device.ts';
 import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
 import { type Recipe, RecipeCatalog } from '../shared/domain/recipes/recipe.ts';
 import type { HeraldPorts } from '../shared/herald-ports.ts';
@@ -350,10 +350,11 @@ const loadFollowers = async (
       }
     }
     if (timeZoneOf) await ports.users.save({ id: userId, timeZone: timeZoneOf(i), flags: [], optOuts: [] });
-    const endpointArn = await ports.gateway.createEndpoint('FCM', token, userId);
+    const endpointArn = await ports.gateway.createEndpoint(defaultApp, 'FCM', token, userId);
     const deviceId = await deviceIdOf('FCM', token);
     await ports.devices.save(userId, {
       deviceId,
+      app: defaultApp,
       platform: 'FCM',
       token,
       endpointArn,

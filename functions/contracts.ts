@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { receiptKinds } from '../shared/domain/engagement/receipt.ts';
 import { interruptionLevels } from '../shared/domain/push/delivery-job.ts';
-import { platforms, tokenKeyPrefix } from '../shared/domain/push/device.ts';
+import { appIdPattern, platforms, tokenKeyPrefix } from '../shared/domain/push/device.ts';
 
 /** What a recipe rule's input transformer hands the planner. */
 export const plannerInput = z.strictObject({ recipeId: z.string().min(1), event: z.unknown() });
@@ -52,6 +52,7 @@ export const deliveryJobMessage = z.strictObject({
   eventId: z.string().min(1),
   recipeId: z.string().min(1),
   variant: z.string().min(1),
+  app: z.string().regex(appIdPattern).optional(),
   push: renderedPush,
   userIds: z.array(z.string().min(1)).min(1),
   personal: z
@@ -94,8 +95,13 @@ const userId = z
   .max(128)
   .refine((id) => !id.startsWith(tokenKeyPrefix), { message: `must not start with "${tokenKeyPrefix}"` });
 
+/** An app id, as the stack's `apps` context names it. */
+const app = z.string().regex(appIdPattern, 'expected an app id: lower-case words joined by "-"');
+
 export const deviceRegistrationRequest = z.strictObject({
   userId,
+  /** The app registering; absent, the default app (`default`), as before apps existed. */
+  app: app.optional(),
   platform: z.enum(platforms),
   token: z.string().min(8).max(4096),
   /** The app's stable id for its installation, so a rotated token updates the same device. */

@@ -23,7 +23,6 @@ import { SqsWorkQueue } from '../shared/adapters/sqs/work-queue.ts';
 import { systemClock } from '../shared/domain/clock.ts';
 import { signerFrom } from '../shared/domain/engagement/receipt-keys.ts';
 import { defaultPolicy, parsePolicy } from '../shared/domain/fatigue/policy.ts';
-import { platforms } from '../shared/domain/push/device.ts';
 import { recipeSetCatalog } from '../shared/domain/recipes/recipe-set-catalog.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import type { HeraldPorts } from '../shared/herald-ports.ts';
@@ -31,7 +30,7 @@ import { requestMeter } from '../shared/observability/request-meter.ts';
 import { traced } from '../shared/observability/tracer.ts';
 import { bundledRecipeSet } from './bundled-recipe-set.ts';
 import { lazyPorts } from './lazy-port.ts';
-import { envName, platformApplicationEnv } from './port-environment.ts';
+import { envName, platformApplicationsFrom } from './port-environment.ts';
 
 /** A variable a port cannot do without; missing, it fails the port's first use, by name. */
 const required = (name: string): string =>
@@ -136,11 +135,7 @@ const builders: PortBuilders<keyof HeraldPorts> = {
   catalog,
   clock: () => systemClock,
   policy: () => recipeSet().policy,
-  gateway: () =>
-    new SnsPushGateway(
-      sns(),
-      Object.fromEntries(platforms.map((platform) => [platform, optional(platformApplicationEnv[platform])])),
-    ),
+  gateway: () => new SnsPushGateway(sns(), platformApplicationsFrom(optional)),
   messageLog: () => new FirehoseMessageLog(required(envName.messageLogStream)),
   receipts: () => signerFrom(new SecretsManagerReceiptKeys(required(envName.receiptKeySecretArn))),
   holds: () =>

@@ -1,4 +1,4 @@
-import type { Platform } from '../shared/domain/push/device.ts';
+import { defaultApp, type Platform, platforms } from '../shared/domain/push/device.ts';
 import type { HeraldPorts } from '../shared/herald-ports.ts';
 import { deliveryQueue, fanoutQueue, queueEnvName, rejectedEventsQueue } from '../shared/resources/queues.ts';
 import { receiptKeySecret } from '../shared/resources/secrets.ts';
@@ -53,6 +53,40 @@ export const platformApplicationEnv: Readonly<Record<Platform, string>> = {
   FCM: 'FCM_APPLICATION_ARN',
 };
 
+/**
+ * The platform applications of every app but the default one, as JSON by app and platform
+ * (`{"shop":{"APNS":"arn:..."}}`). The default app's stay in `platformApplicationEnv`, so a
+ * single-app deployment's functions keep the environment they had before apps existed.
+ */
+export const appPlatformApplicationsEnv = 'HERALD_APP_PLATFORM_APPLICATIONS';
+
+/** Every app's platform applications, by app then platform; the default app is `defaultApp`. */
+export type AppPlatformApplications = Readonly<Record<string, Readonly<Partial<Record<Platform, string>>>>>;
+
+/** The variables holding `apps`' platform applications (what the stack sets). */
+export const platformApplicationVariables = (apps: AppPlatformApplications): Record<string, string> => {
+  const { [defaultApp]: defaults = {}, ...others } = apps;
+  const variables: Record<string, string> = {};
+  for (const [platform, arn] of Object.entries(defaults))
+    if (arn) variables[platformApplicationEnv[platform as Platform]] = arn;
+  if (Object.keys(others).length > 0) variables[appPlatformApplicationsEnv] = JSON.stringify(others);
+  return variables;
+};
+
+/** `apps` back from the variables `read` gives (what the push gateway is built with). */
+export const platformApplicationsFrom = (
+  read: (name: string) => string | undefined,
+): AppPlatformApplications => {
+  const defaults = Object.fromEntries(
+    platforms.flatMap((platform) => {
+      const arn = read(platformApplicationEnv[platform]);
+      return arn ? [[platform, arn]] : [];
+    }),
+  );
+  const others = read(appPlatformApplicationsEnv);
+  return { [defaultApp]: defaults, ...(others ? (JSON.parse(others) as AppPlatformApplications) : {}) };
+};
+
 /** What one port reads when it is built: variables it cannot do without, and those it may go without. */
 export interface PortVariables {
   readonly required: readonly string[];
@@ -97,7 +131,7 @@ export const portVariables: { readonly [P in keyof HeraldPorts]-?: PortVariables
   // Changes the visibility of the message it is given, by the queue URL the message came from.
   redelivery: none,
   // A platform left unconfigured cannot register devices or publish to them.
-  gateway: mayUse(...Object.values(platformApplicationEnv)),
+  gateway: mayUse(...Object.values(platformApplicationEnv), appPlatformApplicationsEnv),
   messageLog: needs(envName.messageLogStream),
   receipts: needs(envName.receiptKeySecretArn),
   // Usage counters live in the outcomes table, beside the outcomes they were measured with.

@@ -1,24 +1,26 @@
 import type { Node } from 'constructs';
+import { z } from 'zod';
 import { problemLine, readRecipeSetFiles } from '../shared/adapters/files/recipe-set-files.ts';
-import type { Platform } from '../shared/domain/push/device.ts';
+import { appIdPattern, defaultApp, type Platform, platforms } from '../shared/domain/push/device.ts';
 import type { RecipeSetFiles } from '../shared/domain/recipes/recipe-set.ts';
+import { ContextError, contextValue, jsonContext } from './context-json.ts';
+import { type Publisher, publishersSchema, registrarsSchema } from './publishers.ts';
 
-/** A CDK context value (`-c key=value`, or cdk.json) Herald cannot deploy with. */
-export class ContextError extends Error {
-  readonly key: string;
-  readonly reason: string;
+export { ContextError } from './context-json.ts';
 
-  constructor(key: string, reason: string) {
-    super(`context ${key}: ${reason}`);
-    this.name = 'ContextError';
-    this.key = key;
-    this.reason = reason;
-  }
-}
+/** One app's SNS platform applications, by platform. */
+export type PlatformApplicationArns = Readonly<Partial<Record<Platform, string>>>;
 
 /** What the app takes from the CDK context, checked. */
 export interface HeraldContext {
-  readonly platformApplicationArns: Readonly<Partial<Record<Platform, string>>>;
+  /** The default app's platform applications (`apnsApplicationArn`... or `apps.default`). */
+  readonly platformApplicationArns: PlatformApplicationArns;
+  /** The other apps' platform applications, by app id (`apps`); empty for a single app. */
+  readonly apps: Readonly<Record<string, PlatformApplicationArns>>;
+  /** Who may put which sources on the bus (`publishers`); empty, the bus has no resource policy. */
+  readonly publishers: readonly Publisher[];
+  /** The app backends' roles the registration URL lets in (`registrars`); empty, identity policies decide. */
+  readonly registrars: readonly string[];
   /** Absent when not given: the stack's default applies. */
   readonly deviceMaxAgeDays?: number;
   /** Where alarm notifications are e-mailed; absent, the alarm topic has no subscription. */
@@ -39,6 +41,64 @@ const platformContext: Record<Platform, { key: string; snsPlatform: string }> = 
   FCM: { key: 'fcmApplicationArn', snsPlatform: 'GCM' },
 };
 
+/**
+ * The `apps` context: each app's platform applications, `{"shop": {"APNS": "arn:...", "FCM": "arn:..."}}`.
+ * An app names at least one; an application serves one app (its endpoints are that app's devices).
+ */
+const appsSchema = z
+  .record(z.string(), z.record(z.string(), z.string()))
+  .superRefine((apps, context) => {
+    for (const [app, arns] of Object.entries(apps)) {
+      const issue = (path: string[], message: string) =>
+        context.addIssue({ code: 'custom', path: [app, ...path], message });
+      if (!appIdPattern.test(app)) issue([], 'expected an app id: lower-case words joined by "-"');
+      if (Object.keys(arns).length === 0) issue([], 'names no platform application');
+      for (const [platform, arn] of Object.entries(arns)) {
+        if (!platforms.includes(platform as Platform))
+          issue([platform], `is not a platform (${platforms.join(', ')})`);
+        else if (!applicationArn(platformContext[platform as Platform].snsPlatform).test(arn))
+          issue([platform], notApplicationOf(arn, platform as Platform));
+      }
+    }
+  })
+  .superRefine((apps, context) => {
+    const users = new Map<string, string>();
+    for (const [app, arns] of Object.entries(apps))
+      for (const [platform, arn] of Object.entries(arns)) {
+        const other = users.get(arn);
+        if (other)
+          context.addIssue({
+            code: 'custom',
+            path: [app, platform],
+            message: `is apps.${other}'s application too: each app has its own`,
+          });
+        users.set(arn, `${app}.${platform}`);
+      }
+  });
+
+/**
+ * The default app's applications (the single-app keys, or `apps.default`) and the other apps'.
+ * Both ways of giving the default app's at once would leave one silently unused: refused.
+ */
+const appApplications = (node: Node, legacy: PlatformApplicationArns) => {
+  const { [defaultApp]: fromApps, ...others } = jsonContext(node, 'apps', appsSchema) ?? {};
+  if (fromApps && Object.keys(legacy).length > 0)
+    throw new ContextError(
+      `apps.${defaultApp}`,
+      'the default app is given by apnsApplicationArn/apnsSandboxApplicationArn/fcmApplicationArn too: use one way',
+    );
+  const defaults = fromApps ?? legacy;
+  const used = new Set(Object.values(defaults));
+  for (const [app, arns] of Object.entries(others))
+    for (const [platform, arn] of Object.entries(arns))
+      if (used.has(arn))
+        throw new ContextError(
+          `apps.${app}.${platform}`,
+          "is the default app's application too: each app has its own",
+        );
+  return { platformApplicationArns: defaults, apps: others };
+};
+
 /** The purge handler refuses more (functions/device-purge/handler.ts); failing here fails the synth, not the first purge. */
 const MAX_DEVICE_AGE_DAYS = 3650;
 
@@ -54,22 +114,16 @@ const endpointArn = new RegExp(
 /** An address SNS can send to: one `@`, a dot in the domain, no spaces. */
 const emailAddress = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** `-c key=` (empty) counts as not given, like an absent key. */
-const contextValue = (node: Node, key: string): unknown => {
-  const value = node.tryGetContext(key);
-  return value === '' || value === null ? undefined : value;
-};
+const notApplicationOf = (value: unknown, platform: Platform) =>
+  `${JSON.stringify(value)} is not the ARN of an SNS platform application for ${platform} ` +
+  `(arn:aws:sns:<region>:<account>:app/${platformContext[platform].snsPlatform}/<name>)`;
 
 const platformApplicationArn = (node: Node, platform: Platform): string | undefined => {
   const { key, snsPlatform } = platformContext[platform];
   const value = contextValue(node, key);
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !applicationArn(snsPlatform).test(value)) {
-    throw new ContextError(
-      key,
-      `${JSON.stringify(value)} is not the ARN of an SNS platform application for ${platform} ` +
-        `(arn:aws:sns:<region>:<account>:app/${snsPlatform}/<name>)`,
-    );
+    throw new ContextError(key, notApplicationOf(value, platform));
   }
   return value;
 };
@@ -169,7 +223,9 @@ export const heraldContext = (node: Node): HeraldContext => {
       'needs budgetEmail or alarmEmail, the address the budget e-mails',
     );
   return {
-    platformApplicationArns,
+    ...appApplications(node, platformApplicationArns),
+    publishers: jsonContext(node, 'publishers', publishersSchema) ?? [],
+    registrars: jsonContext(node, 'registrars', registrarsSchema) ?? [],
     ...(budgetUsd !== undefined && budgetEmail
       ? { budget: { monthlyUsd: budgetUsd, email: budgetEmail } }
       : {}),

@@ -10,8 +10,17 @@ import { HeraldStack } from './herald-stack.ts';
  */
 export const defineHerald = (app: App): void => {
   // Checked before any construct exists, so a bad value fails with its key and nothing else.
-  const { platformApplicationArns, deviceMaxAgeDays, alarmEmail, canaryEndpointArn, budget, recipeSet } =
-    heraldContext(app.node);
+  const {
+    platformApplicationArns,
+    apps,
+    publishers,
+    registrars,
+    deviceMaxAgeDays,
+    alarmEmail,
+    canaryEndpointArn,
+    budget,
+    recipeSet,
+  } = heraldContext(app.node);
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const data = new HeraldDataStack(app, 'HeraldData', { env, description: 'Herald: tables (stateful)' });
   new HeraldStack(app, 'Herald', {
@@ -19,6 +28,12 @@ export const defineHerald = (app: App): void => {
     description: 'Herald: event bus, rules, queues, functions, alarms and dashboard',
     tables: data.tables,
     platformApplicationArns,
+    // More apps, each with its own platform applications (`-c apps='{"shop":{"APNS":"arn:..."}}'`).
+    apps,
+    // Per-team access to the bus (`-c publishers='[{"principal":"...","sources":["market.items"]}]'`).
+    publishers,
+    // The app backends that may register devices (`-c registrars='["arn:aws:iam::...:role/..."]'`).
+    registrars,
     // Devices unseen for this many days are purged (`-c deviceMaxAgeDays=180`); the stack's 90 otherwise.
     ...(deviceMaxAgeDays === undefined ? {} : { deviceMaxAgeDays }),
     // Alarm e-mails (`-c alarmEmail=ops@example.com`) and the canary (`-c canaryEndpointArn=...`).

@@ -3,7 +3,7 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { envName, platformApplicationEnv } from '../functions/port-environment.ts';
+import { envName, platformApplicationVariables } from '../functions/port-environment.ts';
 import { defaultPolicy } from '../shared/domain/fatigue/policy.ts';
 import type { Platform } from '../shared/domain/push/device.ts';
 import { marketplaceSetFiles } from '../shared/domain/recipes/default-catalog.ts';
@@ -12,6 +12,8 @@ import { recipeSetCatalog } from '../shared/domain/recipes/recipe-set-catalog.ts
 import { conversionRules } from '../shared/domain/routing/bus-rules.ts';
 import { type TableDefinition, tableEnvName, tables } from '../shared/resources/tables.ts';
 import { acknowledgeDesignedFindings } from './acknowledged-findings.ts';
+import { appApplications, applicationArnsOf, checkRecipeApps } from './apps.ts';
+import { BusAccess } from './constructs/bus-access.ts';
 import { Canary } from './constructs/canary.ts';
 import { ContractRegistry } from './constructs/contract-registry.ts';
 import { CostBudget, type CostBudgetProps } from './constructs/cost-budget.ts';
@@ -27,13 +29,20 @@ import { Receipts } from './constructs/receipts.ts';
 import { RelationIngestion } from './constructs/relation-ingestion.ts';
 import { tagForCostAllocation } from './cost-allocation.ts';
 import { FunctionEnvironment } from './function-environment.ts';
+import type { Publisher } from './publishers.ts';
 
 export interface HeraldStackProps extends StackProps {
   readonly tables: ReadonlyMap<string, TableV2>;
-  /** SNS platform applications by platform; a platform left out cannot register devices. */
+  /** The default app's SNS platform applications by platform; a platform left out cannot register devices. */
   readonly platformApplicationArns: Readonly<Partial<Record<Platform, string>>>;
   /** The recipe set deployed (rules, contracts, channels); the marketplace set when absent. */
   readonly recipeSet?: RecipeSetFiles;
+  /** Every other app's platform applications, by app id (`shop`); each app's devices use its own. */
+  readonly apps?: Readonly<Record<string, Readonly<Partial<Record<Platform, string>>>>>;
+  /** Who may put which sources on the bus; absent or empty, the bus has no resource policy. */
+  readonly publishers?: readonly Publisher[];
+  /** Roles of the app backends the registration URL lets in (they authenticate the users they register). */
+  readonly registrars?: readonly string[];
   /** Devices whose app has not registered for this many days are purged (default 90). */
   readonly deviceMaxAgeDays?: number;
   /** Alarm notifications are e-mailed here when given. */
@@ -67,12 +76,12 @@ export class HeraldStack extends Stack {
     const { catalog } = recipeSetCatalog(recipeSet, defaultPolicy);
     // Before any child exists: every function bundles the set (HeraldFunction).
     this.node.setContext(RECIPE_SET_CONTEXT, JSON.stringify(recipeSet));
-    const applicationArns = Object.values(props.platformApplicationArns).filter((arn): arn is string =>
-      Boolean(arn),
-    );
+    const apps = appApplications(props.platformApplicationArns, props.apps);
+    checkRecipeApps(catalog, apps);
+    const applicationArns = applicationArnsOf(apps);
     const environment = new FunctionEnvironment()
       .provide(tableNames(props.tables))
-      .provide(platformApplications(props.platformApplicationArns));
+      .provide(platformApplicationVariables(apps));
     const stage = { environment, tables: props.tables };
     // The message log and the receipt key come first: the workers' environment names them.
     const messageLog = new MessageLog(this, 'MessageLog');
@@ -102,6 +111,7 @@ export class HeraldStack extends Stack {
       ...stage,
       platformApplicationArns: applicationArns,
       deviceMaxAgeDays: props.deviceMaxAgeDays ?? 90,
+      registrars: props.registrars ?? [],
       undeliverable: failed.undeliverable,
     });
     const routing = new EventRouting(this, 'Routing', {
@@ -110,6 +120,7 @@ export class HeraldStack extends Stack {
       relationWriter: relations.writer,
       ...failed.queues,
     });
+    new BusAccess(this, 'BusAccess', { bus: routing.bus, publishers: props.publishers ?? [] });
     if (props.canaryEndpointArn) new Canary(this, 'Canary', { bus: routing.bus });
     messageLog.grantAppend(fanout.planner);
     messageLog.grantAppend(fanout.worker);
@@ -153,10 +164,4 @@ const tableNames = (byId: ReadonlyMap<string, TableV2>) =>
       tableEnvName(definition),
       byId.get(definition.id)!.tableName,
     ]),
-  );
-
-/** Each configured platform application's ARN, under the variable the push gateway reads. */
-const platformApplications = (arns: Readonly<Partial<Record<Platform, string>>>) =>
-  Object.fromEntries(
-    Object.entries(arns).map(([platform, arn]) => [platformApplicationEnv[platform as Platform], arn]),
   );

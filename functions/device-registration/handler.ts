@@ -12,8 +12,10 @@ import { bodyOf, errorResponse, json } from './http.ts';
 
 /**
  * The device registry behind a Function URL with AWS_IAM auth: the app's backend, which knows
- * who the user is, signs the call. POST registers (or refreshes) a device, DELETE unregisters it.
- * Tokens are personal data: logs carry the device id only.
+ * who the user is, signs the call. POST registers (or refreshes) a device of an app (`app`, the
+ * default app when absent), DELETE unregisters it. The user id is taken on trust: any signer
+ * may register any user's device, so only the backends (context `registrars`) may sign, after
+ * authenticating the user. Tokens are personal data: logs carry the device id only.
  */
 export const createDeviceRegistration = (ports: () => HeraldPorts) =>
   observed(

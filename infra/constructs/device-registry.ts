@@ -2,7 +2,7 @@ import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ArnPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -22,6 +22,11 @@ export interface DeviceRegistryProps {
   readonly deviceMaxAgeDays: number;
   /** Where a purge invocation the scheduler could not make is kept. */
   readonly undeliverable: IQueue;
+  /**
+   * The roles of the apps' backends, let in by the registration function's resource policy (what
+   * a backend in another account needs; one in Herald's account may use an identity policy instead).
+   */
+  readonly registrars?: readonly string[];
 }
 
 /** Endpoints of a platform application: `...:app/APNS/herald` owns `...:endpoint/APNS/herald/*`. */
@@ -32,6 +37,11 @@ export const endpointArnsOf = (applicationArns: readonly string[]): string[] =>
  * The device registry: a registration function behind a Function URL with AWS_IAM auth (the
  * app's backend signs each call), and a purge run once a day. Each may touch only the Devices
  * table and the endpoints of Herald's own platform applications.
+ *
+ * Trust boundary: registration believes the `userId` it is given. Whoever may sign a call may
+ * register any device for any user, and so receive that user's pushes. Only the apps' backends
+ * should hold the permission (`registrars`), each after authenticating the user it names; never
+ * the app itself (a Cognito identity pool role, keys shipped in the app), which could name anyone.
  */
 export class DeviceRegistry extends Construct implements Monitored {
   readonly registration: IFunction;
@@ -80,6 +90,20 @@ export class DeviceRegistry extends Construct implements Monitored {
     }
 
     const url = registration.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+    // A signed URL call needs both actions; the second only through the URL, not a direct invoke.
+    (props.registrars ?? []).forEach((role, i) => {
+      const principal = new ArnPrincipal(role);
+      registration.addPermission(`Registrar${i}Url`, {
+        principal,
+        action: 'lambda:InvokeFunctionUrl',
+        functionUrlAuthType: FunctionUrlAuthType.AWS_IAM,
+      });
+      registration.addPermission(`Registrar${i}Invoke`, {
+        principal,
+        action: 'lambda:InvokeFunction',
+        invokedViaFunctionUrl: true,
+      });
+    });
     this.url = url.url;
     new CfnOutput(this, 'RegistrationUrl', {
       value: url.url,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Platform } from '../domain/push/device.ts';
+import { defaultApp, type Platform } from '../domain/push/device.ts';
 import type { PlatformPush } from '../domain/push/payload.ts';
 import type { EndpointState, PublishResult, PushGateway } from '../domain/push/push-gateway.ts';
 import { requestMeter } from '../observability/request-meter.ts';
@@ -21,6 +21,8 @@ export interface SimulatorFaults {
 /** A push as the phone received it. */
 export interface ReceivedPush {
   readonly endpointArn: string;
+  /** The app whose platform application the endpoint belongs to. */
+  readonly app: string;
   readonly userId: string;
   readonly platform: Platform;
   readonly token: string;
@@ -30,11 +32,18 @@ export interface ReceivedPush {
 }
 
 interface Endpoint {
+  readonly app: string;
   readonly platform: Platform;
   token: string;
   userId: string;
   enabled: boolean;
 }
+
+/** Endpoints are unique per token within one platform application: an app's, for a platform. */
+const tokenKey = (app: string, platform: Platform, token: string) => `${app}:${platform}:${token}`;
+
+/** The name of an app's local platform application, as it shows in its endpoints' ARNs. */
+const localApplication = (app: string) => (app === defaultApp ? 'herald-local' : `herald-local-${app}`);
 
 /** mulberry32: a tiny seeded generator, enough to make throttling reproducible. */
 const seeded = (seed: number): (() => number) => {
@@ -75,12 +84,14 @@ export class DeviceSimulator implements PushGateway {
     this.#throttled = 0;
   }
 
-  async createEndpoint(platform: Platform, token: string, userId: string): Promise<string> {
-    const known = this.#byToken.get(`${platform}:${token}`);
+  /** Any app is accepted: each gets its own platform applications, as SNS keeps them apart. */
+  async createEndpoint(app: string, platform: Platform, token: string, userId: string): Promise<string> {
+    const key = tokenKey(app, platform, token);
+    const known = this.#byToken.get(key);
     if (known) return known;
-    const arn = `arn:aws:sns:us-east-1:000000000000:endpoint/${platform}/herald-local/${randomUUID()}`;
-    this.#endpoints.set(arn, { platform, token, userId, enabled: true });
-    this.#byToken.set(`${platform}:${token}`, arn);
+    const arn = `arn:aws:sns:us-east-1:000000000000:endpoint/${platform}/${localApplication(app)}/${randomUUID()}`;
+    this.#endpoints.set(arn, { app, platform, token, userId, enabled: true });
+    this.#byToken.set(key, arn);
     return arn;
   }
 
@@ -92,16 +103,16 @@ export class DeviceSimulator implements PushGateway {
   async updateEndpoint(endpointArn: string, token: string, userId: string): Promise<void> {
     const endpoint = this.#endpoints.get(endpointArn);
     if (!endpoint) throw Object.assign(new Error('Endpoint does not exist'), { name: 'NotFoundException' });
-    this.#byToken.delete(`${endpoint.platform}:${endpoint.token}`);
+    this.#byToken.delete(tokenKey(endpoint.app, endpoint.platform, endpoint.token));
     Object.assign(endpoint, { token, userId, enabled: true });
-    this.#byToken.set(`${endpoint.platform}:${token}`, endpointArn);
+    this.#byToken.set(tokenKey(endpoint.app, endpoint.platform, token), endpointArn);
   }
 
   async deleteEndpoint(endpointArn: string): Promise<void> {
     const endpoint = this.#endpoints.get(endpointArn);
     if (!endpoint) return;
     this.#endpoints.delete(endpointArn);
-    this.#byToken.delete(`${endpoint.platform}:${endpoint.token}`);
+    this.#byToken.delete(tokenKey(endpoint.app, endpoint.platform, endpoint.token));
   }
 
   async publish(endpointArn: string, push: PlatformPush): Promise<PublishResult> {

@@ -22,8 +22,8 @@ export class MeteredPushGateway implements PushGateway {
     }
   }
 
-  createEndpoint(platform: Platform, token: string, userId: string): Promise<string> {
-    return this.#gateway.createEndpoint(platform, token, userId);
+  createEndpoint(app: string, platform: Platform, token: string, userId: string): Promise<string> {
+    return this.#gateway.createEndpoint(app, platform, token, userId);
   }
 
   endpointState(endpointArn: string): Promise<EndpointState | undefined> {

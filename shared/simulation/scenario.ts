@@ -3,7 +3,7 @@ import { campaignSchema } from '../domain/campaigns/campaign.ts';
 import { campaignRecipe } from '../domain/campaigns/campaign-recipe.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { defaultPolicy, type FatiguePolicy, parsePolicy } from '../domain/fatigue/policy.ts';
-import { platforms } from '../domain/push/device.ts';
+import { appIdPattern, platforms } from '../domain/push/device.ts';
 import { defaultRecipes } from '../domain/recipes/default-catalog.ts';
 import { type Recipe, recipeSchema } from '../domain/recipes/recipe.ts';
 import { firstDuplicate, flagSchema, normaliseTerms, optOutSchema } from '../domain/users/profile-terms.ts';
@@ -70,7 +70,15 @@ export const scenarioSchema = z.strictObject({
         });
     }),
   devices: z
-    .array(z.strictObject({ userId: id, platform: z.enum(platforms), token: z.string().min(8) }))
+    .array(
+      z.strictObject({
+        userId: id,
+        /** The app the device runs; absent, the default app. A user may hold devices of several. */
+        app: z.string().regex(appIdPattern, 'expected an app id: lower-case words joined by "-"').optional(),
+        platform: z.enum(platforms),
+        token: z.string().min(8),
+      }),
+    )
     .default([]),
   relations: z
     .array(

@@ -2,7 +2,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { campaignIdOf } from '../domain/campaigns/campaign.ts';
 import { buildCostReport, type CostReport } from '../domain/costs/cost-report.ts';
 import type { ScopeSummary } from '../domain/outcomes/outcome.ts';
-import type { Platform } from '../domain/push/device.ts';
+import { defaultApp, type Platform } from '../domain/push/device.ts';
 import type { RecipeSetFiles } from '../domain/recipes/recipe-set.ts';
 import type { LocalEngines } from '../local/engines.ts';
 import { nextCampaignLaunch } from '../local/local-campaigns.ts';
@@ -25,6 +25,8 @@ import { scenarioCatalog } from './scenario-set.ts';
 
 export interface SimulatedDelivery {
   readonly userId: string;
+  /** The app that showed the push; absent for the default app. */
+  readonly app?: string;
   readonly platform: Platform;
   readonly token: string;
   readonly recipe: string;
@@ -199,6 +201,7 @@ export const simulate = async (
       const push = readPush(r.platform, r.message);
       return {
         userId: r.userId,
+        ...(r.app === defaultApp ? {} : { app: r.app }),
         platform: r.platform,
         token: r.token,
         recipe: push.recipe,

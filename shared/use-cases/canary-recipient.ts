@@ -1,4 +1,4 @@
-import type { Platform } from '../domain/push/device.ts';
+import { defaultApp, type Platform } from '../domain/push/device.ts';
 import { CANARY_RELATION, CANARY_TARGET, CANARY_USER_ID } from '../domain/recipes/canary.ts';
 import type { RelationStore } from '../domain/relations/relation.ts';
 import { type RegisterDeviceDeps, registerDevice } from './register-device.ts';
@@ -42,6 +42,7 @@ export const ensureCanaryRecipient = async (
   const state = await deps.gateway.endpointState(device.endpointArn);
   await deps.devices.save(CANARY_USER_ID, {
     deviceId: 'canary',
+    app: defaultApp,
     platform: platformOfEndpoint(device.endpointArn),
     token: state?.token ?? '',
     endpointArn: device.endpointArn,

@@ -32,8 +32,12 @@ export interface Send {
   readonly known?: PublishResult;
 }
 
-/** The sends a recipient is owed: every enabled device, or only the devices a follow-up names. */
-export const sendsOf = (job: DeliveryJob, userId: string, devices: readonly Device[] = []): Send[] => {
+/**
+ * The sends a recipient is owed: every enabled device of the job's app (of every app when it
+ * names none), or only the devices a follow-up names.
+ */
+export const sendsOf = (job: DeliveryJob, userId: string, all: readonly Device[] = []): Send[] => {
+  const devices = job.app === undefined ? all : all.filter((d) => d.app === job.app);
   const only = job.onlyDevices?.[userId];
   if (!only) return devices.filter((d) => d.enabled).map((device) => ({ userId, device }));
   return devices

@@ -2,6 +2,7 @@ import type { Clock } from '../domain/clock.ts';
 import {
   type Device,
   type DeviceDirectory,
+  defaultApp,
   deviceIdOf,
   installationDeviceIdOf,
   type Platform,
@@ -16,6 +17,8 @@ export interface RegisterDeviceDeps {
 
 export interface DeviceRegistration {
   readonly userId: string;
+  /** The app registering (its own platform applications); `defaultApp` when absent. */
+  readonly app?: string;
   readonly platform: Platform;
   readonly token: string;
   /** The app's stable id for this installation; lets a rotated token update the same device. */
@@ -44,14 +47,14 @@ const TOUCH_INTERVAL_MS = 86_400_000;
  */
 const ensureEndpoint = async (
   known: Device | undefined,
-  registration: DeviceRegistration,
+  registration: DeviceRegistration & { readonly app: string },
   gateway: RegisterDeviceDeps['gateway'],
 ): Promise<{ endpointArn: string; status: RegistrationStatus }> => {
-  const { userId, platform, token } = registration;
-  const endpointArn = known?.endpointArn ?? (await gateway.createEndpoint(platform, token, userId));
+  const { app, userId, platform, token } = registration;
+  const create = () => gateway.createEndpoint(app, platform, token, userId);
+  const endpointArn = known?.endpointArn ?? (await create());
   const state = await gateway.endpointState(endpointArn);
-  if (!state)
-    return { endpointArn: await gateway.createEndpoint(platform, token, userId), status: 'recreated' };
+  if (!state) return { endpointArn: await create(), status: 'recreated' };
   const stale = state.token !== token || !state.enabled;
   if (stale) await gateway.updateEndpoint(endpointArn, token, userId);
   if (!known) return { endpointArn, status: 'created' };
@@ -59,36 +62,37 @@ const ensureEndpoint = async (
 };
 
 /**
- * Registers a device for a user. The same token (or the same installation) is the same device:
- * registering it again refreshes it and re-enables it rather than creating a second endpoint.
+ * Registers a device for a user. The same token (or the same installation) of the same app is the
+ * same device: registering it again refreshes it and re-enables it rather than creating a second
+ * endpoint. The user is one user across apps: a device of another app is another device.
  */
 export const registerDevice = async (
   registration: DeviceRegistration,
   deps: RegisterDeviceDeps,
 ): Promise<RegistrationResult> => {
   const { userId, platform, token, installationId } = registration;
+  const app = registration.app ?? defaultApp;
   const deviceId = installationId
-    ? await installationDeviceIdOf(platform, installationId)
-    : await deviceIdOf(platform, token);
+    ? await installationDeviceIdOf(platform, installationId, app)
+    : await deviceIdOf(platform, token, app);
   const devices = (await deps.devices.devicesOf([userId])).get(userId) ?? [];
   const known = devices.find((d) => d.deviceId === deviceId);
-  const { endpointArn, status } = await ensureEndpoint(known, registration, deps.gateway);
+  const { endpointArn, status } = await ensureEndpoint(known, { ...registration, app }, deps.gateway);
   const now = deps.clock.now();
   const fresh = known?.enabled && now.getTime() - known.lastSeen.getTime() < TOUCH_INTERVAL_MS;
   if (status === 'unchanged' && fresh) return { deviceId, endpointArn, status };
-  await deps.devices.save(userId, { deviceId, platform, token, endpointArn, enabled: true, lastSeen: now });
+  const device = { deviceId, app, platform, token, endpointArn, enabled: true, lastSeen: now };
+  await deps.devices.save(userId, device);
   // The same phone known under another id (registered before it sent an installation id) would
   // get every push twice through the one endpoint: keep only this record.
-  const twins = devices.filter(
-    (d) => d.deviceId !== deviceId && (d.endpointArn === endpointArn || d.token === token),
-  );
+  const isTwin = (d: Device) => d.app === app && (d.endpointArn === endpointArn || d.token === token);
+  const twins = devices.filter((d) => d.deviceId !== deviceId && isTwin(d));
   for (const twin of twins) await deps.devices.remove(userId, twin.deviceId);
   // A phone passed to another account must stop getting the previous account's pushes.
-  const previous = await deps.devices.claimToken(await deviceIdOf(platform, token), userId);
+  const previous = await deps.devices.claimToken(await deviceIdOf(platform, token, app), userId);
   if (previous) {
     const theirs = (await deps.devices.devicesOf([previous])).get(previous) ?? [];
-    for (const d of theirs)
-      if (d.endpointArn === endpointArn || d.token === token) await deps.devices.remove(previous, d.deviceId);
+    for (const d of theirs) if (isTwin(d)) await deps.devices.remove(previous, d.deviceId);
   }
   return { deviceId, endpointArn, status };
 };

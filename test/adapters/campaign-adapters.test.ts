@@ -69,6 +69,7 @@ describe('campaign adapters on the local engines', () => {
     for (const id of ids)
       await devices.save(id, {
         deviceId: `d-${id}`,
+        app: 'default',
         platform: 'FCM',
         token: `token-${id}-0001`,
         endpointArn: `arn:aws:sns:us-east-1:1:endpoint/GCM/app/${id}`,

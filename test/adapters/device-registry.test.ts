@@ -49,7 +49,7 @@ describe('device registry: register, unregister, purge (DynamoDB Local + SNS req
     sns.reset();
     deps = {
       devices: new DynamoDbDeviceDirectory(documentClientOf(client), await freshTable(client, devicesTable)),
-      gateway: new SnsPushGateway(new SNSClient({ region: 'us-east-1' }), { APNS: app }),
+      gateway: new SnsPushGateway(new SNSClient({ region: 'us-east-1' }), { default: { APNS: app } }),
       clock,
     };
   });
@@ -91,6 +91,7 @@ describe('device registry: register, unregister, purge (DynamoDB Local + SNS req
     expect(await stored()).toEqual([
       {
         deviceId: result.deviceId,
+        app: 'default',
         platform: 'APNS',
         token: 'apns-token-1',
         endpointArn: arn(1),

@@ -13,6 +13,7 @@ let devices: DynamoDbDeviceDirectory;
 const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n));
 const device = (deviceId: string, seenOnDay: number, overrides: Partial<Device> = {}): Device => ({
   deviceId,
+  app: 'default',
   platform: 'FCM',
   token: `token-${deviceId}`,
   endpointArn: `arn:aws:sns:us-east-1:1:endpoint/GCM/app/${deviceId}`,

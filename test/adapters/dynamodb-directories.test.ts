@@ -11,6 +11,7 @@ let devices: DynamoDbDeviceDirectory;
 
 const device = (deviceId: string, overrides: Partial<Device> = {}): Device => ({
   deviceId,
+  app: 'default',
   platform: 'FCM',
   token: `token-${deviceId}`,
   endpointArn: `arn:aws:sns:us-east-1:1:endpoint/GCM/app/${deviceId}`,

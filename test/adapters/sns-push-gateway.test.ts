@@ -20,7 +20,7 @@ const applications = {
 };
 const endpoint =
   'arn:aws:sns:us-east-1:123456789012:endpoint/GCM/herald/5e3e9847-3183-3f18-a7e8-671c3a57d4b3';
-const gateway = () => new SnsPushGateway(new SNSClient({ region: 'us-east-1' }), applications);
+const gateway = () => new SnsPushGateway(new SNSClient({ region: 'us-east-1' }), { default: applications });
 const snsError = (name: string, message = name) => Object.assign(new Error(message), { name });
 const push = { message: '{"default":"hi","APNS":"{}"}', attributes: {} };
 
@@ -30,7 +30,7 @@ describe('SnsPushGateway', () => {
   it('creates the endpoint on the platform application of the device', async () => {
     sns.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: endpoint });
 
-    const arn = await gateway().createEndpoint('FCM', 'fcm-token-123', 'user-1');
+    const arn = await gateway().createEndpoint('default', 'FCM', 'fcm-token-123', 'user-1');
 
     expect(arn).toBe(endpoint);
     expect(sns.commandCalls(CreatePlatformEndpointCommand)[0]!.args[0].input).toEqual({
@@ -50,7 +50,7 @@ describe('SnsPushGateway', () => {
         ),
       );
 
-    expect(await gateway().createEndpoint('FCM', 'fcm-token-123', 'user-2')).toBe(endpoint);
+    expect(await gateway().createEndpoint('default', 'FCM', 'fcm-token-123', 'user-2')).toBe(endpoint);
   });
 
   it('passes on any other CreatePlatformEndpoint failure', async () => {
@@ -58,11 +58,13 @@ describe('SnsPushGateway', () => {
       .on(CreatePlatformEndpointCommand)
       .rejects(snsError('InvalidParameterException', 'Invalid parameter: Token'));
 
-    await expect(gateway().createEndpoint('FCM', 'bad', 'u')).rejects.toThrow('Invalid parameter: Token');
+    await expect(gateway().createEndpoint('default', 'FCM', 'bad', 'u')).rejects.toThrow(
+      'Invalid parameter: Token',
+    );
   });
 
   it('refuses a platform with no application configured, naming it, without calling SNS', async () => {
-    const attempt = gateway().createEndpoint('APNS_SANDBOX', 'token-12345', 'u');
+    const attempt = gateway().createEndpoint('default', 'APNS_SANDBOX', 'token-12345', 'u');
 
     await expect(attempt).rejects.toThrow(PlatformNotConfiguredError);
     await expect(attempt).rejects.toThrow(/^platform: .*APNS_SANDBOX/);

@@ -42,6 +42,7 @@ const devicesOf = (i: number): Device[] => {
   const count = i % 25 === 7 ? 0 : i % 3 === 0 ? 2 : 1;
   return Array.from({ length: count }, (_, n) => ({
     deviceId: `${userIdOf(i)}-d${n}`,
+    app: 'default',
     platform: n === 0 ? 'APNS' : 'FCM',
     token: `token-${userIdOf(i)}-${n}`,
     endpointArn: `arn:aws:sns:us-east-1:000000000000:endpoint/${n === 0 ? 'APNS' : 'GCM'}/herald/${userIdOf(i)}-d${n}`,

@@ -65,6 +65,23 @@ describe('device registration and purge handlers', () => {
     ]);
   });
 
+  it('POST registers a device of the app it names, beside the user’s devices of other apps', async () => {
+    await call('POST', { userId: 'eve', platform: 'FCM', token: 'fcm-token-eve-market' });
+
+    const shop = await call('POST', {
+      userId: 'eve',
+      app: 'shop',
+      platform: 'FCM',
+      token: 'fcm-token-eve-shop',
+    });
+
+    expect(shop).toEqual({ status: 200, body: { deviceId: expect.any(String), status: 'created' } });
+    expect((await devicesOf('eve')).map((d) => [d.app, d.token]).sort()).toEqual([
+      ['default', 'fcm-token-eve-market'],
+      ['shop', 'fcm-token-eve-shop'],
+    ]);
+  });
+
   it('DELETE unregisters the device and deletes its endpoint', async () => {
     const { body } = await call('POST', { userId: 'ben', platform: 'FCM', token: 'fcm-token-ben-1' });
     const endpointArn = (await devicesOf('ben'))[0]!.endpointArn;
@@ -79,7 +96,12 @@ describe('device registration and purge handlers', () => {
   it.each([
     ['an unknown platform', { userId: 'amy', platform: 'WNS', token: 'token-1234' }, /^body\.platform: /],
     ['a token too short', { userId: 'amy', platform: 'FCM', token: 'x' }, /^body\.token: /],
-    ['an unexpected field', { userId: 'amy', platform: 'FCM', token: 'token-1234', app: 'x' }, /^body: /],
+    [
+      'an app that is not an app id',
+      { userId: 'amy', platform: 'FCM', token: 'token-1234', app: 'My App' },
+      /^body\.app: expected an app id/,
+    ],
+    ['an unexpected field', { userId: 'amy', platform: 'FCM', token: 'token-1234', appName: 'x' }, /^body: /],
     ['a body that is not JSON', '{"userId":', /^body: expected a JSON object$/],
   ])('answers 400 naming the field for %s, never echoing the token', async (_, body, error) => {
     const response = await call('POST', body);
@@ -133,8 +155,10 @@ describe('device registration and purge handlers', () => {
     const result = await createDevicePurge(() => local.ports)({}, localContext('purge'));
 
     delete process.env.DEVICE_MAX_AGE_DAYS;
-    expect(result).toMatchObject({ purged: 2, complete: true });
+    // Amy's, Dee's old one, and Eve's of both apps: the purge goes by last sight, whatever the app.
+    expect(result).toMatchObject({ purged: 4, complete: true });
     expect((await devicesOf('dee')).map((d) => d.token)).toEqual(['fcm-token-dee-new']);
     expect(await devicesOf('amy')).toEqual([]);
+    expect(await devicesOf('eve')).toEqual([]);
   });
 });

@@ -6,11 +6,13 @@ import type {
   ScanSegment,
   StaleCandidate,
 } from '../../domain/push/device.ts';
-import { tokenKeyPrefix } from '../../domain/push/device.ts';
+import { defaultApp, tokenKeyPrefix } from '../../domain/push/device.ts';
 import { batchGetByKey } from './batch-get.ts';
 import { isConditionFailure } from './errors.ts';
 
 interface StoredDevice {
+  /** Absent on the default app's devices, and on every device stored before apps existed. */
+  app?: string;
   platform: Platform;
   token: string;
   endpointArn: string;
@@ -21,6 +23,7 @@ interface StoredDevice {
 
 const toDevice = (deviceId: string, stored: StoredDevice): Device => ({
   deviceId,
+  app: stored.app ?? defaultApp,
   platform: stored.platform,
   token: stored.token,
   endpointArn: stored.endpointArn,
@@ -30,6 +33,8 @@ const toDevice = (deviceId: string, stored: StoredDevice): Device => ({
 });
 
 const toStored = (device: Device): StoredDevice => ({
+  // The default app's devices are stored as before apps existed: one shape for old and new.
+  ...(device.app === defaultApp ? {} : { app: device.app }),
   platform: device.platform,
   token: device.token,
   endpointArn: device.endpointArn,

@@ -7,7 +7,7 @@ import {
   SetEndpointAttributesCommand,
   type SNSClient,
 } from '@aws-sdk/client-sns';
-import type { Platform } from '../../domain/push/device.ts';
+import { defaultApp, type Platform } from '../../domain/push/device.ts';
 import type { PlatformPush } from '../../domain/push/payload.ts';
 import {
   type EndpointState,
@@ -67,26 +67,31 @@ const messageAttributes = (attributes: Readonly<Record<string, string>>) => {
   return { MessageAttributes: values };
 };
 
+/** One app's SNS platform applications, by platform; a platform left out cannot register. */
+export type PlatformApplicationArns = Readonly<Partial<Record<Platform, string | undefined>>>;
+
 /**
- * SNS mobile push behind the push-gateway port: platform endpoints for APNs and FCM, one
- * `MessageStructure: json` publish per device. SNS exceptions become publish results or domain
- * errors, so the domain never sees SDK types.
+ * SNS mobile push behind the push-gateway port: platform endpoints for APNs and FCM, in the
+ * platform applications of each app, one `MessageStructure: json` publish per device (an endpoint
+ * belongs to its app's application, so a publish needs no app). SNS exceptions become publish
+ * results or domain errors, so the domain never sees SDK types.
  */
 export class SnsPushGateway implements PushGateway {
   readonly #client: SNSClient;
-  readonly #applications: Readonly<Partial<Record<Platform, string | undefined>>>;
+  readonly #applications: ReadonlyMap<string, PlatformApplicationArns>;
 
-  constructor(
-    client: SNSClient,
-    platformApplicationArns: Readonly<Partial<Record<Platform, string | undefined>>>,
-  ) {
+  /** `applications`: each app's platform applications, by app id (`default` for a single app). */
+  constructor(client: SNSClient, applications: Readonly<Record<string, PlatformApplicationArns>>) {
     this.#client = client;
-    this.#applications = platformApplicationArns;
+    this.#applications = new Map(Object.entries(applications));
   }
 
-  async createEndpoint(platform: Platform, token: string, userId: string): Promise<string> {
-    const application = this.#applications[platform];
-    if (!application) throw new PlatformNotConfiguredError(platform);
+  async createEndpoint(app: string, platform: Platform, token: string, userId: string): Promise<string> {
+    const applications = this.#applications.get(app);
+    const application = applications?.[platform];
+    // The default app is always known: a deployment without applications has it, with none.
+    if (!application)
+      throw new PlatformNotConfiguredError(platform, app, applications !== undefined || app === defaultApp);
     try {
       const out = await this.#client.send(
         new CreatePlatformEndpointCommand({

@@ -73,6 +73,7 @@ export class SlicePlan {
         recipeId: recipe.id,
         variant,
         ...(task.campaign ? { campaign: task.campaign.id } : {}),
+        ...(recipe.app ? { app: recipe.app } : {}),
         push: renderPush(push, { detail: task.event.detail }),
         ...(isPersonalised(push) ? { personal: personalPush(push, task.event.detail) } : {}),
       });

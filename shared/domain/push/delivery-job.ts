@@ -53,6 +53,8 @@ export interface DeliveryJob {
   readonly variant: string;
   /** Set for a campaign's job: delivery asks the campaign first (paused: parked; cancelled: settled). */
   readonly campaign?: string;
+  /** The only app whose devices get the push (the recipe's); absent, every app's. */
+  readonly app?: string;
   readonly push: RenderedPush;
   readonly userIds: readonly string[];
   /**

@@ -1,9 +1,23 @@
 export const platforms = ['APNS', 'APNS_SANDBOX', 'FCM'] as const;
 export type Platform = (typeof platforms)[number];
 
+/**
+ * The app a device belongs to when none is named: every device of a single-app deployment, and
+ * every device stored before Herald served several apps (their items carry no app).
+ */
+export const defaultApp = 'default';
+
+/** An app id: lower-case words joined by `-`, like recipe ids (`shop`, `seller-hub`). */
+export const appIdPattern = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
 /** A phone or tablet that can receive pushes through its SNS platform endpoint. */
 export interface Device {
   readonly deviceId: string;
+  /**
+   * The app installed on the device (`defaultApp` unless named). Each app has its own platform
+   * applications, so the endpoint belongs to this app's; a user may hold devices of several apps.
+   */
+  readonly app: string;
   readonly platform: Platform;
   /** The APNs or FCM token: personal data, never logged. */
   readonly token: string;
@@ -60,13 +74,22 @@ const digest = async (text: string): Promise<string> => {
   return Buffer.from(hash).subarray(0, 12).toString('base64url');
 };
 
-/** A stable id for a token, so the same token registered twice is the same device. */
-export const deviceIdOf = async (platform: Platform, token: string): Promise<string> =>
-  digest(`${platform}:${token}`);
+/** Ids of the default app's devices name no app: they stay those given before apps existed. */
+const appPrefix = (app: string) => (app === defaultApp ? '' : `${app}/`);
+
+/**
+ * A stable id for a token, so the same token registered twice is the same device. The app is
+ * part of it: a token of one app never stands for a device of another.
+ */
+export const deviceIdOf = async (platform: Platform, token: string, app = defaultApp): Promise<string> =>
+  digest(`${appPrefix(app)}${platform}:${token}`);
 
 /**
  * A stable id for an app installation, so a token that rotates (APNs and FCM both rotate them)
  * updates the same device instead of adding one.
  */
-export const installationDeviceIdOf = async (platform: Platform, installationId: string): Promise<string> =>
-  digest(`${platform}:installation:${installationId}`);
+export const installationDeviceIdOf = async (
+  platform: Platform,
+  installationId: string,
+  app = defaultApp,
+): Promise<string> => digest(`${appPrefix(app)}${platform}:installation:${installationId}`);

@@ -1,5 +1,5 @@
 import { HeraldError } from '../errors.ts';
-import type { Platform } from './device.ts';
+import { defaultApp, type Platform } from './device.ts';
 import type { PlatformPush } from './payload.ts';
 
 export type PublishResult =
@@ -23,10 +23,11 @@ export interface EndpointState {
  */
 export interface PushGateway {
   /**
-   * Registers a token and returns its endpoint ARN; the same token yields the same endpoint,
-   * whatever state that endpoint is in (check it with `endpointState`).
+   * Registers a token in the platform application of `app` and returns its endpoint ARN; the
+   * same token yields the same endpoint, whatever state that endpoint is in (check it with
+   * `endpointState`).
    */
-  createEndpoint(platform: Platform, token: string, userId: string): Promise<string>;
+  createEndpoint(app: string, platform: Platform, token: string, userId: string): Promise<string>;
   /** The endpoint's token and whether it is enabled; undefined when the endpoint is gone. */
   endpointState(endpointArn: string): Promise<EndpointState | undefined>;
   /** Points the endpoint at `token` and enables it again. */
@@ -37,10 +38,17 @@ export interface PushGateway {
   publish(endpointArn: string, push: PlatformPush): Promise<PublishResult>;
 }
 
-/** A device registers on a platform this deployment has no SNS platform application for. */
+/**
+ * A device registers on an app, or a platform of an app, this deployment has no SNS platform
+ * application for. The message names the field to fix: `app` when the app is unknown altogether.
+ */
 export class PlatformNotConfiguredError extends HeraldError {
-  constructor(platform: Platform) {
-    super(`platform: no SNS platform application is configured for ${platform}`);
+  constructor(platform: Platform, app: string, appKnown = true) {
+    super(
+      !appKnown
+        ? `app: "${app}" has no SNS platform applications in this deployment`
+        : `platform: no SNS platform application is configured for ${platform}${app === defaultApp ? '' : ` of app "${app}"`}`,
+    );
     this.name = 'PlatformNotConfiguredError';
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { conversionSchema, pushTemplateSchema, variantsSchema } from '../engagement/experiment.ts';
 import { UnknownRecipeError } from '../errors.ts';
 import { type ContractCatalog, compiledContracts } from '../events/contract-catalog.ts';
+import { appIdPattern } from '../push/device.ts';
 import type { RelationRule } from '../relations/ingestion.ts';
 import { parseOrThrow } from '../validation.ts';
 
@@ -50,6 +51,8 @@ export const recipeSchema = z.strictObject({
    * summaries, and costed on an overhead line of its own.
    */
   internal: z.literal(true).optional(),
+  /** The one app whose devices get the push (its platform applications); absent, every app's. */
+  app: z.string().regex(appIdPattern, 'expected an app id: lower-case words joined by "-"').optional(),
 });
 
 export type Recipe = z.infer<typeof recipeSchema>;

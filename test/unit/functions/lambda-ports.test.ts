@@ -1,10 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lazyPort } from '../../../functions/lazy-port.ts';
-import { envName, platformApplicationEnv } from '../../../functions/port-environment.ts';
+import {
+  appPlatformApplicationsEnv,
+  envName,
+  platformApplicationEnv,
+} from '../../../functions/port-environment.ts';
 
 const heraldVariables = new Set<string>([
   ...Object.values(envName),
   ...Object.values(platformApplicationEnv),
+  appPlatformApplicationsEnv,
 ]);
 
 /** The environment every test starts from: the process's, without any of Herald's variables. */
@@ -64,8 +69,10 @@ describe('lambdaPorts', () => {
   it('builds the push gateway with only the platforms that are configured', async () => {
     const { ports, read } = await portsUnder({ [platformApplicationEnv.APNS]: 'arn:aws:sns:x:1:app/APNS/h' });
 
-    await expect(ports.gateway.createEndpoint('FCM', 'token', 'u1')).rejects.toThrow(/FCM/);
-    expect(read.sort()).toEqual(Object.values(platformApplicationEnv).sort());
+    await expect(ports.gateway.createEndpoint('default', 'FCM', 'token', 'u1')).rejects.toThrow(/FCM/);
+    expect(read.sort()).toEqual(
+      [...Object.values(platformApplicationEnv), appPlatformApplicationsEnv].sort(),
+    );
   });
 });
 

@@ -20,6 +20,7 @@ import type { PublishResult, PushGateway } from '../../../shared/domain/push/pus
 
 export const device = (userId: string, n: number, overrides: Partial<Device> = {}): Device => ({
   deviceId: `${userId}-d${n}`,
+  app: 'default',
   platform: n % 2 === 0 ? 'APNS' : 'FCM',
   token: `token-${userId}-${n}`,
   endpointArn: `arn:endpoint/${userId}/${n}`,
