@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRecipes } from '../../shared/domain/recipes/default-catalog.ts';
+import { defaultRecipe } from '../../shared/domain/recipes/default-catalog.ts';
 import { expectBalanced, listed, minute, priceDropped, run } from '../support/scenarios.ts';
 
 // Two apps of one group: the marketplace (the default app) and a shop app. Amy has both, Ben
@@ -16,7 +16,7 @@ const relations = everyone.flatMap((from) => [
   { type: 'favorite', from, to: 'item-1' },
 ]);
 /** New listings are the shop app's: the recipe targets it. Price drops keep targeting every app. */
-const newItemsInShop = { ...defaultRecipes[0], app: 'shop' };
+const newItemsInShop = { ...defaultRecipe('followed-seller-new-item'), app: 'shop' };
 const noQuietHours = { quietHours: null };
 
 /** Who received what, through which app: `user/app/recipe`, sorted. */
