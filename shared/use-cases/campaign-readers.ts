@@ -4,8 +4,17 @@ import { CAMPAIGN_RUN, CAMPAIGN_SOURCE } from '../domain/campaigns/campaign-reci
 import type { RelationStore } from '../domain/relations/relation.ts';
 
 /**
- * The fan-out tasks of one run: a reader per relation shard of each relation audience, `readers`
- * Scan segments per segment, one per list. Every reader keeps an equal share of the rate, so
+ * A job's fixed cost (lease, checkpoints, outcome record, the gate's read, SQS) is paid per
+ * second of a reader's sequence, so a reader should fill its seconds: fewer readers than asked
+ * when the rate is low. One reader reads a Scan segment far faster than 100 pushes a second.
+ */
+export const PUSHES_PER_READER_SECOND = 100;
+const segmentReaders = (campaign: Campaign) =>
+  Math.max(1, Math.min(campaign.readers, Math.floor(campaign.rate / PUSHES_PER_READER_SECOND)));
+
+/**
+ * The fan-out tasks of one run: a reader per relation shard of each relation audience, up to
+ * `readers` Scan segments per segment, one per list. Every reader keeps an equal share of the rate, so
  * together they never go faster than the campaign's; a reader that ends early leaves its share
  * unused rather than let the others speed up.
  */
@@ -18,7 +27,7 @@ export const campaignReaders = async (
   const parts = await Promise.all(
     campaign.audience.map(async (audience) => {
       if (audience.kind === 'relation') return relations.shardCountOf(audience.relation, audience.target);
-      return audience.kind === 'segment' ? campaign.readers : 1;
+      return audience.kind === 'segment' ? segmentReaders(campaign) : 1;
     }),
   );
   const total = parts.reduce((n, p) => n + p, 0);

@@ -180,3 +180,27 @@ describe('campaigns follow caps and quiet hours as recipes do', { timeout: 120_0
     expectBalanced(ignore);
   });
 });
+
+describe('campaigns across apps', { timeout: 120_000 }, () => {
+  it('a campaign for one app pushes only its devices; a segment picks the users of an app', async () => {
+    const devices = [
+      { userId: 'amy', platform: 'APNS', token: 'apns-token-amy-market' },
+      { userId: 'amy', app: 'shop', platform: 'FCM', token: 'fcm-token-amy-shop' },
+      { userId: 'ben', platform: 'FCM', token: 'fcm-token-ben-market' },
+      { userId: 'cai', app: 'shop', platform: 'APNS', token: 'apns-token-cai-shop' },
+    ];
+    const report = await run({
+      devices,
+      policy: { quietHours: null },
+      campaigns: [
+        { time: at10, campaign: { ...base, app: 'shop', audience: [{ kind: 'segment', apps: ['shop'] }] } },
+      ],
+    });
+    expect(report.deliveries.map((d) => `${d.userId}/${d.app ?? 'default'}`).sort()).toEqual([
+      'amy/shop',
+      'cai/shop',
+    ]);
+    expect(report.campaigns?.['spring-drop']).toMatchObject({ planned: 2, delivered: 2 });
+    expectBalanced(report);
+  });
+});

@@ -42,6 +42,7 @@ export const devicesMatch = (segment: SegmentAudience, devices: readonly Device[
     (d) =>
       d.enabled &&
       (!segment.platforms || segment.platforms.includes(d.platform)) &&
+      (!segment.apps || segment.apps.includes(d.app)) &&
       (!segment.lastSeenWithinDays ||
         now.getTime() - d.lastSeen.getTime() <= segment.lastSeenWithinDays * DAY_MS),
   );
@@ -55,7 +56,7 @@ export const profileMatches = (segment: SegmentAudience, user: UserProfile): boo
 
 /** Whether a segment says anything about devices, so that checking it needs them read. */
 export const asksAboutDevices = (segment: SegmentAudience): boolean =>
-  segment.platforms !== undefined || segment.lastSeenWithinDays !== undefined;
+  segment.platforms !== undefined || segment.apps !== undefined || segment.lastSeenWithinDays !== undefined;
 
 /** How a campaign's exclusion lists are held while a reader runs: a set, bounded. */
 export const MAX_EXCLUDED_IDS = 1_000_000;

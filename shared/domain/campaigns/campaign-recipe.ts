@@ -18,6 +18,7 @@ export const campaignRecipe = (campaign: Campaign): Recipe => ({
   audience: [{ relation: 'campaign', targetField: 'campaignId' }],
   business: campaign.business,
   category: campaign.category,
+  ...(campaign.app ? { app: campaign.app } : {}),
   ...(campaign.push ? { push: campaign.push } : { push: { title: campaign.id, body: campaign.id } }),
   ...(campaign.variants ? { variants: campaign.variants } : {}),
   ...(campaign.experimentSalt ? { experimentSalt: campaign.experimentSalt } : {}),

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { conversionSchema, pushTemplateSchema, variantsSchema } from '../engagement/experiment.ts';
-import { platforms } from '../push/device.ts';
+import { appIdPattern, platforms } from '../push/device.ts';
 import { flagSchema, normaliseTerms } from '../users/profile-terms.ts';
 import { isTimeZone } from '../users/time-zone.ts';
 import { parseOrThrow } from '../validation.ts';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lower-case words joined by "-"');
+const appId = z.string().regex(appIdPattern, 'expected an app id: lower-case words joined by "-"');
 const instant = z.iso.datetime({
   offset: true,
   error: 'expected an ISO 8601 date-time such as 2026-11-21T10:00:00Z',
@@ -36,6 +37,8 @@ const segmentAudience = z.strictObject({
   /** Users who opted out of none of these businesses or categories (the campaign's own always apply). */
   notOptedOutOf: z.array(name).min(1).optional(),
   platforms: z.array(z.enum(platforms)).min(1).optional(),
+  /** Users with a device of one of these apps. */
+  apps: z.array(appId).min(1).optional(),
   /** Users with a device registered within so many days. */
   lastSeenWithinDays: z.number().int().min(1).max(3650).optional(),
 });
@@ -87,6 +90,8 @@ export const campaignSchema = z
     business: name,
     /** Opt-out category, e.g. `promotions`. */
     category: name,
+    /** The one app whose devices get the push; absent, every app's (a user of two apps gets it on both). */
+    app: appId.optional(),
     /** Every audience is read; a user in two of them is pushed once (`suppressed: duplicate`). */
     audience: z.array(audienceSchema).min(1).max(8),
     /** Users left out: another segment or list. */
@@ -98,7 +103,10 @@ export const campaignSchema = z
     schedule: scheduleSchema.default({ kind: 'now' }),
     /** Pushes per second, kept across the whole campaign; see docs/capacity-plan.md for what quotas allow. */
     rate: z.number().positive().max(50_000).default(100),
-    /** Parallel readers of a segment (Scan segments); each keeps its share of the rate. */
+    /**
+     * Parallel readers of a segment (Scan segments) at most; each keeps its share of the rate, and
+     * each gets at least 100 pushes a second (fewer readers at a low rate: full jobs cost less).
+     */
     readers: z.number().int().min(1).max(64).default(4),
     /** In quiet hours: hold until they end, skip the user (`suppressed: quiet-hours`), or push anyway. */
     quietHours: z.enum(['hold', 'skip', 'ignore']).default('hold'),
