@@ -222,9 +222,10 @@ const readSlice = async (
       // Before the checkpoint: a page redone after a crash logs twice rather than never.
       await log.flush();
       cursor = page[page.length - 1]!;
-      await relocateMisplaced(task, page, sources, deps.relations);
       followUp = deps.shouldYield?.() ?? false;
       await commit(jobs);
+      // Once the page's jobs are out: moving relations never delays a push.
+      await relocateMisplaced(task, page, sources, deps.relations);
       if (followUp) break;
     }
     if (!followUp) {

@@ -38,6 +38,26 @@ describe('RequestMeter on DynamoDB Local and fauxqs', () => {
     expect(meter.requests.get('dynamodb:PutItem')).toBe(1);
   });
 
+  it('bills a write whose condition failed, and counts units per table', async () => {
+    const doc = documentClientOf(dynamodb);
+    const put = () =>
+      doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: 'c1' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    await meter.within('conditions', async () => {
+      await put();
+      await expect(put()).rejects.toThrow();
+    });
+
+    expect(meter.usageOf('conditions').dynamodbWriteUnits).toBe(2);
+    expect(meter.requests.get('dynamodb:PutItem')).toBe(3);
+    expect(meter.unitsByTable.get(tableName)).toEqual({ read: 1, write: 5 });
+  });
+
   it('bills SQS by 64 KB chunk of payload', async () => {
     await meter.within('recipe-b', async () => {
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'x'.repeat(100 * 1024) }));
