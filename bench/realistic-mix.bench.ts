@@ -92,8 +92,17 @@ const instrument = (ports: HeraldPorts) => {
 
 const SCOPES = ['rebalancing', 'fatigue-ledger'];
 
-export async function benchRealisticMix(options: { quick?: boolean } = {}) {
-  const population = options.quick ? QUICK : FULL;
+export async function benchRealisticMix(options: { quick?: boolean; users?: number } = {}) {
+  const base = options.quick ? QUICK : FULL;
+  // `--users N`: the full mix at another size (the 100k latency audience only when it fits).
+  const population = options.users
+    ? {
+        ...base,
+        users: options.users,
+        rising: options.users / 5,
+        latency100k: options.users >= 100_000 ? 100_000 : 0,
+      }
+    : base;
   const engines = await startLocalEngines();
   const clock = new ManualClock(instant);
   const catalog = new RecipeCatalog([sharedRecipe, personalRecipe]);
@@ -273,6 +282,19 @@ export async function benchRealisticMix(options: { quick?: boolean } = {}) {
           Object.entries(provisioned.byService).map(([s, v]) => [s, perMillion(v, deliveredPushes)]),
         ),
       },
+      // Where the DynamoDB units go, per delivered push, by table (fatigue, outbox and leases live in Ledger).
+      dynamodbUnitsPerDeliveredPush: Object.fromEntries(
+        Object.entries(runtime.tableNames).map(([id, table]) => {
+          const units = tableDelta(table);
+          return [
+            id,
+            {
+              read: round(units.read / Math.max(1, deliveredPushes)),
+              write: round(units.write / Math.max(1, deliveredPushes)),
+            },
+          ];
+        }),
+      ),
       fatigue: {
         writeUnitsPerRecipient: round(
           (fatigueUsage.dynamodbWriteUnits - fatigueBefore.dynamodbWriteUnits) / Math.max(1, planned),
@@ -311,5 +333,13 @@ if (import.meta.main) {
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const { logger } = await import('../shared/observability/logger.ts');
   logger.writeToStderr();
-  console.log(JSON.stringify(await benchRealisticMix({ quick: process.argv.includes('--quick') }), null, 2));
+  const at = process.argv.indexOf('--users');
+  const users = at > 0 ? Number(process.argv[at + 1]) : undefined;
+  console.log(
+    JSON.stringify(
+      await benchRealisticMix({ quick: process.argv.includes('--quick'), ...(users ? { users } : {}) }),
+      null,
+      2,
+    ),
+  );
 }
