@@ -207,8 +207,9 @@ const putAll = async (
 const historyTemplates = async (runtime: LocalRuntime, client: DynamoDBDocumentClient, now: Date) => {
   const templates = new Map<string, Record<string, unknown>>();
   const week = (zone: string) => calendarWindows(now, zone).week;
-  await Promise.all(
-    ZONES.flatMap((zone) =>
+  // Zone by zone, the patterns of a zone at once: a few dozen requests in flight, not hundreds.
+  for (const zone of ZONES) {
+    await Promise.all(
       HISTORY.map(async (pushes, pattern) => {
         if (pushes.length === 0) return;
         const userId = `template-${pattern}-${ZONES.indexOf(zone)}`;
@@ -230,8 +231,8 @@ const historyTemplates = async (runtime: LocalRuntime, client: DynamoDBDocumentC
         const out = await client.send(new GetCommand({ TableName: runtime.tableNames.Ledger!, Key: { pk } }));
         if (out.Item) templates.set(`${pattern}|${zone}`, out.Item);
       }),
-    ),
-  );
+    );
+  }
   return { templates, week };
 };
 

@@ -66,16 +66,30 @@ const capacityOf = (output: unknown): ConsumedCapacity[] => {
   return Array.isArray(consumed) ? consumed : [consumed];
 };
 
-/** The table a request's units are billed to: as DynamoDB reports it, else as the request names it. */
-const tableOf = (input: Record<string, unknown>, output: unknown): string => {
-  const reported = capacityOf(output).find((c) => (c as { TableName?: string }).TableName);
-  if (reported) return (reported as { TableName: string }).TableName;
+/** The table a request names (the first, for a batch or a transaction). */
+const tableOf = (input: Record<string, unknown>): string => {
   if (typeof input.TableName === 'string') return input.TableName;
   const batch = (input.RequestItems ?? {}) as Record<string, unknown>;
   const [first] = Object.keys(batch);
   if (first) return first;
   const items = (input.TransactItems ?? []) as Record<string, { TableName?: string }>[];
   return Object.values(items[0] ?? {})[0]?.TableName ?? 'unknown';
+};
+
+/**
+ * A request's units by table: as DynamoDB reports them (one entry per table for a batch or a
+ * transaction across tables), else all of `billed` to the table the request names.
+ */
+const unitsByTableOf = (input: Record<string, unknown>, output: unknown, billed: number) => {
+  const reported = capacityOf(output).filter((c) => (c as { TableName?: string }).TableName);
+  if (reported.length === 0) return [[tableOf(input), billed] as const];
+  return reported.map(
+    (c) =>
+      [
+        (c as { TableName: string }).TableName,
+        c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0),
+      ] as const,
+  );
 };
 
 const isConditionFailure = (error: unknown) =>
@@ -246,7 +260,7 @@ export class RequestMeter {
           if (service === 'dynamodb' && isWrite(command) && isConditionFailure(error)) {
             this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
             this.record({ dynamodbWriteUnits: 1 });
-            this.#tallyTable(tableOf(args.input, undefined), 'write', 1);
+            this.#tallyTable(tableOf(args.input), 'write', 1);
           }
           throw error;
         }
@@ -265,7 +279,8 @@ export class RequestMeter {
           // DynamoDB Local may leave capacity out; a request then counts as one unit.
           const billed = units > 0 ? units : 1;
           this.record(isWrite(command) ? { dynamodbWriteUnits: billed } : { dynamodbReadUnits: billed });
-          this.#tallyTable(tableOf(args.input, result.output), isWrite(command) ? 'write' : 'read', billed);
+          for (const [table, tableUnits] of unitsByTableOf(args.input, result.output, billed))
+            this.#tallyTable(table, isWrite(command) ? 'write' : 'read', tableUnits);
         }
         return result;
       },
