@@ -89,14 +89,16 @@ export class HeldBuckets {
 
   /**
    * Reopens the jobs a checkpoint names from the bodies the outbox kept, cut to the recipients
-   * the checkpoint vouches for. Returns the named jobs the outbox no longer has.
+   * the checkpoint vouches for. Returns the named jobs the outbox no longer has (or has only
+   * shorter than named).
    */
   restore(named: readonly OpenHeldJob[], kept: readonly DeliveryJob[]): OpenHeldJob[] {
     const bodies = new Map(kept.map((job) => [job.jobId, job]));
     const missing: OpenHeldJob[] = [];
     for (const entry of named) {
       const body = bodies.get(entry.jobId);
-      if (!body) {
+      // A body shorter than the checkpoint vouches for is not the one it names.
+      if (!body || body.userIds.length < entry.recipients) {
         missing.push(entry);
         continue;
       }
