@@ -37,6 +37,10 @@ export const dynamoDbValueBytes = (value: unknown): number => {
   }
   if (Array.isArray(value))
     return 3 + value.reduce<number>((n, element) => n + 1 + dynamoDbValueBytes(element), 0);
+  // A string or number set, as the document client reads one: its elements, like a list's.
+  if (value instanceof Set)
+    return 3 + [...value].reduce<number>((n, element) => n + 1 + dynamoDbValueBytes(element), 0);
+  if (value instanceof Uint8Array) return value.byteLength;
   if (value instanceof Date) return utf8(value.toISOString());
   if (typeof value === 'object') {
     let bytes = 3;

@@ -22,13 +22,26 @@ const { benchFanoutCore } = await import('./fanout-core.bench.ts');
 const { benchMemory } = await import('./memory.bench.ts');
 const { benchPipeline } = await import('./pipeline.bench.ts');
 
+const { benchRealisticMix } = await import('./realistic-mix.bench.ts');
+const { sayRealisticMix } = await import('./realistic-report.ts');
+
 const json = process.argv.includes('--json');
+/** `--quick`: the realistic mix alone, at 3,000 users, for development. */
+const quick = process.argv.includes('--quick');
 const say = (line = '') => {
   if (!json) console.log(line);
 };
 // Progress goes to stderr so that `--json` output stays one clean object.
 const progress = (what: string) => console.error(`bench: ${what}...`);
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
+
+if (quick) {
+  progress('realistic mix, quick (3,000 users)');
+  const realisticMix = await benchRealisticMix({ quick: true });
+  sayRealisticMix(realisticMix, say);
+  if (json) console.log(JSON.stringify({ realisticMix }, null, 2));
+  process.exit(0);
+}
 
 progress('fan-out core (200,000 recipients, in process)');
 const core = await benchFanoutCore();
@@ -117,6 +130,10 @@ say(`  SNS publishes per delivered push       ${delivery.snsPublishesPerDelivere
 say(`  SQS requests per delivered push        ${delivery.sqsRequestsPerDeliveredPush.toFixed(4)}`);
 say(`  DynamoDB requests per delivered push   ${delivery.dynamodbRequestsPerDeliveredPush.toFixed(4)}`);
 
+progress('realistic mix (200,000 users; loading and the run take a long while)');
+const realisticMix = await benchRealisticMix();
+sayRealisticMix(realisticMix, say);
+
 if (json) {
   console.log(
     JSON.stringify(
@@ -129,6 +146,7 @@ if (json) {
           audience: core.audience,
         },
         pipeline,
+        realisticMix,
         delivery,
         memory: {
           peakRssMb: Object.fromEntries(memory.map((m) => [String(m.audience), m.peakRssMb])),

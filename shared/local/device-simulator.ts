@@ -72,6 +72,8 @@ export class DeviceSimulator implements PushGateway {
   #faults: SimulatorFaults = {};
   #random: () => number = Math.random;
   #throttled = 0;
+  /** The disabled tokens as a set: a run may disable thousands of endpoints. */
+  #disabled = new Set<string>();
 
   constructor(now: () => Date, faults: SimulatorFaults = {}, random: () => number = Math.random) {
     this.#now = now;
@@ -80,6 +82,7 @@ export class DeviceSimulator implements PushGateway {
 
   injectFaults(faults: SimulatorFaults, random: () => number = Math.random): void {
     this.#faults = faults;
+    this.#disabled = new Set(faults.disabledTokens ?? []);
     this.#random = faults.seed === undefined ? random : seeded(faults.seed);
     this.#throttled = 0;
   }
@@ -130,7 +133,7 @@ export class DeviceSimulator implements PushGateway {
     }
     const endpoint = this.#endpoints.get(endpointArn);
     if (!endpoint) return { status: 'endpoint-disabled', reason: 'NotFound' };
-    if (this.#faults.disabledTokens?.includes(endpoint.token)) endpoint.enabled = false;
+    if (this.#disabled.has(endpoint.token)) endpoint.enabled = false;
     if (!endpoint.enabled) return { status: 'endpoint-disabled', reason: 'EndpointDisabled' };
     this.received.push({
       endpointArn,

@@ -66,6 +66,36 @@ const capacityOf = (output: unknown): ConsumedCapacity[] => {
   return Array.isArray(consumed) ? consumed : [consumed];
 };
 
+/** The table a request names (the first, for a batch or a transaction). */
+const tableOf = (input: Record<string, unknown>): string => {
+  if (typeof input.TableName === 'string') return input.TableName;
+  const batch = (input.RequestItems ?? {}) as Record<string, unknown>;
+  const [first] = Object.keys(batch);
+  if (first) return first;
+  const items = (input.TransactItems ?? []) as Record<string, { TableName?: string }>[];
+  return Object.values(items[0] ?? {})[0]?.TableName ?? 'unknown';
+};
+
+/**
+ * A request's units by table: as DynamoDB reports them (one entry per table for a batch or a
+ * transaction across tables), else all of `billed` to the table the request names.
+ */
+const unitsByTableOf = (input: Record<string, unknown>, output: unknown, billed: number) => {
+  const reported = capacityOf(output).filter((c) => (c as { TableName?: string }).TableName);
+  if (reported.length === 0) return [[tableOf(input), billed] as const];
+  return reported.map(
+    (c) =>
+      [
+        (c as { TableName: string }).TableName,
+        c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0),
+      ] as const,
+  );
+};
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof Error &&
+  (error.name === 'ConditionalCheckFailedException' || error.name === 'TransactionCanceledException');
+
 const sqsPayloadBytes = (command: string, input: Record<string, unknown>): number => {
   if (command === 'SendMessageCommand') return Buffer.byteLength(String(input.MessageBody ?? ''));
   if (command === 'SendMessageBatchCommand') {
@@ -99,6 +129,11 @@ export class RequestMeter {
   readonly #usage = new Map<string, Usage>();
   /** Requests by `service:operation`, for reading a pipeline's request mix. */
   readonly requests = new Map<string, number>();
+  /**
+   * DynamoDB capacity units by table, for pricing one table in another capacity mode (the
+   * Ledger table provisioned, the rest on demand).
+   */
+  readonly unitsByTable = new Map<string, { read: number; write: number }>();
 
   /** Runs `work` with its AWS requests attributed to `name`. */
   within<T>(name: string, work: () => Promise<T>): Promise<T> {
@@ -196,6 +231,12 @@ export class RequestMeter {
     return this.#usage;
   }
 
+  #tallyTable(table: string, kind: 'read' | 'write', units: number): void {
+    const tally = this.unitsByTable.get(table) ?? { read: 0, write: 0 };
+    tally[kind] += units;
+    this.unitsByTable.set(table, tally);
+  }
+
   attach(client: unknown, service: 'dynamodb' | 'sqs' | 'sns' | 'scheduler'): void {
     (client as MeteredClient).middlewareStack.add(
       (next, context) => async (args) => {
@@ -208,8 +249,21 @@ export class RequestMeter {
         ) {
           args.input.ReturnConsumedCapacity = 'TOTAL';
         }
-        const result = await next(args);
         const key = `${service}:${command.replace(/Command$/, '')}`;
+        let result: { output: unknown };
+        try {
+          result = await next(args);
+        } catch (error) {
+          // DynamoDB bills a write whose condition failed (a capped or duplicate reservation)
+          // though it answers with an error and no capacity: at least a unit (more for a large
+          // item, which the error does not say).
+          if (service === 'dynamodb' && isWrite(command) && isConditionFailure(error)) {
+            this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+            this.record({ dynamodbWriteUnits: 1 });
+            this.#tallyTable(tableOf(args.input), 'write', 1);
+          }
+          throw error;
+        }
         this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
         if (service === 'sqs')
           this.record({ sqsRequests: sqsBillableRequests(sqsPayloadBytes(command, args.input)) });
@@ -225,6 +279,8 @@ export class RequestMeter {
           // DynamoDB Local may leave capacity out; a request then counts as one unit.
           const billed = units > 0 ? units : 1;
           this.record(isWrite(command) ? { dynamodbWriteUnits: billed } : { dynamodbReadUnits: billed });
+          for (const [table, tableUnits] of unitsByTableOf(args.input, result.output, billed))
+            this.#tallyTable(table, isWrite(command) ? 'write' : 'read', tableUnits);
         }
         return result;
       },

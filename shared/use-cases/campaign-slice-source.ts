@@ -62,6 +62,7 @@ export const campaignSliceSource = async (
 
   return {
     plan,
+    packsHeldAcrossPages: false,
     pages: (after) =>
       audiencePagesOf(audience, { index: task.shard, total: reader.readers }, after, read, now),
     beforePage: async () => {

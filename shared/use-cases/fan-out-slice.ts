@@ -6,6 +6,7 @@ import {
 } from '../domain/audience/fanout-progress.ts';
 import { type FanoutTask, followUpTask } from '../domain/audience/fanout-task.ts';
 import type { RecipientFilter } from '../domain/audience/filters.ts';
+import { HeldBuckets } from '../domain/audience/held-buckets.ts';
 import { JobPacker } from '../domain/audience/job-packer.ts';
 import type { SliceSource } from '../domain/audience/slice-source.ts';
 import type { DeviceHolders, UserLists } from '../domain/campaigns/audience.ts';
@@ -109,14 +110,20 @@ const fanOutWork = (task: FanoutTask, deps: FanOutDeps): LeasedWork<FanoutCheckp
     const tally = new OutcomeTally(task.recipeId, new Date(task.event.time)).restore(checkpoint?.counts);
     // The last page's jobs may not have gone out: one more try. Whoever is in a job that still
     // cannot be sent ends failed `gave-up`; accounts after the cursor were never planned.
-    const pending = await deps.outbox.jobsOf(checkpoint?.pending ?? []);
+    // Held jobs still filling go out as they stand; one the outbox lost counts as gave-up.
+    const held = new HeldBuckets(new JobPacker(task.taskId, checkpoint?.jobs ?? 0));
+    const open = checkpoint?.open ?? [];
+    const lost = held.restore(open, await deps.outbox.jobsOf(open.map((o) => o.jobId)));
+    held.closeAll();
+    const pending = [...(await deps.outbox.jobsOf(checkpoint?.pending ?? [])), ...held.take().send];
     const followUp = checkpoint?.followUp ? followUpOf(task, checkpoint) : undefined;
     // A job that cannot be sent now may have gone out before (its send is what failed last, or
     // the worker whose lease was taken sent it): its recipients' `gave-up` is recorded under the
     // job's own id, so whichever comes first, the job's run or this, counts them, once.
-    for (const job of await dispatchWhatCan(pending, deps.clock.now(), deps, followUp)) {
+    const unsentJobs = await dispatchWhatCan(pending, deps.clock.now(), deps, followUp);
+    for (const job of [...unsentJobs.map((j) => ({ ...j, recipients: j.userIds.length })), ...lost]) {
       const unsent = new OutcomeTally(task.recipeId, new Date(task.event.time));
-      unsent.add('failed', 'gave-up', job.variant, job.userIds.length);
+      unsent.add('failed', 'gave-up', job.variant, job.recipients);
       await deps.outcomes.record(job.jobId, unsent.entries());
     }
     return tally.entries();
@@ -149,12 +156,16 @@ const readSlice = async (
   const { recipe } = plan;
   const tally = new OutcomeTally(recipe.id, plan.event.time).restore(checkpoint?.counts);
   const packer = new JobPacker(task.taskId, checkpoint?.jobs ?? 0);
+  const buckets = new HeldBuckets(packer);
   let { planned = 0, belonging = 0, exhausted = false, followUp = false } = checkpoint ?? {};
   let cursor = checkpoint?.cursor;
 
   /** Keeps the page's jobs, writes down what is counted and packed, then sends: never the other way round. */
-  const commit = async (jobs: readonly DeliveryJob[]) => {
-    if (jobs.length > 0) await deps.outbox.keep(jobs);
+  const commit = async (due: readonly DeliveryJob[]) => {
+    const held = buckets.take();
+    const jobs = [...due, ...held.send];
+    const keep = [...due, ...held.keep];
+    if (keep.length > 0) await deps.outbox.keep(keep);
     const next: FanoutCheckpoint = {
       ...(cursor === undefined ? {} : { cursor }),
       exhausted,
@@ -163,6 +174,7 @@ const readSlice = async (
       belonging,
       counts: tally.progress(),
       pending: jobs.map((j) => j.jobId),
+      ...(buckets.open.length > 0 ? { open: buckets.open } : {}),
       ...(followUp ? { followUp } : {}),
       ...(source.pacing ? { pacer: source.pacing() } : {}),
     };
@@ -174,6 +186,10 @@ const readSlice = async (
   if (checkpoint) {
     const pending = await deps.outbox.jobsOf(checkpoint.pending);
     await dispatchJobs(pending, plan.now, deps, followUp ? followUpOf(task, checkpoint) : undefined);
+    const open = checkpoint.open ?? [];
+    const [lost] = buckets.restore(open, await deps.outbox.jobsOf(open.map((o) => o.jobId)));
+    if (lost)
+      throw new Error(`fan-out task ${task.taskId}: open held job ${lost.jobId} is gone from the outbox`);
   }
 
   if (!exhausted && !followUp) {
@@ -226,23 +242,31 @@ const readSlice = async (
         } else if (reserved.has(variant)) reserved.get(variant)!.push(user.id);
         else reserved.set(variant, [user.id]);
       });
-      const jobs = [
-        ...[...reserved].flatMap(([variant, ids]) => packer.pack(plan.dueJobs(variant), ids)),
-        ...[...held.values()].flatMap((h) => packer.pack(plan.heldJobs(h.variant, h.releaseAt), h.userIds)),
+      const jobs = [...reserved].flatMap(([variant, ids]) => packer.pack(plan.dueJobs(variant), ids));
+      // Held recipients wait in open jobs across pages (held-buckets.ts) until a job is full.
+      const packed = [
+        ...jobs,
+        ...[...held.values()].flatMap((h) =>
+          buckets
+            .add(plan.heldJobs(h.variant, h.releaseAt), h.userIds)
+            .map((p) => ({ ...p, variant: h.variant })),
+        ),
       ];
-      for (const job of jobs)
-        for (const userId of job.userIds)
-          log.add({ step: 'packed', userId, variant: job.variant, jobId: job.jobId });
+      for (const { jobId, variant, userIds } of packed)
+        for (const userId of userIds) log.add({ step: 'packed', userId, variant, jobId });
       // Before the checkpoint: a page redone after a crash logs twice rather than never.
       await log.flush();
       cursor = next ?? cursor;
-      await source.afterPage(read);
       followUp = deps.shouldYield?.() ?? false;
+      if (followUp || !source.packsHeldAcrossPages) buckets.closeAll();
       await commit(jobs);
+      // Once the page's jobs are out: moving relations never delays a push.
+      await source.afterPage(read);
       if (followUp) break;
     }
     if (!followUp) {
       exhausted = true;
+      buckets.closeAll();
       await commit([]);
     }
   }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbFatigueLedger } from '../../shared/adapters/dynamodb/fatigue-ledger.ts';
-import type { CounterCap } from '../../shared/domain/fatigue/policy.ts';
+import { type CounterCap, defaultPolicy, rulesFor } from '../../shared/domain/fatigue/policy.ts';
 import type { ReservationRequest } from '../../shared/domain/fatigue/reservation.ts';
+import { RequestMeter } from '../../shared/observability/request-meter.ts';
 import { ledgerTable } from '../../shared/resources/tables.ts';
 import { documentClientOf, dynamoDbClient, freshTable } from '../support/engines.ts';
 
@@ -203,5 +204,42 @@ describe('DynamoDbFatigueLedger on DynamoDB Local', () => {
     const results = await Promise.all(requests.map((r) => statuses([r])));
 
     expect(results.flat().filter((s) => s === 'reserved')).toHaveLength(4);
+  });
+
+  it("a user at the week's cap of 20 pushes from 20 senders keeps an item under 1 KB: every write one unit", async () => {
+    const meter = new RequestMeter();
+    meter.attach(client, 'dynamodb');
+    const businesses = ['listings', 'price-alerts', 'offers'];
+    const week = Array.from({ length: 20 }, (_, k) => {
+      const day = 16 + Math.floor(k / 4);
+      const sender = `seller-with-a-long-account-name-${String(k).padStart(2, '0')}`;
+      const rules = rulesFor(defaultPolicy, 'recipe', businesses[k % 3]!, sender);
+      return request(
+        'u-heavy',
+        `2026-11-${day}T${String(8 + (k % 4)).padStart(2, '0')}:00:00Z`,
+        [...rules.counters],
+        {
+          dedupeKey: `event-${k}-of-a-long-business-identity#followed-seller-new-item`,
+          owner: `event-${k}#followed-seller-new-item#3`,
+        },
+      );
+    });
+
+    const units: number[] = [];
+    for (const push of week) {
+      await meter.within(push.dedupeKey, () => ledger.reserve([push]));
+      units.push(meter.usageOf(push.dedupeKey).dynamodbWriteUnits);
+    }
+    const capped = { ...week[0]!, at: new Date('2026-11-21T09:00:00Z'), dedupeKey: 'one-more#recipe' };
+    const refused = await statuses([capped]);
+    await meter.within('give-back', () => ledger.release([week[19]!]));
+
+    expect(week.map(() => 'reserved')).toHaveLength(20);
+    expect(refused).toEqual(['capped:user']);
+    expect(units).toEqual(week.map(() => 1));
+    expect(meter.usageOf('give-back').dynamodbWriteUnits).toBe(1);
+    // The redelivered task still finds its own reservation among the 20.
+    expect(await statuses([week[7]!])).toEqual(['already-reserved']);
+    expect(await statuses([{ ...week[7]!, owner: 'another-task' }])).toEqual(['duplicate']);
   });
 });

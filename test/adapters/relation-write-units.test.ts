@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoDbRelationStore } from '../../shared/adapters/dynamodb/relation-store.ts';
-import { initialLayouts, removalPositionsOf } from '../../shared/domain/relations/sharding.ts';
+import { initialLayouts, removalPositionsOf, shardOf } from '../../shared/domain/relations/sharding.ts';
 import { RequestMeter } from '../../shared/observability/request-meter.ts';
 import { relationsTable } from '../../shared/resources/tables.ts';
 import { documentClientOf, dynamoDbClient, freshTable } from '../support/engines.ts';
@@ -40,6 +40,49 @@ describe('DynamoDbRelationStore write units on DynamoDB Local', () => {
     );
     expect(perFollow).toBe(1);
     expect(meter.usageOf('unfollows').dynamodbWriteUnits).toBe(tombstones);
+  });
+
+  it("moves a promoted target's relations in batches: one read request per 100 misplaced accounts, two writes each", async () => {
+    const store = new DynamoDbRelationStore(
+      documentClientOf(client),
+      await freshTable(client, relationsTable),
+    );
+    const since = new Date('2026-01-01T00:00:00Z');
+    const accounts = Array.from({ length: 250 }, (_, i) => `m${String(i).padStart(3, '0')}`);
+    await store.importRelations(accounts.map((from) => ({ type: 'follow', from, to: 'rising', since })));
+    // One of them unfollowed before the move: its tombstone stays, nothing is revived.
+    await store.apply({
+      kind: 'remove',
+      type: 'follow',
+      from: 'm000',
+      to: 'rising',
+      at: new Date('2026-01-05T00:00:00Z'),
+    });
+    await store.promote('follow', 'rising', 4);
+    await store.shardCountOf('follow', 'rising');
+    const requests = (op: string) => meter.requests.get(`dynamodb:${op}`) ?? 0;
+    const before = {
+      gets: requests('GetItem'),
+      batchGets: requests('BatchGetItem'),
+      puts: requests('PutItem'),
+    };
+
+    const moved = await meter.within('moves', () => store.relocate('follow', 'rising', accounts, 0));
+
+    const misplaced = accounts.filter((a) => shardOf(a, 4) !== 0).length;
+    expect(requests('BatchGetItem') - before.batchGets).toBe(Math.ceil(misplaced / 100));
+    // The layout was read by shardCountOf: no GetItem per account.
+    expect(requests('GetItem') - before.gets).toBeLessThanOrEqual(1);
+    expect(requests('PutItem') - before.puts).toBe(2 * moved);
+    expect(meter.usageOf('moves').dynamodbWriteUnits).toBe(2 * moved);
+    const at = new Date('2026-01-06T00:00:00Z');
+    const everyone: string[] = [];
+    for (const shard of [0, 1, 2, 3]) {
+      const page = await store.audiencePage({ type: 'follow', to: 'rising', shard, at, limit: 1000 });
+      everyone.push(...page.userIds);
+    }
+    expect(everyone.sort()).toEqual(accounts.slice(1));
+    expect(moved).toBe(misplaced - (shardOf('m000', 4) === 0 ? 0 : 1));
   });
 
   it('remembers the layouts of a bounded number of targets, reading a forgotten one again', async () => {

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costOf, prices } from '../../shared/domain/costs/price-table.ts';
 import { RequestMeter } from '../../shared/observability/request-meter.ts';
@@ -36,6 +36,44 @@ describe('RequestMeter on DynamoDB Local and fauxqs', () => {
     // A 3 KB item costs 3 write units and, read consistently, 1 read unit.
     expect(meter.usageOf('recipe-a')).toMatchObject({ dynamodbWriteUnits: 3, dynamodbReadUnits: 1 });
     expect(meter.requests.get('dynamodb:PutItem')).toBe(1);
+  });
+
+  it('bills a write whose condition failed, and counts units per table', async () => {
+    const doc = documentClientOf(dynamodb);
+    const put = () =>
+      doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: 'c1' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    await meter.within('conditions', async () => {
+      await put();
+      await expect(put()).rejects.toThrow();
+    });
+
+    expect(meter.usageOf('conditions').dynamodbWriteUnits).toBe(2);
+    expect(meter.requests.get('dynamodb:PutItem')).toBe(3);
+    expect(meter.unitsByTable.get(tableName)).toEqual({ read: 1, write: 5 });
+  });
+
+  it('splits a transaction across tables by the units each table used', async () => {
+    const doc = documentClientOf(dynamodb);
+    const other = await freshTable(dynamodb, usersTable);
+
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tableName, Item: { pk: 't1' } } },
+          { Put: { TableName: other, Item: { pk: 't1', big: 'x'.repeat(1500) } } },
+        ],
+      }),
+    );
+
+    // A transactional write costs two units per KB of each item.
+    expect(meter.unitsByTable.get(other)?.write).toBe(4);
+    expect(meter.unitsByTable.get(tableName)?.write).toBe(7);
   });
 
   it('bills SQS by 64 KB chunk of payload', async () => {

@@ -12,6 +12,7 @@ export const batchGetByKey = async (
   tableName: string,
   keys: readonly string[],
   keyName = 'pk',
+  consistent = false,
 ): Promise<Map<string, Record<string, unknown>>> => {
   const found = new Map<string, Record<string, unknown>>();
   const unique = [...new Set(keys)];
@@ -26,7 +27,9 @@ export const batchGetByKey = async (
         );
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 25 * 2 ** attempt));
       const out = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+        new BatchGetCommand({
+          RequestItems: { [tableName]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } },
+        }),
       );
       for (const item of out.Responses?.[tableName] ?? []) found.set(String(item[keyName]), item);
       pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];

@@ -48,7 +48,9 @@ export class DynamoDbJobOutbox implements JobOutbox {
 
   async jobsOf(jobIds: readonly string[]): Promise<DeliveryJob[]> {
     if (jobIds.length === 0) return [];
-    const items = await batchGetByKey(this.#client, this.#tableName, jobIds.map(keyOf));
+    // Read only when a task resumes, and an open held job is rewritten as it grows: consistently,
+    // so that a resumed copy never reads a body older than its checkpoint.
+    const items = await batchGetByKey(this.#client, this.#tableName, jobIds.map(keyOf), 'pk', true);
     return jobIds.flatMap((id) => {
       const item = items.get(keyOf(id));
       return item ? [JSON.parse(item.job as string) as DeliveryJob] : [];

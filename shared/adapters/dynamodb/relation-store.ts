@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -30,8 +31,11 @@ const TOMBSTONE_SECONDS = 30 * 86_400;
 const LAYOUT_CACHE_MS = 60_000;
 /** Targets whose layouts a writer remembers: the hot ones, which most writes go to, stay; a long tail is read again. */
 export const LAYOUT_CACHE_TARGETS = 4096;
-/** BatchWriteItem's limit. */
+/** BatchWriteItem's and BatchGetItem's limits. */
 const MAX_PUTS = 25;
+const MAX_GETS = 100;
+/** Conditional writes in flight at once while moving relations after a promotion. */
+const RELOCATE_LANES = 16;
 const MAX_BATCH_ATTEMPTS = 10;
 const BACKOFF_BASE_MS = 25;
 const BACKOFF_CAP_MS = 2000;
@@ -176,35 +180,69 @@ export class DynamoDbRelationStore implements RelationStore {
     return { userIds: (out.Items ?? []).map((item) => item.sk as string), ...(next ? { next } : {}) };
   }
 
+  /**
+   * Moves in batches: the misplaced accounts' items are read 100 to a BatchGetItem (consistent),
+   * then each move's two conditional writes (live at the new position, tombstone at the old) go
+   * out in parallel lanes. The writes stay conditional, one item each: an unconditional batch
+   * could write an old follow over an unfollow made between the read and the write.
+   */
   async relocate(type: RelationType, to: string, accounts: readonly string[], from: number): Promise<number> {
     const layouts = await this.#layoutsOf(to, false);
-    let moved = 0;
-    for (const account of accounts) {
+    const moving = accounts.flatMap((account) => {
       const [newest] = positionsOf(account, layouts);
-      if (newest === from) continue;
-      const out = await this.#client.send(
-        new GetCommand({
-          TableName: this.#tableName,
-          Key: { pk: `${type}#${to}#${from}`, sk: account },
-          ConsistentRead: true,
-        }),
-      );
-      const item = out.Item;
-      if (!item || item.removed) continue;
-      // Same `since`: a change made meanwhile is newer and wins at either position.
-      const at = new Date(item.since as number);
-      const live = { pk: `${type}#${to}#${newest}`, sk: account, since: at.getTime() };
-      await this.#write(item.expiresAt === undefined ? live : { ...live, expiresAt: item.expiresAt });
-      await this.#write({
-        pk: `${type}#${to}#${from}`,
-        sk: account,
-        since: at.getTime(),
-        removed: true,
-        expiresAt: epochSeconds(at) + TOMBSTONE_SECONDS,
-      });
-      moved++;
+      return newest === from ? [] : [{ account, newest: newest! }];
+    });
+    const oldKey = `${type}#${to}#${from}`;
+    const items = await this.#readConsistently(
+      oldKey,
+      moving.map((m) => m.account),
+    );
+    const moves = moving.filter((m) => {
+      const item = items.get(m.account);
+      return item !== undefined && !item.removed;
+    });
+    let next = 0;
+    const lane = async () => {
+      while (next < moves.length) {
+        const { account, newest } = moves[next++]!;
+        const item = items.get(account)!;
+        // Same `since`: a change made meanwhile is newer and wins at either position.
+        const since = item.since as number;
+        const live = { pk: `${type}#${to}#${newest}`, sk: account, since };
+        await this.#write(item.expiresAt === undefined ? live : { ...live, expiresAt: item.expiresAt });
+        await this.#write({
+          pk: oldKey,
+          sk: account,
+          since,
+          removed: true,
+          expiresAt: Math.floor(since / 1000) + TOMBSTONE_SECONDS,
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(RELOCATE_LANES, moves.length) }, lane));
+    return moves.length;
+  }
+
+  /** The items of `accounts` under one shard key, 100 to a consistent BatchGetItem. */
+  async #readConsistently(pk: string, accounts: readonly string[]) {
+    const found = new Map<string, Record<string, unknown>>();
+    for (let start = 0; start < accounts.length; start += MAX_GETS) {
+      let keys: Record<string, unknown>[] = accounts.slice(start, start + MAX_GETS).map((sk) => ({ pk, sk }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt >= MAX_BATCH_ATTEMPTS)
+          throw new Error(`BatchGetItem on ${this.#tableName}: ${keys.length} key(s) still unprocessed`);
+        if (attempt > 0)
+          await this.#sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+        const out = await this.#client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.#tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of out.Responses?.[this.#tableName] ?? []) found.set(String(item.sk), item);
+        keys = (out.UnprocessedKeys?.[this.#tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
     }
-    return moved;
+    return found;
   }
 
   async shardCountOf(_type: RelationType, to: string): Promise<number> {

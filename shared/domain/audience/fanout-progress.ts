@@ -2,6 +2,7 @@ import { RetryLaterError } from '../errors.ts';
 import type { ProgressCount } from '../outcomes/outcome.ts';
 import type { DeliveryJob } from '../push/delivery-job.ts';
 import type { WorkLeases } from '../work-leases.ts';
+import type { OpenHeldJob } from './held-buckets.ts';
 
 /**
  * Where a fan-out task stood when its worker last wrote it down: a cursor, counters and job ids,
@@ -24,6 +25,8 @@ export interface FanoutCheckpoint {
   readonly counts: readonly ProgressCount[];
   /** Jobs of the last page, kept in the outbox, maybe not sent yet. */
   readonly pending: readonly string[];
+  /** Held jobs still filling across pages: kept in the outbox, never sent yet. */
+  readonly open?: readonly OpenHeldJob[];
   /** The time budget ran out at `cursor`: the rest of the slice goes on as a follow-up task. */
   readonly followUp?: boolean;
   /** A campaign reader's pacing counters (campaigns/pacing.ts): a resumed reader keeps its rate. */

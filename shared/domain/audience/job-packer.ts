@@ -5,9 +5,10 @@ export type JobTemplate = Omit<DeliveryJob, 'jobId' | 'userIds'>;
 
 /**
  * Packs recipients into delivery jobs of at most `recipientsPerJob`, numbering them on from
- * where the task's checkpoint left off, so a job's id is fixed the moment it is packed. A page
- * is packed whole (no recipient waits for the next page), so a checkpoint never has to carry
- * recipients: only the count of jobs made.
+ * where the task's checkpoint left off, so a job's id is fixed the moment it is packed. Due
+ * recipients are packed page by page; held ones wait in open jobs kept in the outbox
+ * (held-buckets.ts). Either way a checkpoint carries no recipients: the count of jobs made, and
+ * the ids and sizes of the open ones.
  */
 export class JobPacker {
   readonly #jobIdPrefix: string;
@@ -21,6 +22,11 @@ export class JobPacker {
   /** Jobs made so far: the next job's number. */
   get jobs(): number {
     return this.#jobs;
+  }
+
+  /** A job with a fresh id and no recipients yet, to be filled across pages. */
+  open(template: JobTemplate): DeliveryJob {
+    return { ...template, jobId: `${this.#jobIdPrefix}#${this.#jobs++}`, userIds: [] };
   }
 
   pack(template: JobTemplate, userIds: readonly string[]): DeliveryJob[] {

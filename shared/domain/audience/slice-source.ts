@@ -15,6 +15,12 @@ export interface SourcePage {
  */
 export interface SliceSource {
   readonly plan: SlicePlan;
+  /**
+   * Whether held recipients wait in open jobs across pages until a job is full (held-buckets.ts):
+   * a recipe's, held to one release instant. A campaign's are held to a second each, which must
+   * go out by then: its jobs close with their page.
+   */
+  readonly packsHeldAcrossPages: boolean;
   pages(after: string | undefined): AsyncIterable<SourcePage>;
   /** Asked before each page, so that a campaign sees a cancel within a page. */
   beforePage(): Promise<void>;
