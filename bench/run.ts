@@ -17,12 +17,17 @@ const { logger } = await import('../shared/observability/logger.ts');
 // Whatever the level, stdout is the report's.
 logger.writeToStderr();
 const { benchBus } = await import('./bus.bench.ts');
+const { benchCampaignRun } = await import('./campaign.bench.ts');
+const { benchCampaignMemory } = await import('./campaign-memory.bench.ts');
 const { benchDelivery } = await import('./delivery.bench.ts');
 const { benchFanoutCore } = await import('./fanout-core.bench.ts');
 const { benchMemory } = await import('./memory.bench.ts');
 const { benchPipeline } = await import('./pipeline.bench.ts');
 
 const json = process.argv.includes('--json');
+/** `--quick`: the campaign over 20,000 users instead of a million, for development. */
+const quick = process.argv.includes('--quick');
+const campaignAudience = quick ? 20_000 : 1_000_000;
 const say = (line = '') => {
   if (!json) console.log(line);
 };
@@ -117,6 +122,49 @@ say(`  SNS publishes per delivered push       ${delivery.snsPublishesPerDelivere
 say(`  SQS requests per delivered push        ${delivery.sqsRequestsPerDeliveredPush.toFixed(4)}`);
 say(`  DynamoDB requests per delivered push   ${delivery.dynamodbRequestsPerDeliveredPush.toFixed(4)}`);
 
+progress(
+  `campaign over ${n(campaignAudience)} segment users on DynamoDB Local and fauxqs (loading them takes a while)`,
+);
+const campaign = await benchCampaignRun({ audience: campaignAudience });
+progress('campaign reader memory (10k, 100k, 1M segment users, one process each)');
+const campaignMemory = await benchCampaignMemory();
+say(
+  `\nCampaign over ${n(campaign.audience)} segment users at ${n(campaign.rate)} pushes/s, ${campaign.readers} readers (DynamoDB Local + fauxqs)`,
+);
+say(
+  `  load (BatchWriteItem, parallel)        ${n(campaign.load.usersPerSec).padStart(10)} users/s (${campaign.load.seconds} s)`,
+);
+say(
+  `  audience read (parallel Scan)          ${n(campaign.audienceRead.usersPerSec).padStart(10)} users/s (${campaign.audienceRead.seconds} s, ${campaign.audienceRead.readUnitsPer1000Users} read units per 1,000 users)`,
+);
+say(
+  `  reading + planning (readers)           ${n(campaign.readingAndPlanning.usersPerSec).padStart(10)} users/s (${campaign.readingAndPlanning.seconds} s)`,
+);
+say(
+  `  campaign to its last push              ${campaign.campaign.seconds} s wall, ${campaign.campaign.releaseSeconds} release seconds on a manual clock`,
+);
+say(
+  `  ${campaign.campaign.status}: planned ${n(campaign.campaign.planned)}, delivered ${n(campaign.campaign.delivered)}, suppressed ${JSON.stringify(campaign.campaign.suppressed)}, failed ${JSON.stringify(campaign.campaign.failed)}`,
+);
+say(
+  `  billable requests per delivered push   ${campaign.requestsPerDeliveredPush} (target: at most ${campaign.targetRequestsPerDeliveredPush})`,
+);
+say(`  cost per million delivered pushes      $${campaign.costPerMillionUsd.toFixed(4)}`);
+for (const [service, usd] of Object.entries(campaign.costPerMillionByService))
+  say(`    ${service.padEnd(12)} $${usd.toFixed(4)}`);
+say(`  fatigue writes per recipient           ${campaign.fatigueWritesPerRecipient}`);
+say(
+  `  largest checkpoint                     fan-out ${kb(campaign.largestCheckpointBytes.fanout)}, delivery ${kb(campaign.largestCheckpointBytes.delivery)}`,
+);
+say('  request mix:');
+for (const [request, count] of Object.entries(campaign.requestMix).sort((a, b) => b[1] - a[1]))
+  say(`    ${request.padEnd(28)} ${n(count)}`);
+say('  peak memory of one campaign reader (target: flat)');
+for (const m of campaignMemory)
+  say(
+    `    ${n(m.audience).padStart(9)} users  peak RSS ${m.peakRssMb.toFixed(1).padStart(6)} MB  heap after GC ${m.heapAfterGcMb.toFixed(1)} MB  (${n(m.jobs)} paced jobs)`,
+  );
+
 if (json) {
   console.log(
     JSON.stringify(
@@ -133,6 +181,16 @@ if (json) {
         memory: {
           peakRssMb: Object.fromEntries(memory.map((m) => [String(m.audience), m.peakRssMb])),
           heapAfterGcMb: Object.fromEntries(memory.map((m) => [String(m.audience), m.heapAfterGcMb])),
+        },
+        campaign: {
+          ...campaign,
+          memory: {
+            peakRssMb: Object.fromEntries(campaignMemory.map((m) => [String(m.audience), m.peakRssMb])),
+            heapAfterGcMb: Object.fromEntries(
+              campaignMemory.map((m) => [String(m.audience), m.heapAfterGcMb]),
+            ),
+            pacedJobs: Object.fromEntries(campaignMemory.map((m) => [String(m.audience), m.jobs])),
+          },
         },
         bus: {
           eventsPerSec: Object.fromEntries(
