@@ -31,7 +31,8 @@ export const createDeliveryWorker = (ports: () => HeraldPorts, metrics = process
             // A campaign's job asks its campaign first: paused, it is parked; cancelled, settled.
             if (job.campaign && deps.campaigns) {
               const gate = await gateCampaignJob(job, { ...deps, campaigns: deps.campaigns });
-              if (gate !== 'deliver') return logger.info('campaign job not delivered', { jobId: job.jobId, gate });
+              if (gate !== 'deliver')
+                return logger.info('campaign job not delivered', { jobId: job.jobId, gate });
             }
             const result = await requestMeter.within(job.recipeId, () =>
               deliverJob(job, { ...deps, timeLeftMs, lastAttempt }),

@@ -3,7 +3,12 @@ import type { CampaignStatus } from '../domain/campaigns/lifecycle.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
 import { watchedLaunches } from '../local/local-campaigns.ts';
 import { createCampaign, startCampaign } from '../use-cases/campaign-commands.ts';
-import { type CampaignControlDeps, cancelCampaign, pauseCampaign, resumeCampaign } from '../use-cases/campaign-controls.ts';
+import {
+  type CampaignControlDeps,
+  cancelCampaign,
+  pauseCampaign,
+  resumeCampaign,
+} from '../use-cases/campaign-controls.ts';
 import { campaignStatus } from '../use-cases/campaign-status.ts';
 import type { Scenario } from './scenario.ts';
 

@@ -1,15 +1,21 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { buildCostReport, type CostReport } from '../domain/costs/cost-report.ts';
 import { campaignIdOf } from '../domain/campaigns/campaign.ts';
+import { buildCostReport, type CostReport } from '../domain/costs/cost-report.ts';
 import type { ScopeSummary } from '../domain/outcomes/outcome.ts';
 import type { Platform } from '../domain/push/device.ts';
 import { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import type { LocalEngines } from '../local/engines.ts';
-import { ManualClock } from '../local/manual-clock.ts';
 import { nextCampaignLaunch } from '../local/local-campaigns.ts';
+import { ManualClock } from '../local/manual-clock.ts';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
 import { rejectedEventsQueue } from '../resources/queues.ts';
-import { type CampaignReport, type CampaignStep, campaignStepsOf, campaignsReport, playCampaignStep } from './campaign-steps.ts';
+import {
+  type CampaignReport,
+  type CampaignStep,
+  campaignStepsOf,
+  campaignsReport,
+  playCampaignStep,
+} from './campaign-steps.ts';
 import { playAndRead } from './engagement-step.ts';
 import { type ExperimentReport, markOpened, type TraceStep } from './experiments-report.ts';
 import { type DeadLetter, readDeadLetters } from './leftovers.ts';

@@ -18,7 +18,8 @@ const campaign = (fields: Record<string, unknown>) => ({
 /** Pushes per whole second of the campaign's deliveries, largest first. */
 const busiestSeconds = (report: SimulationReport) => {
   const perSecond = new Map<string, number>();
-  for (const d of report.deliveries) perSecond.set(d.time.slice(0, 19), (perSecond.get(d.time.slice(0, 19)) ?? 0) + 1);
+  for (const d of report.deliveries)
+    perSecond.set(d.time.slice(0, 19), (perSecond.get(d.time.slice(0, 19)) ?? 0) + 1);
   return [...perSecond.values()].sort((a, b) => b - a);
 };
 
