@@ -26,15 +26,15 @@ const SIZES = [10_000, 100_000, 1_000_000];
 const runStart = new Date('2026-11-21T10:00:00Z');
 const seen = new Date('2026-11-20T08:00:00Z');
 
-/** The campaign every campaign benchmark sends: the whole segment, at 50,000 pushes a second. */
-export const benchCampaign = (id: string, readers: number) =>
+/** The campaign every campaign benchmark sends: the whole segment, at 50,000 pushes a second unless told. */
+export const benchCampaign = (id: string, readers: number, rate = 50_000) =>
   parseCampaign({
     id,
     business: 'offers',
     category: 'promotions',
     audience: [{ kind: 'segment' }],
     push: { title: 'Winter sale', body: 'Everything 20% off today', deepLink: 'market://sale' },
-    rate: 50_000,
+    rate,
     readers,
     quietHours: 'ignore',
   });

@@ -131,11 +131,16 @@ export interface CampaignBenchResult {
   readonly costPerMillionUsd: number;
   readonly costPerMillionByService: Record<string, number>;
   readonly fatigueWritesPerRecipient: number;
+  /** Delivery jobs the readers packed (one per reader, page and release second, 500 at most), and their mean size. */
+  readonly jobs: number;
+  readonly recipientsPerJob: number;
   readonly largestCheckpointBytes: { readonly fanout: number; readonly delivery: number };
 }
 
-/** A campaign over `audience` segment users (default a million) at 50,000 pushes a second. */
-export async function benchCampaignRun(options: { audience?: number } = {}): Promise<CampaignBenchResult> {
+/** A campaign over `audience` segment users (default a million) at `rate` pushes a second (default 50,000). */
+export async function benchCampaignRun(
+  options: { audience?: number; rate?: number } = {},
+): Promise<CampaignBenchResult> {
   const audience = options.audience ?? 1_000_000;
   const engines = await startLocalEngines();
   const clock = new ManualClock(runStart);
@@ -162,7 +167,7 @@ export async function benchCampaignRun(options: { audience?: number } = {}): Pro
     if (read !== audience + 1) throw new Error(`the Scan read ${read} users of ${audience + 1}`);
     const readUnits = requestMeter.total().dynamodbReadUnits - unitsBefore;
 
-    const campaign = benchCampaign(CAMPAIGN_ID, READERS);
+    const campaign = benchCampaign(CAMPAIGN_ID, READERS, options.rate);
     const scope = campaignScope(CAMPAIGN_ID);
     const mixBefore = new Map(requestMeter.requests);
     const usageBefore = requestMeter.total();
@@ -245,6 +250,8 @@ export async function benchCampaignRun(options: { audience?: number } = {}): Pro
       fatigueWritesPerRecipient: Number(
         ((measures.fatigue.reserves + measures.fatigue.releases) / delivered).toFixed(3),
       ),
+      jobs: measures.outbox.items,
+      recipientsPerJob: Math.round(progress.planned / Math.max(1, measures.outbox.items)),
       largestCheckpointBytes: {
         fanout: measures.fanout.largestItemBytes,
         delivery: measures.delivery.largestItemBytes,
@@ -259,7 +266,17 @@ export async function benchCampaignRun(options: { audience?: number } = {}): Pro
 
 if (import.meta.main) {
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  const at = process.argv.indexOf('--audience');
-  const audience = at < 0 ? undefined : Number(process.argv[at + 1]);
-  console.log(JSON.stringify(await benchCampaignRun(audience ? { audience } : {}), null, 2));
+  const flag = (name: string) => {
+    const at = process.argv.indexOf(name);
+    return at < 0 ? undefined : Number(process.argv[at + 1]);
+  };
+  const audience = flag('--audience');
+  const rate = flag('--rate');
+  console.log(
+    JSON.stringify(
+      await benchCampaignRun({ ...(audience ? { audience } : {}), ...(rate ? { rate } : {}) }),
+      null,
+      2,
+    ),
+  );
 }

@@ -154,6 +154,9 @@ for (const [service, usd] of Object.entries(campaign.costPerMillionByService))
   say(`    ${service.padEnd(12)} $${usd.toFixed(4)}`);
 say(`  fatigue writes per recipient           ${campaign.fatigueWritesPerRecipient}`);
 say(
+  `  paced jobs                             ${n(campaign.jobs)} (${campaign.recipientsPerJob} recipients each on average)`,
+);
+say(
   `  largest checkpoint                     fan-out ${kb(campaign.largestCheckpointBytes.fanout)}, delivery ${kb(campaign.largestCheckpointBytes.delivery)}`,
 );
 say('  request mix:');
