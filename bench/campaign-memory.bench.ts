@@ -26,9 +26,13 @@ const SIZES = [10_000, 100_000, 1_000_000];
 const runStart = new Date('2026-11-21T10:00:00Z');
 const seen = new Date('2026-11-20T08:00:00Z');
 
-/** The campaign every campaign benchmark sends: the whole segment, at 50,000 pushes a second unless told. */
-export const benchCampaign = (id: string, readers: number, rate = 50_000) =>
+/**
+ * The campaign every campaign benchmark sends: the whole segment, at 50,000 pushes a second
+ * unless told, now or `at` an instant.
+ */
+export const benchCampaign = (id: string, readers: number, rate = 50_000, at?: Date) =>
   parseCampaign({
+    ...(at ? { schedule: { kind: 'at', at: at.toISOString() } } : {}),
     id,
     business: 'offers',
     category: 'promotions',

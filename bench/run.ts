@@ -148,8 +148,9 @@ say(
   `  reading + planning (readers)           ${n(campaign.readingAndPlanning.usersPerSec).padStart(10)} users/s (${campaign.readingAndPlanning.seconds} s)`,
 );
 say(
-  `  campaign to its last push              ${campaign.campaign.seconds} s wall, ${campaign.campaign.releaseSeconds} release seconds on a manual clock`,
+  `  delivery (holds released on a clock)   ${n(campaign.delivery.pushesPerSec).padStart(10)} pushes/s (${campaign.delivery.seconds} s, ${campaign.campaign.releaseSeconds} release seconds)`,
 );
+say(`  campaign to its last push              ${campaign.campaign.seconds} s`);
 say(
   `  ${campaign.campaign.status}: planned ${n(campaign.campaign.planned)}, delivered ${n(campaign.campaign.delivered)}, suppressed ${JSON.stringify(campaign.campaign.suppressed)}, failed ${JSON.stringify(campaign.campaign.failed)}`,
 );
