@@ -15,8 +15,8 @@
  *    table, per delivered push.
  *
  * Every hold is within SQS's 15 minutes (a million pushes at 50,000/s span 20 s, ten minutes
- * ahead): on AWS one delayed SendMessageBatch per release second and 10 jobs, which is what the
- * local release sends (and counts). A campaign whose pushes come more than 15 minutes after its
+ * ahead): on AWS one delayed SendMessageBatch per page and release second, where the local
+ * release sends a second's jobs of every page together (about 0.001 requests per push fewer). A campaign whose pushes come more than 15 minutes after its
  * reading holds those jobs with one EventBridge Scheduler schedule each: not in these figures.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
