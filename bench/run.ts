@@ -17,6 +17,8 @@ const { logger } = await import('../shared/observability/logger.ts');
 // Whatever the level, stdout is the report's.
 logger.writeToStderr();
 const { benchBus } = await import('./bus.bench.ts');
+const { benchCampaignRun } = await import('./campaign.bench.ts');
+const { benchCampaignMemory } = await import('./campaign-memory.bench.ts');
 const { benchDelivery } = await import('./delivery.bench.ts');
 const { benchFanoutCore } = await import('./fanout-core.bench.ts');
 const { benchMemory } = await import('./memory.bench.ts');
@@ -24,10 +26,20 @@ const { benchPipeline } = await import('./pipeline.bench.ts');
 
 const { benchRealisticMix } = await import('./realistic-mix.bench.ts');
 const { sayRealisticMix } = await import('./realistic-report.ts');
+const { sayCampaign } = await import('./campaign-report.ts');
 
 const json = process.argv.includes('--json');
-/** `--quick`: the realistic mix alone, at 3,000 users, for development. */
+/** `--quick`: the realistic mix at 3,000 users and a campaign over 3,000, for development. */
 const quick = process.argv.includes('--quick');
+/**
+ * The campaign's segment on DynamoDB Local: a million users; `--quick` 3,000; `--campaign-audience
+ * <n>` any size. (The campaign reader's memory is measured at 10k, 100k and 1M users whatever the
+ * flags: it runs on generated Scan pages, in seconds.)
+ */
+const sizeFlag = process.argv.indexOf('--campaign-audience');
+const campaignAudience = sizeFlag > 0 ? Number(process.argv[sizeFlag + 1]) : quick ? 3_000 : 1_000_000;
+if (!(Number.isInteger(campaignAudience) && campaignAudience > 0))
+  throw new Error(`--campaign-audience: expected a whole number of users, got ${process.argv[sizeFlag + 1]}`);
 const say = (line = '') => {
   if (!json) console.log(line);
 };
@@ -35,11 +47,24 @@ const say = (line = '') => {
 const progress = (what: string) => console.error(`bench: ${what}...`);
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 
+/** The campaign over a segment, and one reader's memory at 10k, 100k and 1M users. */
+const runCampaignBench = async (audience: number) => {
+  progress(
+    `campaign over ${n(audience)} segment users on DynamoDB Local and fauxqs (loading them takes a while)`,
+  );
+  const campaign = await benchCampaignRun({ audience });
+  progress('campaign reader memory (10k, 100k, 1M segment users, one process each)');
+  const campaignMemory = await benchCampaignMemory();
+  sayCampaign(campaign, campaignMemory, say);
+  return { campaign, campaignMemory };
+};
+
 if (quick) {
   progress('realistic mix, quick (3,000 users)');
   const realisticMix = await benchRealisticMix({ quick: true });
   sayRealisticMix(realisticMix, say);
-  if (json) console.log(JSON.stringify({ realisticMix }, null, 2));
+  const { campaign, campaignMemory } = await runCampaignBench(campaignAudience);
+  if (json) console.log(JSON.stringify({ realisticMix, campaign, campaignMemory }, null, 2));
   process.exit(0);
 }
 
@@ -134,6 +159,8 @@ progress('realistic mix (200,000 users; loading and the run take a long while)')
 const realisticMix = await benchRealisticMix();
 sayRealisticMix(realisticMix, say);
 
+const { campaign, campaignMemory } = await runCampaignBench(campaignAudience);
+
 if (json) {
   console.log(
     JSON.stringify(
@@ -151,6 +178,16 @@ if (json) {
         memory: {
           peakRssMb: Object.fromEntries(memory.map((m) => [String(m.audience), m.peakRssMb])),
           heapAfterGcMb: Object.fromEntries(memory.map((m) => [String(m.audience), m.heapAfterGcMb])),
+        },
+        campaign: {
+          ...campaign,
+          memory: {
+            peakRssMb: Object.fromEntries(campaignMemory.map((m) => [String(m.audience), m.peakRssMb])),
+            heapAfterGcMb: Object.fromEntries(
+              campaignMemory.map((m) => [String(m.audience), m.heapAfterGcMb]),
+            ),
+            pacedJobs: Object.fromEntries(campaignMemory.map((m) => [String(m.audience), m.jobs])),
+          },
         },
         bus: {
           eventsPerSec: Object.fromEntries(
