@@ -160,6 +160,18 @@ export const functionPorts = {
     'campaigns',
     'holds',
   ],
+  // Ops' actions and Scheduler's launches: a launch sends the readers, a resume parked jobs (or holds them).
+  campaign: [
+    'campaigns',
+    'clock',
+    'launches',
+    'fanout',
+    'relations',
+    'delivery',
+    'holds',
+    'outcomes',
+    'costs',
+  ],
   deviceRegistration: ['devices', 'gateway', 'clock', 'costs'],
   devicePurge: ['devices', 'gateway', 'clock', 'costs'],
 } as const satisfies Record<string, readonly (keyof HeraldPorts)[]>;
