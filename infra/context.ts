@@ -25,6 +25,8 @@ export interface HeraldContext {
   readonly canaryEndpointArn?: string;
   /** A monthly budget (`monthlyBudgetUsd`) e-mailing `budgetEmail`, or the alarm e-mail; absent, none. */
   readonly budget?: { readonly monthlyUsd: number; readonly email: string };
+  /** The S3 bucket of campaign lists (`s3://<bucket>/<key>`); absent, campaigns cannot read lists. */
+  readonly campaignListsBucket?: string;
 }
 
 /** The context key of each platform's application, and the platform SNS names in its ARN. */
@@ -46,6 +48,9 @@ const endpointArn = new RegExp(
     .map((p) => p.snsPlatform)
     .join('|')})/[\\w.-]{1,256}/[\\w-]{1,64}$`,
 );
+
+/** An S3 bucket name: 3 to 63 lower-case letters, digits, dots and hyphens. */
+const bucketName = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** An address SNS can send to: one `@`, a dot in the domain, no spaces. */
 const emailAddress = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -145,6 +150,12 @@ export const heraldContext = (node: Node): HeraldContext => {
     endpointArn,
     'the ARN of an SNS platform endpoint (arn:aws:sns:<region>:<account>:endpoint/<platform>/<application>/<id>)',
   );
+  const campaignListsBucket = matching(
+    node,
+    'campaignListsBucket',
+    bucketName,
+    'an S3 bucket name (herald-campaign-lists)',
+  );
   const budgetUsd = monthlyBudgetUsd(node);
   const budgetEmail =
     matching(node, 'budgetEmail', emailAddress, 'an e-mail address (finance@example.com)') ?? alarmEmail;
@@ -161,5 +172,6 @@ export const heraldContext = (node: Node): HeraldContext => {
     ...(days === undefined ? {} : { deviceMaxAgeDays: days }),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(canaryEndpointArn ? { canaryEndpointArn } : {}),
+    ...(campaignListsBucket ? { campaignListsBucket } : {}),
   };
 };

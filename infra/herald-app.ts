@@ -10,9 +10,14 @@ import { HeraldStack } from './herald-stack.ts';
  */
 export const defineHerald = (app: App): void => {
   // Checked before any construct exists, so a bad value fails with its key and nothing else.
-  const { platformApplicationArns, deviceMaxAgeDays, alarmEmail, canaryEndpointArn, budget } = heraldContext(
-    app.node,
-  );
+  const {
+    platformApplicationArns,
+    deviceMaxAgeDays,
+    alarmEmail,
+    canaryEndpointArn,
+    budget,
+    campaignListsBucket,
+  } = heraldContext(app.node);
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const data = new HeraldDataStack(app, 'HeraldData', { env, description: 'Herald: tables (stateful)' });
   new HeraldStack(app, 'Herald', {
@@ -27,5 +32,7 @@ export const defineHerald = (app: App): void => {
     ...(canaryEndpointArn ? { canaryEndpointArn } : {}),
     // A monthly budget (`-c monthlyBudgetUsd=500`), e-mailing `-c budgetEmail=...` or the alarm e-mail.
     ...(budget ? { budget } : {}),
+    // The bucket ops upload campaign lists to (`-c campaignListsBucket=...`): read-only for Herald.
+    ...(campaignListsBucket ? { campaignListsBucket } : {}),
   });
 };

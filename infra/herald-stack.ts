@@ -10,6 +10,7 @@ import type { RecipeCatalog } from '../shared/domain/recipes/recipe.ts';
 import { conversionRules } from '../shared/domain/routing/bus-rules.ts';
 import { type TableDefinition, tableEnvName, tables } from '../shared/resources/tables.ts';
 import { acknowledgeDesignedFindings } from './acknowledged-findings.ts';
+import { Campaigns } from './constructs/campaigns.ts';
 import { Canary } from './constructs/canary.ts';
 import { CostBudget, type CostBudgetProps } from './constructs/cost-budget.ts';
 import { Delivery } from './constructs/delivery.ts';
@@ -38,6 +39,8 @@ export interface HeraldStackProps extends StackProps {
   readonly canaryEndpointArn?: string;
   /** A monthly AWS Budget over Herald's resources, e-mailing `email` as the cost nears the limit. */
   readonly budget?: CostBudgetProps;
+  /** The S3 bucket campaign lists are uploaded to; absent, list audiences cannot be read. */
+  readonly campaignListsBucket?: string;
 }
 
 /**
@@ -50,7 +53,13 @@ export class HeraldStack extends Stack {
   readonly bus: EventBus;
   readonly functions: Readonly<
     Record<
-      'relationWriter' | 'planner' | 'fanoutWorker' | 'deliveryWorker' | 'deviceRegistration' | 'devicePurge',
+      | 'relationWriter'
+      | 'planner'
+      | 'fanoutWorker'
+      | 'deliveryWorker'
+      | 'deviceRegistration'
+      | 'devicePurge'
+      | 'campaign',
       IFunction
     >
   >;
@@ -95,6 +104,13 @@ export class HeraldStack extends Stack {
       deviceMaxAgeDays: props.deviceMaxAgeDays ?? 90,
       undeliverable: failed.undeliverable,
     });
+    const campaigns = new Campaigns(this, 'Campaigns', {
+      ...stage,
+      fanoutQueue: fanout.queue,
+      delivery,
+      ...(props.campaignListsBucket ? { listsBucket: props.campaignListsBucket } : {}),
+      listReaders: [fanout.worker],
+    });
     const routing = new EventRouting(this, 'Routing', {
       catalog: props.catalog ?? defaultCatalog(),
       planner: fanout.planner,
@@ -109,7 +125,7 @@ export class HeraldStack extends Stack {
     receipts.grantSigning(delivery.worker);
     messageLog.routeConversions(routing.bus, conversionRules(props.catalog ?? defaultCatalog()));
     this.observability = new Observability(this, 'Observability', {
-      parts: [failed, delivery, fanout, relations, devices, receipts],
+      parts: [failed, delivery, fanout, relations, devices, receipts, campaigns],
       tables: props.tables,
       platformApplicationArns: applicationArns,
       canary: Boolean(props.canaryEndpointArn),
@@ -127,10 +143,13 @@ export class HeraldStack extends Stack {
       deliveryWorker: delivery.worker,
       deviceRegistration: devices.registration,
       devicePurge: devices.purge,
+      campaign: campaigns.fn,
     };
     acknowledgeDesignedFindings(this, {
       endpointArns: endpointArnsOf(applicationArns),
       holdGroupName: delivery.holdGroupName,
+      launchGroupName: campaigns.launchGroupName,
+      ...(props.campaignListsBucket ? { listsBucket: props.campaignListsBucket } : {}),
       terminalQueues: [failed.rejected, failed.undeliverable],
     });
   }

@@ -2,6 +2,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
+  campaignsTable,
   devicesTable,
   ledgerTable,
   outcomesTable,
@@ -69,7 +70,17 @@ export const tableAccess = {
     ],
   },
   planner: fanOut,
-  fanoutWorker: fanOut,
+  fanoutWorker: {
+    ...fanOut,
+    [campaignsTable.id]: [
+      'GetItem', // CampaignStore.get: a reader stops when its campaign is cancelled
+      'UpdateItem', // CampaignStore.sliceFinished: the reader's mark in its run's set of finished readers
+    ],
+    [devicesTable.id]: [
+      'Scan', // DeviceHolders.holders: a campaign segment's Scan segment, a page at a time
+      'BatchGetItem', // DeviceDirectory.devicesOf: the devices of a list's or relation's users, for a segment's device terms
+    ],
+  },
   deliveryWorker: {
     [devicesTable.id]: [
       'BatchGetItem', // DeviceDirectory.devicesOf: the recipients' devices
@@ -85,6 +96,29 @@ export const tableAccess = {
     ],
     [outcomesTable.id]: [
       'UpdateItem', // OutcomeLedger.record: the counter and usage increments, in the transaction with the marker; CostLedger: usage no unit claimed
+    ],
+    [campaignsTable.id]: [
+      'GetItem', // CampaignStore.get: whether a campaign job's campaign is paused or cancelled (gateCampaignJob)
+      'PutItem', // CampaignStore.park: a job that came due while its campaign is paused
+    ],
+  },
+  campaign: {
+    [campaignsTable.id]: [
+      'GetItem', // CampaignStore.get / finishedReaders: the state, a run's finished readers
+      'PutItem', // CampaignStore.create / save: the state, conditional on its version
+      'Scan', // CampaignStore.list: the state items (hundreds of campaigns, not millions)
+      'Query', // CampaignStore.parked: jobs parked while paused, sent again on resume or settled on cancel
+      'DeleteItem', // CampaignStore.unpark
+    ],
+    [relationsTable.id]: [
+      'GetItem', // RelationStore.shardCountOf: a relation audience's target's shards, one reader each
+    ],
+    [ledgerTable.id]: [
+      'PutItem', // OutcomeLedger.record: the batch marker of a cancelled parked job's settlement
+    ],
+    [outcomesTable.id]: [
+      'Scan', // OutcomeLedger.summary: the campaign's counters, for status
+      'UpdateItem', // OutcomeLedger.record: `suppressed: cancelled` of parked jobs; CostLedger.addOverhead
     ],
   },
   deviceRegistration: {
