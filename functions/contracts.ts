@@ -125,6 +125,7 @@ const onCampaign = <A extends string>(action: A) => z.strictObject({ action: z.l
  */
 export const campaignRequest = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('create'), campaign: z.unknown() }),
+  z.strictObject({ action: z.literal('dry-run'), campaign: z.unknown() }),
   onCampaign('start'),
   onCampaign('pause'),
   onCampaign('resume'),

@@ -160,7 +160,8 @@ export const functionPorts = {
     'campaigns',
     'holds',
   ],
-  // Ops' actions and Scheduler's launches: a launch sends the readers, a resume parked jobs (or holds them).
+  // Ops' actions and Scheduler's launches: a launch sends the readers, a resume parked jobs (or
+  // holds them); a dry run reads the audience as a reader does.
   campaign: [
     'campaigns',
     'clock',
@@ -171,6 +172,11 @@ export const functionPorts = {
     'holds',
     'outcomes',
     'costs',
+    'deviceHolders',
+    'userLists',
+    'devices',
+    'users',
+    'policy',
   ],
   deviceRegistration: ['devices', 'gateway', 'clock', 'costs'],
   devicePurge: ['devices', 'gateway', 'clock', 'costs'],

@@ -23,7 +23,8 @@ export type TableAction =
   | 'UpdateItem'
   | 'DeleteItem'
   | 'BatchWriteItem'
-  | 'ConditionCheckItem';
+  | 'ConditionCheckItem'
+  | 'DescribeTable';
 
 /** The actions a function takes, by table id (`Relations`...); a table left out is not touched. */
 export type TableAccess = Readonly<Record<string, readonly TableAction[]>>;
@@ -112,6 +113,15 @@ export const tableAccess = {
     ],
     [relationsTable.id]: [
       'GetItem', // RelationStore.shardCountOf: a relation audience's target's shards, one reader each
+      'Query', // RelationStore.audiencePage: a dry run counts a relation audience and reads its samples
+    ],
+    [devicesTable.id]: [
+      'Scan', // DeviceHolders.holders: a dry run counts (or samples) a segment
+      'BatchGetItem', // DeviceDirectory.devicesOf: a dry run's device terms of listed users
+      'DescribeTable', // DeviceHolders.approximateCount: a large segment's estimate, and its scan's cost
+    ],
+    [usersTable.id]: [
+      'BatchGetItem', // UserDirectory.profilesOf: a dry run's members and samples
     ],
     [ledgerTable.id]: [
       'PutItem', // OutcomeLedger.record: the batch marker of a cancelled parked job's settlement

@@ -8,7 +8,7 @@ import {
 } from '../domain/campaigns/store.ts';
 import { HeraldError } from '../domain/errors.ts';
 import type { CampaignReply, CampaignRequest } from '../use-cases/campaign-actions.ts';
-import { formatList, formatProgress, formatState } from './campaign-format.ts';
+import { formatDryRun, formatList, formatProgress, formatState } from './campaign-format.ts';
 import { localCampaigns, NoLocalRuntimeError } from './campaign-local.ts';
 import { CampaignCallError, type CampaignTransport } from './campaign-transport.ts';
 import { functionUrlCampaigns } from './campaign-url-client.ts';
@@ -60,8 +60,15 @@ const failureOf = (error: unknown): CommandFailure => {
 
 const printReply = (reply: CampaignReply, json: boolean | undefined) => {
   const payload =
-    reply.action === 'status' ? reply.progress : reply.action === 'list' ? reply.campaigns : reply.state;
+    reply.action === 'status'
+      ? reply.progress
+      : reply.action === 'list'
+        ? reply.campaigns
+        : reply.action === 'dry-run'
+          ? reply.report
+          : reply.state;
   if (json) console.log(JSON.stringify(payload, null, 2));
+  else if (reply.action === 'dry-run') console.log(formatDryRun(reply.report));
   else if (reply.action === 'status') console.log(formatProgress(reply.progress));
   else if (reply.action === 'list') console.log(formatList(reply.campaigns));
   else console.log(formatState(reply.state));
@@ -147,6 +154,17 @@ export const addCampaignCommands = (program: Command, exit: (code: number) => vo
       .argument('<file>', 'the campaign, as JSON (README, "Campaigns")'),
   ).action(async (file: string, options: TargetOptions) => {
     exit(await runAction(options, async () => ({ action: 'create', campaign: await campaignFile(file) })));
+  });
+
+  withTarget(
+    campaign
+      .command('dry-run')
+      .description(
+        'Audience size, five rendered pushes with their verdict, cost and end time; stores and sends nothing',
+      )
+      .argument('<file>', 'the campaign, as JSON (README, "Campaigns")'),
+  ).action(async (file: string, options: TargetOptions) => {
+    exit(await runAction(options, async () => ({ action: 'dry-run', campaign: await campaignFile(file) })));
   });
 
   const onCampaign = (action: 'start' | 'pause' | 'resume' | 'cancel', description: string) =>

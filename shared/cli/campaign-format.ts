@@ -1,5 +1,6 @@
 import type { CampaignState } from '../domain/campaigns/lifecycle.ts';
 import type { CampaignProgress } from '../domain/campaigns/progress.ts';
+import type { DryRunReport } from '../use-cases/campaign-dry-run.ts';
 
 const n = (value: number) => value.toLocaleString('en-US');
 const byReason = (counts: Readonly<Record<string, number>>) => {
@@ -84,3 +85,20 @@ export const watchFields = (p: CampaignProgress, observedRate: number) => ({
   rate: observedRate.toFixed(1),
   eta: duration(observedRate > 0 ? p.remaining / observedRate : p.etaSeconds),
 });
+
+/** `dry-run`: who it would reach (exact or estimated), five pushes as shown, its cost, and when it would end. */
+export const formatDryRun = (r: DryRunReport): string =>
+  [
+    `${r.campaign}: dry run (nothing stored, nothing sent)`,
+    `  audience ${n(r.audience.size)} (${r.audience.exact ? 'exact' : 'estimate'}): ${r.audience.sources
+      .map((s) => `${s.kind} ${n(s.size)}${s.exact ? '' : ' (estimate)'}`)
+      .join(', ')}`,
+    `  cost $${r.cost.usd.toFixed(2)}: ${Object.entries(r.cost.byService)
+      .map(([service, usd]) => `${service} $${usd.toFixed(2)}`)
+      .join(', ')}`,
+    `  first push ${r.firstPushAt}, last push ${r.lastPushAt}`,
+    '  samples:',
+    ...(r.samples.length === 0
+      ? ['    (none: the audience is empty)']
+      : r.samples.map((s) => `    ${s.userId}: ${s.verdict}${s.title ? ` | ${s.title} | ${s.body}` : ''}`)),
+  ].join('\n');

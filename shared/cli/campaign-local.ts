@@ -2,7 +2,9 @@ import { userInfo } from 'node:os';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsPortBuilders, type ResourceNames } from '../adapters/aws-ports.ts';
 import { documentClient } from '../adapters/dynamodb/document-client.ts';
+import { FileUserLists } from '../adapters/lists/file-user-lists.ts';
 import type { Clock } from '../domain/clock.ts';
+import { defaultPolicy } from '../domain/fatigue/policy.ts';
 import type { DeliveryJob } from '../domain/push/delivery-job.ts';
 import type { HoldScheduler } from '../domain/push/hold-scheduler.ts';
 import { defaultCatalog } from '../domain/recipes/default-catalog.ts';
@@ -106,7 +108,8 @@ export const localCampaigns = async (cwd = process.cwd()): Promise<CampaignTrans
   );
   const delivery = ports.delivery();
   const campaigns = ports.campaigns();
-  if (!campaigns) throw new Error('the campaign store is not wired');
+  const deviceHolders = ports.deviceHolders();
+  if (!campaigns || !deviceHolders) throw new Error('the campaign store and device holders are not wired');
   const deps: CampaignActionDeps = {
     campaigns,
     clock,
@@ -117,6 +120,12 @@ export const localCampaigns = async (cwd = process.cwd()): Promise<CampaignTrans
     delivery,
     holds: heldByTheRuntime(delivery),
     outcomes: ports.outcomes(),
+    // A dry run reads the audience as the runtime's readers will: `herald start` runs the default policy.
+    deviceHolders,
+    userLists: new FileUserLists(),
+    devices: ports.devices(),
+    users: ports.users(),
+    policy: defaultPolicy,
   };
   const by = localOperator();
   return {

@@ -8,11 +8,12 @@ import {
   pauseCampaign,
   resumeCampaign,
 } from './campaign-controls.ts';
+import { type DryRunDeps, type DryRunReport, dryRunCampaign } from './campaign-dry-run.ts';
 import { type CampaignStatusDeps, campaignStatus, listCampaigns } from './campaign-status.ts';
 
 /** What ops (and Scheduler, for `launch`) ask of the campaign function, as functions/contracts.ts parses it. */
 export type CampaignRequest =
-  | { readonly action: 'create'; readonly campaign: unknown }
+  | { readonly action: 'create' | 'dry-run'; readonly campaign: unknown }
   | {
       readonly action: 'start' | 'pause' | 'resume' | 'cancel' | 'status' | 'launch';
       readonly campaignId: string;
@@ -25,16 +26,18 @@ export type CampaignReply =
       readonly action: 'create' | 'start' | 'pause' | 'resume' | 'cancel' | 'launch';
       readonly state: CampaignState;
     }
+  | { readonly action: 'dry-run'; readonly report: DryRunReport }
   | { readonly action: 'status'; readonly progress: CampaignProgress }
   | { readonly action: 'list'; readonly campaigns: readonly CampaignProgress[] };
 
-export type CampaignActionDeps = CampaignControlDeps & CampaignStatusDeps;
+export type CampaignActionDeps = CampaignControlDeps & CampaignStatusDeps & DryRunDeps;
 
 /** The campaign ports of a deployment; one without campaigns cannot run this. */
 export const campaignActionDeps = (ports: HeraldPorts): CampaignActionDeps => {
-  const { campaigns, launches } = ports;
-  if (!campaigns || !launches) throw new Error('campaign actions need the campaigns and launches ports');
-  return { ...ports, campaigns, launches };
+  const { campaigns, launches, deviceHolders, userLists } = ports;
+  if (!campaigns || !launches || !deviceHolders || !userLists)
+    throw new Error('campaign actions need the campaigns, launches, deviceHolders and userLists ports');
+  return { ...ports, campaigns, launches, deviceHolders, userLists };
 };
 
 /**
@@ -50,6 +53,8 @@ export const runCampaignAction = async (
   switch (request.action) {
     case 'create':
       return { action: 'create', state: await createCampaign(request.campaign, by, deps) };
+    case 'dry-run':
+      return { action: 'dry-run', report: await dryRunCampaign(request.campaign, deps) };
     case 'start':
       return { action: 'start', state: await startCampaign(request.campaignId, by, deps) };
     case 'pause':

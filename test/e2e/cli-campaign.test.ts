@@ -54,6 +54,29 @@ afterAll(async () => runtime?.stop());
 
 describe('herald campaign on the local runtime', () => {
   it(
+    // First: the pushes of the campaigns below would count against these users' caps.
+    'dry-runs a campaign: its audience, five pushes as shown, its cost, and nothing stored',
+    async () => {
+      const file = await campaignFile(campaign('dry-sale'));
+
+      const [text, json] = await Promise.all([herald('dry-run', file), herald('dry-run', file, '--json')]);
+
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain('campaign:dry-sale: dry run (nothing stored, nothing sent)');
+      expect(text.stdout).toContain('  audience 3 (exact): segment 3');
+      expect(text.stdout).toMatch(
+        / {4}ana: pushed at 2026-11-21T13:0\d:\d{2}\.\d{3}Z \| Winter sale \| 20% off\n/,
+      );
+      const report = JSON.parse(json.stdout);
+      expect(report).toMatchObject({ campaign: 'campaign:dry-sale', audience: { size: 3, exact: true } });
+      expect(report.samples.map((s: { userId: string }) => s.userId).sort()).toEqual(['ana', 'bo', 'cy']);
+      expect(report.cost.usd).toBeGreaterThan(0);
+      expect((await herald('status', 'dry-sale')).code).toBe(1);
+    },
+    spawnedTimeoutMs,
+  );
+
+  it(
     'creates and starts a campaign, and watches it to completed: every user pushed once',
     async () => {
       const created = await herald('create', await campaignFile(campaign('winter-sale')));

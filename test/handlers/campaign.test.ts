@@ -2,6 +2,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaignHandler } from '../../functions/campaign/handler.ts';
+import { FileUserLists } from '../../shared/adapters/lists/file-user-lists.ts';
 import type { CampaignLaunches } from '../../shared/domain/campaigns/launches.ts';
 import { defaultPolicy } from '../../shared/domain/fatigue/policy.ts';
 import { defaultCatalog } from '../../shared/domain/recipes/default-catalog.ts';
@@ -63,6 +64,7 @@ beforeAll(async () => {
     policy: defaultPolicy,
     clock,
     launches,
+    userLists: new FileUserLists(),
   });
 });
 afterAll(() => local?.close());
@@ -109,6 +111,19 @@ describe('the campaign handler', () => {
     );
     const taskIds = (out.Messages ?? []).map((m) => JSON.parse(m.Body!).taskId as string).sort();
     expect(taskIds).toEqual([0, 1, 2].map((shard) => `campaign:flash-sale#r1#0#${shard}`));
+  });
+
+  it('dry-runs a campaign: its audience size, cost and timing, and nothing stored', async () => {
+    const { status, body } = await call({ action: 'dry-run', campaign: campaign('dry-sale') });
+
+    expect(status).toBe(200);
+    expect(body.report).toMatchObject({
+      campaign: 'campaign:dry-sale',
+      audience: { size: 0, exact: true },
+      samples: [],
+      firstPushAt: '2026-11-21T10:00:00.000Z',
+    });
+    expect(await call({ action: 'status', campaignId: 'dry-sale' })).toMatchObject({ status: 404 });
   });
 
   it('lists every campaign with its progress', async () => {

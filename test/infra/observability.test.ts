@@ -225,6 +225,8 @@ describe('the functions', () => {
         ...holds,
         'OUTCOMES_TABLE',
         'LEDGER_TABLE',
+        'DEVICES_TABLE',
+        'USERS_TABLE',
       ],
       DevicesPurge: ['DEVICES_TABLE', ...platforms, 'DEVICE_MAX_AGE_DAYS', 'OUTCOMES_TABLE'],
     };
