@@ -54,7 +54,7 @@ const failureOf = (error: unknown): CommandFailure => {
   const { code, name, message } = error as { code?: string; name?: string; message?: string };
   // The network and AWS credentials: the machine's problem, told in a line.
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || name === 'CredentialsProviderError')
-    throw new CommandFailure(message ?? String(error), 1);
+    return new CommandFailure(message ?? String(error), 1);
   throw error;
 };
 

@@ -173,14 +173,15 @@ describe('herald campaign --aws: the Function URL client', () => {
   );
 
   it(
-    'exits 1 with the function’s reason for a refused step, 2 for a bad campaign, 2 for --aws without a URL',
+    'exits 1 with the function’s reason for a refused step or an unreachable URL, 2 for a bad campaign or --aws without a URL',
     async () => {
-      const [refused, bad, noUrl] = await Promise.all([
+      const [refused, bad, noUrl, unreachable] = await Promise.all([
         runHerald(['campaign', 'resume', 'winter-sale', '--aws', '--url', url], { env: aws }),
         scenarioFile({ id: 'x' }).then((file) =>
           runHerald(['campaign', 'create', file, '--aws', '--url', url], { env: aws }),
         ),
         runHerald(['campaign', 'list', '--aws'], { env: aws }),
+        runHerald(['campaign', 'list', '--aws', '--url', 'http://127.0.0.1:1/'], { env: aws }),
       ]);
 
       expect(refused).toMatchObject({
@@ -193,6 +194,10 @@ describe('herald campaign --aws: the Function URL client', () => {
       });
       expect(noUrl.code).toBe(2);
       expect(noUrl.stderr).toContain('--aws needs --url');
+      expect(unreachable).toMatchObject({
+        code: 1,
+        stderr: 'herald campaign: connect ECONNREFUSED 127.0.0.1:1\n',
+      });
     },
     spawnedTimeoutMs,
   );
