@@ -44,7 +44,7 @@ const fromFunctionUrl = (event: unknown): event is SignedRequest =>
  * Scheduler invokes the function directly with `{"action": "launch", "campaignId"}`. A direct
  * invocation names no caller, so it may only launch a run that is due: every action of ops
  * comes through the Function URL, where IAM has authenticated the caller. Failures throw, so
- * that Scheduler retries and then keeps the invocation in its dead-letter queue.
+ * that Scheduler retries the invocation (its schedules have no dead-letter queue yet).
  */
 const launchFromScheduler = async (event: unknown, deps: HeraldPorts): Promise<CampaignReply> => {
   const request = parseOrThrow(campaignRequest, event, 'input');
