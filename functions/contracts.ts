@@ -119,3 +119,24 @@ export const receiptRequest = z.strictObject({
   token: z.string().min(1).max(2048),
   kind: z.enum(receiptKinds),
 });
+
+const campaignId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected a campaign id such as "winter-sale"');
+const onCampaign = <A extends string>(action: A) => z.strictObject({ action: z.literal(action), campaignId });
+
+/**
+ * What the campaign function accepts, from ops through its Function URL and from Scheduler
+ * (`launch`). The campaign itself is validated by the use case, whose errors name its fields.
+ */
+export const campaignRequest = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('create'), campaign: z.unknown() }),
+  z.strictObject({ action: z.literal('dry-run'), campaign: z.unknown() }),
+  onCampaign('start'),
+  onCampaign('pause'),
+  onCampaign('resume'),
+  onCampaign('cancel'),
+  onCampaign('status'),
+  onCampaign('launch'),
+  z.strictObject({ action: z.literal('list') }),
+]);

@@ -195,6 +195,24 @@ export const functionPorts = {
     'campaigns',
     'holds',
   ],
+  // Ops' actions and Scheduler's launches: a launch sends the readers, a resume parked jobs (or
+  // holds them); a dry run reads the audience as a reader does.
+  campaign: [
+    'campaigns',
+    'clock',
+    'launches',
+    'fanout',
+    'relations',
+    'delivery',
+    'holds',
+    'outcomes',
+    'costs',
+    'deviceHolders',
+    'userLists',
+    'devices',
+    'users',
+    'policy',
+  ],
   deviceRegistration: ['devices', 'gateway', 'clock', 'costs'],
   devicePurge: ['devices', 'gateway', 'clock', 'costs'],
 } as const satisfies Record<string, readonly (keyof HeraldPorts)[]>;

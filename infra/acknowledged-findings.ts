@@ -10,6 +10,10 @@ export interface DesignedWildcards {
   readonly endpointArns: readonly string[];
   /** The schedule group of quiet-hour holds. */
   readonly holdGroupName: string;
+  /** The schedule group of campaign runs launched later, when the stack has campaigns. */
+  readonly launchGroupName?: string;
+  /** The bucket ops upload campaign lists to, when configured. */
+  readonly listsBucket?: string;
   /** Queues where failed work ends, with no consumer and no dead-letter queue of their own. */
   readonly terminalQueues: readonly IConstruct[];
 }
@@ -29,6 +33,16 @@ export const acknowledgeDesignedFindings = (stack: Stack, designed: DesignedWild
     `arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${designed.holdGroupName}/*`,
     'Hold schedules are created at run time, one per held job, only in the stack own schedule group.',
   );
+  if (designed.launchGroupName)
+    wildcard(
+      `arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${designed.launchGroupName}/*`,
+      'Launch schedules are created at run time, one per campaign run, only in the stack own schedule group.',
+    );
+  if (designed.listsBucket)
+    wildcard(
+      `arn:<AWS::Partition>:s3:::${designed.listsBucket}/*`,
+      'Ops upload campaign lists under names of their choosing; Herald only reads (GetObject) objects of this one bucket.',
+    );
   for (const queue of designed.terminalQueues) {
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',

@@ -31,6 +31,8 @@ export interface HeraldContext {
   readonly budget?: { readonly monthlyUsd: number; readonly email: string };
   /** The recipe set read from `recipesDir`; absent, the stack deploys the marketplace set. */
   readonly recipeSet?: RecipeSetFiles;
+  /** The S3 bucket of campaign lists (`s3://<bucket>/<key>`); absent, campaigns cannot read lists. */
+  readonly campaignListsBucket?: string;
 }
 
 /** The context key of each platform's application, and the platform SNS names in its ARN. */
@@ -110,6 +112,9 @@ const endpointArn = new RegExp(
     .map((p) => p.snsPlatform)
     .join('|')})/[\\w.-]{1,256}/[\\w-]{1,64}$`,
 );
+
+/** An S3 bucket name: 3 to 63 lower-case letters, digits, dots and hyphens. */
+const bucketName = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** An address SNS can send to: one `@`, a dot in the domain, no spaces. */
 const emailAddress = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -213,6 +218,12 @@ export const heraldContext = (node: Node): HeraldContext => {
     endpointArn,
     'the ARN of an SNS platform endpoint (arn:aws:sns:<region>:<account>:endpoint/<platform>/<application>/<id>)',
   );
+  const campaignListsBucket = matching(
+    node,
+    'campaignListsBucket',
+    bucketName,
+    'an S3 bucket name (herald-campaign-lists)',
+  );
   const budgetUsd = monthlyBudgetUsd(node);
   const recipes = recipeSet(node);
   const budgetEmail =
@@ -233,5 +244,6 @@ export const heraldContext = (node: Node): HeraldContext => {
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(canaryEndpointArn ? { canaryEndpointArn } : {}),
     ...(recipes ? { recipeSet: recipes } : {}),
+    ...(campaignListsBucket ? { campaignListsBucket } : {}),
   };
 };

@@ -20,6 +20,7 @@ export const defineHerald = (app: App): void => {
     canaryEndpointArn,
     budget,
     recipeSet,
+    campaignListsBucket,
   } = heraldContext(app.node);
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const data = new HeraldDataStack(app, 'HeraldData', { env, description: 'Herald: tables (stateful)' });
@@ -43,5 +44,7 @@ export const defineHerald = (app: App): void => {
     ...(budget ? { budget } : {}),
     // The recipe set (`-c recipesDir=teams/listings`); the marketplace set under recipes/ otherwise.
     ...(recipeSet ? { recipeSet } : {}),
+    // The bucket ops upload campaign lists to (`-c campaignListsBucket=...`): read-only for Herald.
+    ...(campaignListsBucket ? { campaignListsBucket } : {}),
   });
 };

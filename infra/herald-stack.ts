@@ -14,6 +14,7 @@ import { type TableDefinition, tableEnvName, tables } from '../shared/resources/
 import { acknowledgeDesignedFindings } from './acknowledged-findings.ts';
 import { appApplications, applicationArnsOf, checkRecipeApps } from './apps.ts';
 import { BusAccess } from './constructs/bus-access.ts';
+import { Campaigns } from './constructs/campaigns.ts';
 import { Canary } from './constructs/canary.ts';
 import { ContractRegistry } from './constructs/contract-registry.ts';
 import { CostBudget, type CostBudgetProps } from './constructs/cost-budget.ts';
@@ -51,6 +52,8 @@ export interface HeraldStackProps extends StackProps {
   readonly canaryEndpointArn?: string;
   /** A monthly AWS Budget over Herald's resources, e-mailing `email` as the cost nears the limit. */
   readonly budget?: CostBudgetProps;
+  /** The S3 bucket campaign lists are uploaded to; absent, list audiences cannot be read. */
+  readonly campaignListsBucket?: string;
 }
 
 /**
@@ -63,7 +66,13 @@ export class HeraldStack extends Stack {
   readonly bus: EventBus;
   readonly functions: Readonly<
     Record<
-      'relationWriter' | 'planner' | 'fanoutWorker' | 'deliveryWorker' | 'deviceRegistration' | 'devicePurge',
+      | 'relationWriter'
+      | 'planner'
+      | 'fanoutWorker'
+      | 'deliveryWorker'
+      | 'deviceRegistration'
+      | 'devicePurge'
+      | 'campaign',
       IFunction
     >
   >;
@@ -114,6 +123,13 @@ export class HeraldStack extends Stack {
       registrars: props.registrars ?? [],
       undeliverable: failed.undeliverable,
     });
+    const campaigns = new Campaigns(this, 'Campaigns', {
+      ...stage,
+      fanoutQueue: fanout.queue,
+      delivery,
+      ...(props.campaignListsBucket ? { listsBucket: props.campaignListsBucket } : {}),
+      listReaders: [fanout.worker],
+    });
     const routing = new EventRouting(this, 'Routing', {
       catalog,
       planner: fanout.planner,
@@ -130,7 +146,7 @@ export class HeraldStack extends Stack {
     messageLog.routeConversions(routing.bus, conversionRules(catalog));
     new ContractRegistry(this, 'Contracts', { contracts: catalog.contracts });
     this.observability = new Observability(this, 'Observability', {
-      parts: [failed, delivery, fanout, relations, devices, receipts],
+      parts: [failed, delivery, fanout, relations, devices, receipts, campaigns],
       tables: props.tables,
       platformApplicationArns: applicationArns,
       canary: Boolean(props.canaryEndpointArn),
@@ -148,10 +164,13 @@ export class HeraldStack extends Stack {
       deliveryWorker: delivery.worker,
       deviceRegistration: devices.registration,
       devicePurge: devices.purge,
+      campaign: campaigns.fn,
     };
     acknowledgeDesignedFindings(this, {
       endpointArns: endpointArnsOf(applicationArns),
       holdGroupName: delivery.holdGroupName,
+      launchGroupName: campaigns.launchGroupName,
+      ...(props.campaignListsBucket ? { listsBucket: props.campaignListsBucket } : {}),
       terminalQueues: [failed.rejected, failed.undeliverable],
     });
   }

@@ -2,6 +2,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
+  campaignsTable,
   devicesTable,
   ledgerTable,
   outcomesTable,
@@ -22,7 +23,8 @@ export type TableAction =
   | 'UpdateItem'
   | 'DeleteItem'
   | 'BatchWriteItem'
-  | 'ConditionCheckItem';
+  | 'ConditionCheckItem'
+  | 'DescribeTable';
 
 /** The actions a function takes, by table id (`Relations`...); a table left out is not touched. */
 export type TableAccess = Readonly<Record<string, readonly TableAction[]>>;
@@ -69,7 +71,17 @@ export const tableAccess = {
     ],
   },
   planner: fanOut,
-  fanoutWorker: fanOut,
+  fanoutWorker: {
+    ...fanOut,
+    [campaignsTable.id]: [
+      'GetItem', // CampaignStore.get: a reader stops when its campaign is cancelled
+      'UpdateItem', // CampaignStore.sliceFinished: the reader's mark in its run's set of finished readers
+    ],
+    [devicesTable.id]: [
+      'Scan', // DeviceHolders.holders: a campaign segment's Scan segment, a page at a time
+      'BatchGetItem', // DeviceDirectory.devicesOf: the devices of a list's or relation's users, for a segment's device terms
+    ],
+  },
   deliveryWorker: {
     [devicesTable.id]: [
       'BatchGetItem', // DeviceDirectory.devicesOf: the recipients' devices
@@ -85,6 +97,38 @@ export const tableAccess = {
     ],
     [outcomesTable.id]: [
       'UpdateItem', // OutcomeLedger.record: the counter and usage increments, in the transaction with the marker; CostLedger: usage no unit claimed
+    ],
+    [campaignsTable.id]: [
+      'GetItem', // CampaignStore.get: whether a campaign job's campaign is paused or cancelled (gateCampaignJob)
+      'PutItem', // CampaignStore.park: a job that came due while its campaign is paused
+    ],
+  },
+  campaign: {
+    [campaignsTable.id]: [
+      'GetItem', // CampaignStore.get / finishedReaders: the state, a run's finished readers
+      'PutItem', // CampaignStore.create / save: the state, conditional on its version
+      'Scan', // CampaignStore.list: the state items (hundreds of campaigns, not millions)
+      'Query', // CampaignStore.parked: jobs parked while paused, sent again on resume or settled on cancel
+      'DeleteItem', // CampaignStore.unpark
+    ],
+    [relationsTable.id]: [
+      'GetItem', // RelationStore.shardCountOf: a relation audience's target's shards, one reader each
+      'Query', // RelationStore.audiencePage: a dry run counts a relation audience and reads its samples
+    ],
+    [devicesTable.id]: [
+      'Scan', // DeviceHolders.holders: a dry run counts (or samples) a segment
+      'BatchGetItem', // DeviceDirectory.devicesOf: a dry run's device terms of listed users
+      'DescribeTable', // DeviceHolders.approximateCount: a large segment's estimate, and its scan's cost
+    ],
+    [usersTable.id]: [
+      'BatchGetItem', // UserDirectory.profilesOf: a dry run's members and samples
+    ],
+    [ledgerTable.id]: [
+      'PutItem', // OutcomeLedger.record: the batch marker of a cancelled parked job's settlement
+    ],
+    [outcomesTable.id]: [
+      'Scan', // OutcomeLedger.summary: the campaign's counters, for status
+      'UpdateItem', // OutcomeLedger.record: `suppressed: cancelled` of parked jobs; CostLedger.addOverhead
     ],
   },
   deviceRegistration: {

@@ -88,8 +88,9 @@ export class Delivery extends Construct implements Monitored {
     // Least privilege: exactly the table calls its adapters make (table-access.ts).
     grantTableAccess(worker, tableAccess.deliveryWorker, (tableId) => props.tables.get(tableId));
     this.deadLetterQueue.grantSendMessages(worker);
-    // Follow-up jobs for throttled sends go back to the delivery queue.
-    this.queue.grantSendMessages(worker);
+    // Follow-up jobs for throttled sends go back to the delivery queue; a campaign job whose slot
+    // a pause pushed later is held again (gateCampaignJob).
+    this.grantDispatch(worker);
     const endpoints = endpointArnsOf(props.platformApplicationArns);
     const canary = props.canaryEndpointArn;
     // The canary's endpoint is usually one of the applications' own; named only when it is not.

@@ -12,6 +12,8 @@ export interface HeraldFunctionProps {
   readonly description: string;
   readonly timeout: Duration;
   readonly memorySize?: number;
+  /** A physical name, for a function whose own ARN must be known before it exists (its environment names it). */
+  readonly functionName?: string;
   /** Only the variables of the ports this function uses (FunctionEnvironment.of). */
   readonly environment: Readonly<Record<string, string>>;
 }
@@ -38,6 +40,7 @@ export class HeraldFunction extends Construct {
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
     this.fn = new NodejsFunction(this, 'Function', {
       entry: props.entry,
+      ...(props.functionName ? { functionName: props.functionName } : {}),
       handler: 'handler',
       description: props.description,
       runtime: Runtime.NODEJS_24_X,

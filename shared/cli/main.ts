@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { type CostDimension, costDimensions } from '../domain/costs/cost-report.ts';
 import { type PricedRegion, pricedRegions } from '../domain/costs/price-table.ts';
 import { logger } from '../observability/logger.ts';
+import { addCampaignCommands } from './campaign-command.ts';
 import { runCostsCommand } from './costs-command.ts';
 import { runTestPatternCommand } from './events-command.ts';
 import { runStatsCommand, runTraceCommand } from './message-log-commands.ts';
@@ -28,7 +29,7 @@ import { runStartCommand } from './start-command.ts';
  */
 const heraldProgram = (exit: (code: number) => void): Command => {
   const program = new Command('herald')
-    .description('Herald on one machine: the local runtime, offline simulations and event tools.')
+    .description('Herald on one machine: the local runtime, offline simulations, campaigns and event tools.')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   program.addHelpText('after', '\nExit codes: 0 success, 1 failure while running, 2 bad usage or bad input.');
@@ -217,6 +218,8 @@ const heraldProgram = (exit: (code: number) => void): Command => {
     .action(async (file: string, options: RelationsImportOptions) => {
       exit(await runRelationsImportCommand(file, options));
     });
+
+  addCampaignCommands(program, exit);
 
   program
     .command('contracts')

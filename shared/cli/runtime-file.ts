@@ -6,6 +6,11 @@ import { z } from 'zod';
 const runtimeFile = z.object({
   dynamodbEndpoint: z.string().min(1),
   tables: z.record(z.string(), z.string()),
+  /** The SQS engine and queue URLs by definition id: `herald campaign` sends readers and jobs. */
+  sqsEndpoint: z.string().min(1).optional(),
+  queues: z.record(z.string(), z.string()).optional(),
+  /** How far the runtime's clock is ahead of the wall clock (`herald start --at`), so commands share it. */
+  clockOffsetMs: z.number().optional(),
 });
 export type RuntimeFile = z.infer<typeof runtimeFile>;
 

@@ -49,7 +49,13 @@ const startRuntime = async (options: StartOptions, clock: Clock | undefined) => 
       ...(clock ? { clock } : {}),
       ...(options.metrics ? { metricsSink: stderrSink } : {}),
     });
-    await writeRuntimeFile({ dynamodbEndpoint: engines.dynamodbEndpoint, tables: runtime.tableNames });
+    await writeRuntimeFile({
+      dynamodbEndpoint: engines.dynamodbEndpoint,
+      tables: runtime.tableNames,
+      sqsEndpoint: engines.sqsEndpoint,
+      queues: runtime.queueUrls,
+      ...(clock ? { clockOffsetMs: clock.now().getTime() - Date.now() } : {}),
+    });
     return { runtime, engines };
   } catch (error) {
     await engines.stop();

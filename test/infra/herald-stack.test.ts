@@ -79,7 +79,7 @@ describe('the Herald CDK app', () => {
   });
 
   it('keeps every table in the data stack, with TTL where the definition has it, retained', () => {
-    data.resourceCountIs('AWS::DynamoDB::GlobalTable', 5);
+    data.resourceCountIs('AWS::DynamoDB::GlobalTable', 6);
     data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -97,7 +97,7 @@ describe('the Herald CDK app', () => {
 
   it('runs every function on Node.js 24, arm64', () => {
     const functions = service.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(7);
+    expect(Object.keys(functions)).toHaveLength(8);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     }
@@ -184,7 +184,18 @@ describe('the Herald CDK app', () => {
       statementsOf(prefix).filter((st) => st.resource.includes('Devices'));
     expect(devicesTableGrants('RelationsWriter')).toEqual([]);
     expect(devicesTableGrants('FanoutPlanner')).toEqual([]);
-    expect(devicesTableGrants('FanoutWorker')).toEqual([]);
+    // The fan-out worker reads devices only for campaign segments: a Scan page, and devices of listed users.
+    expect(
+      devicesTableGrants('FanoutWorker')
+        .flatMap((st) => st.actions)
+        .sort(),
+    ).toEqual(['dynamodb:BatchGetItem', 'dynamodb:Scan']);
+    // The campaign function reads devices for dry runs only, and never changes one.
+    expect(
+      devicesTableGrants('CampaignsFunction')
+        .flatMap((st) => st.actions)
+        .filter((a) => !['dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable'].includes(a)),
+    ).toEqual([]);
     expect(devicesTableGrants('DeliveryWorker')).not.toEqual([]);
     expect(
       actionsOf('RelationsWriter').some((a) => a.startsWith('sns:') || a.startsWith('sqs:Receive')),
@@ -197,7 +208,8 @@ describe('the Herald CDK app', () => {
   });
 
   it('lets the fan-out worker hold pushes as one-time schedules that only reach the delivery queue', () => {
-    service.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    // Two groups: quiet-hour holds, and campaign runs launched later (test/infra/campaigns.test.ts).
+    service.resourceCountIs('AWS::Scheduler::ScheduleGroup', 2);
     const create = statementsOf('FanoutWorker').find((st) => st.actions.includes('scheduler:CreateSchedule'));
     expect(create?.resource).toContain(':schedule/Herald-holds/*');
     expect(actionsOf('FanoutWorker')).toContain('iam:PassRole');
@@ -214,8 +226,8 @@ describe('the Herald CDK app', () => {
   });
 
   it('serves device registration on a Function URL that only SigV4-signed (AWS_IAM) callers reach', () => {
-    // Two URLs: this one, and the receipts', whose tokens are their own authentication.
-    service.resourceCountIs('AWS::Lambda::Url', 2);
+    // Three URLs: this one, the campaigns' (also AWS_IAM), and the receipts', whose tokens are their own authentication.
+    service.resourceCountIs('AWS::Lambda::Url', 3);
     service.hasResourceProperties('AWS::Lambda::Url', {
       AuthType: 'NONE',
       TargetFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReceiptsReceiptFunction'), 'Arn'] },
@@ -325,12 +337,25 @@ describe('the Herald CDK app', () => {
       // Work of no single message adds its usage to an overhead line in the outcomes table.
       RelationsWriter: { Relations: ['GetItem', 'PutItem'], Outcomes: ['UpdateItem'] },
       FanoutPlanner: fanOut,
-      FanoutWorker: fanOut,
+      FanoutWorker: {
+        ...fanOut,
+        Campaigns: ['GetItem', 'UpdateItem'],
+        Devices: ['BatchGetItem', 'Scan'],
+      },
       DeliveryWorker: {
         Devices: ['BatchGetItem', 'UpdateItem'],
         Users: ['BatchGetItem'],
         Ledger: ['GetItem', 'PutItem', 'UpdateItem'],
         Outcomes: ['UpdateItem'],
+        Campaigns: ['GetItem', 'PutItem'],
+      },
+      CampaignsFunction: {
+        Campaigns: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'Scan'],
+        Relations: ['GetItem', 'Query'],
+        Devices: ['BatchGetItem', 'DescribeTable', 'Scan'],
+        Users: ['BatchGetItem'],
+        Ledger: ['PutItem'],
+        Outcomes: ['Scan', 'UpdateItem'],
       },
       DevicesRegistration: { Devices: ['BatchGetItem', 'UpdateItem'], Outcomes: ['UpdateItem'] },
       DevicesPurge: { Devices: ['BatchGetItem', 'Scan', 'UpdateItem'], Outcomes: ['UpdateItem'] },

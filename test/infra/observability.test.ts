@@ -163,7 +163,7 @@ describe('the functions', () => {
   };
 
   it('trace with X-Ray and carry the Powertools service and metrics namespace', () => {
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(8);
     for (const [id, fn] of functions) {
       expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
       expect((fn.Properties.Environment as { Variables: unknown }).Variables, id).toMatchObject({
@@ -197,8 +197,12 @@ describe('the functions', () => {
       // Every function writes the usage of its invocations to the outcomes table (cost reports).
       RelationsWriter: ['RELATIONS_TABLE', 'REJECTED_EVENTS_QUEUE_URL', 'OUTCOMES_TABLE'],
       FanoutPlanner: [...fanOut, 'REJECTED_EVENTS_QUEUE_URL'],
-      FanoutWorker: [...fanOut, 'FANOUT_DEAD_LETTER_QUEUE_URL'],
+      // Campaign readers: the campaign's state, and the Devices table for segments.
+      FanoutWorker: [...fanOut, 'FANOUT_DEAD_LETTER_QUEUE_URL', 'CAMPAIGNS_TABLE', 'DEVICES_TABLE'],
       DeliveryWorker: [
+        // A campaign job asks its campaign first: parked while paused, held again after a resume.
+        'CAMPAIGNS_TABLE',
+        ...holds,
         'DEVICES_TABLE',
         'USERS_TABLE',
         'LEDGER_TABLE',
@@ -210,6 +214,20 @@ describe('the functions', () => {
         ...platforms,
       ],
       DevicesRegistration: ['DEVICES_TABLE', ...platforms, 'OUTCOMES_TABLE'],
+      CampaignsFunction: [
+        'CAMPAIGNS_TABLE',
+        'CAMPAIGN_LAUNCH_GROUP',
+        'CAMPAIGN_LAUNCH_ROLE_ARN',
+        'CAMPAIGN_FUNCTION_ARN',
+        'FANOUT_QUEUE_URL',
+        'RELATIONS_TABLE',
+        'DELIVERY_QUEUE_URL',
+        ...holds,
+        'OUTCOMES_TABLE',
+        'LEDGER_TABLE',
+        'DEVICES_TABLE',
+        'USERS_TABLE',
+      ],
       DevicesPurge: ['DEVICES_TABLE', ...platforms, 'DEVICE_MAX_AGE_DAYS', 'OUTCOMES_TABLE'],
     };
 

@@ -37,11 +37,16 @@ export const runHerald = (
   args: readonly string[],
   options: {
     env?: Record<string, string | undefined>;
+    /** The folder it runs in: `herald campaign` finds the runtime by `.herald/runtime.json` there. */
+    cwd?: string;
     onStdout?: (text: string, child: ChildProcessWithoutNullStreams) => void;
   } = {},
 ) =>
   new Promise<HeraldRun>((resolve, reject) => {
-    const child = spawn(process.execPath, [herald, ...args], { env: environment(options.env ?? {}) });
+    const child = spawn(process.execPath, [herald, ...args], {
+      env: environment(options.env ?? {}),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    });
     // Before the test's own timeout: a test that gives up must not leave a runtime behind (its
     // JVM watchdog then stops DynamoDB Local too).
     const deadline = setTimeout(() => child.kill('SIGKILL'), spawnedTimeoutMs - 10_000);
