@@ -97,6 +97,13 @@ export const formatDryRun = (r: DryRunReport): string =>
       .map(([service, usd]) => `${service} $${usd.toFixed(2)}`)
       .join(', ')}`,
     `  first push ${r.firstPushAt}, last push ${r.lastPushAt}`,
+    `  caps now: ${
+      Object.keys(r.caps.estimate).length === 0
+        ? `none of the first ${n(r.caps.sampled)} held back`
+        : `${Object.entries(r.caps.estimate)
+            .map(([reason, count]) => `${reason} ~${n(count)}`)
+            .join(', ')} (read for the first ${n(r.caps.sampled)})`
+    }`,
     '  samples:',
     ...(r.samples.length === 0
       ? ['    (none: the audience is empty)']

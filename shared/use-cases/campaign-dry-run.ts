@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock.ts';
 import { addUsage, costOf, emptyUsage, scaleUsage } from '../domain/costs/price-table.ts';
 import { scanReadUnitsPerUser, usagePerDeliveredPush } from '../domain/costs/push-usage.ts';
 import type { FatiguePolicy } from '../domain/fatigue/policy.ts';
+import { type FatigueLedger, fatigueReason, type ReservationRequest } from '../domain/fatigue/reservation.ts';
 import { renderPersonal } from '../domain/push/personal-push.ts';
 import type { RelationStore } from '../domain/relations/relation.ts';
 import type { UserDirectory } from '../domain/users/user.ts';
@@ -24,6 +25,8 @@ export interface DryRunDeps extends Omit<CampaignReadDeps, 'campaigns' | 'relati
   readonly users: Pick<UserDirectory, 'profilesOf'>;
   readonly policy: FatiguePolicy;
   readonly clock: Clock;
+  /** Read for the caps estimate; without `preview`, the report says nothing about caps. */
+  readonly fatigue?: Pick<FatigueLedger, 'preview'>;
 }
 
 export interface DryRunReport {
@@ -45,6 +48,15 @@ export interface DryRunReport {
     readonly title: string;
     readonly body: string;
   }[];
+  /**
+   * What the caps would hold back if it went now: read (never written) for up to the first 1,000
+   * users of the first audience (`sampled`), counted by reason, and scaled to the audience.
+   */
+  readonly caps: {
+    readonly sampled: number;
+    readonly wouldSuppress: Record<string, number>;
+    readonly estimate: Record<string, number>;
+  };
   /** On-demand cost at the one price table, if every planned user were pushed once. */
   readonly cost: { readonly usd: number; readonly byService: Record<string, number> };
   readonly firstPushAt: string;
@@ -95,7 +107,8 @@ export const dryRunCampaign = async (input: unknown, deps: DryRunDeps): Promise<
   const sources = [];
   for (const audience of campaign.audience) sources.push(await sizeOf(campaign, audience, deps, now));
   const size = sources.reduce((n, s) => n + s.size, 0);
-  const samples = await samplesOf(campaign, deps, now);
+  const { samples, reservations, judged } = await sampleOf(campaign, deps, now);
+  const caps = await capsOf(reservations, judged, size, deps.fatigue);
   const segmentReads = sources.some((s) => s.kind === 'segment')
     ? (await deps.deviceHolders.approximateCount()) * scanReadUnitsPerUser
     : 0;
@@ -110,6 +123,7 @@ export const dryRunCampaign = async (input: unknown, deps: DryRunDeps): Promise<
     campaign: campaignScope(campaign.id),
     audience: { size, exact: sources.every((s) => s.exact), sources },
     samples,
+    caps,
     cost: { usd: Number(total.toPrecision(4)), byService: roundAll(byService) },
     firstPushAt: firstPushAt.toISOString(),
     lastPushAt: new Date(firstPushAt.getTime() + Math.ceil(size / campaign.rate) * 1000).toISOString(),
@@ -121,31 +135,73 @@ const roundAll = (byService: Record<string, number>) =>
     Object.entries(byService).map(([service, usd]) => [service, Number(usd.toPrecision(4))]),
   );
 
-/** The first members of the first audience, judged and rendered as a reader would. */
-const samplesOf = async (campaign: Campaign, deps: DryRunDeps, now: Date) => {
+/** Users of the first audience a dry run judges: five are shown, and their caps are read for all. */
+const CAPS_SAMPLE = 1000;
+
+/**
+ * The first members of the first audience, judged and rendered as a reader would; for those who
+ * would be pushed, what the caps and dedupe keys hold now (read, never written).
+ */
+const sampleOf = async (campaign: Campaign, deps: DryRunDeps, now: Date) => {
   const [task] = await campaignReaders({ ...campaign, readers: 1 }, 'dry-run', now, deps.relations);
   // Nothing is stored for a dry run: the reader is given the campaign, and no store is asked.
   const readDeps = { ...deps, campaigns: noStore } as unknown as FanOutDeps;
   const source = await campaignSliceSource(task!, readDeps, now, undefined, draftState(campaign, now));
   const samples: DryRunReport['samples'][number][] = [];
+  const reservations: ReservationRequest[] = [];
+  let judged = 0;
   for await (const page of source.pages(undefined)) {
     const profiles = await deps.users.profilesOf(page.userIds);
     for (const userId of await source.members(page.userIds, profiles)) {
       const user = profiles.get(userId) ?? anonymousProfile(userId);
       const verdict = source.judge(user);
+      judged++;
       if (verdict.kind === 'held') {
-        const template = source.plan.heldJobs(verdict.variant, verdict.releaseAt);
-        const push = template.personal ? renderPersonal(template.personal, user) : template.push;
-        const at = new Date(verdict.releaseAt).toISOString();
-        samples.push({ userId, verdict: `pushed at ${at}`, title: push.title, body: push.body });
-      } else {
+        const at = new Date(verdict.releaseAt);
+        reservations.push({ ...source.plan.reservation(user, 'dry-run'), at });
+        if (samples.length < SAMPLES) {
+          const template = source.plan.heldJobs(verdict.variant, verdict.releaseAt);
+          const push = template.personal ? renderPersonal(template.personal, user) : template.push;
+          samples.push({
+            userId,
+            verdict: `pushed at ${at.toISOString()}`,
+            title: push.title,
+            body: push.body,
+          });
+        }
+      } else if (samples.length < SAMPLES) {
         const why = 'reason' in verdict ? `${verdict.kind}: ${verdict.reason}` : verdict.kind;
         samples.push({ userId, verdict: why, title: '', body: '' });
       }
-      if (samples.length === SAMPLES) return samples;
+      if (judged === CAPS_SAMPLE) return { samples, reservations, judged };
     }
   }
-  return samples;
+  return { samples, reservations, judged };
+};
+
+/** How many of the sampled users the caps (or an earlier push of the same run) would hold back now. */
+const capsOf = async (
+  reservations: readonly ReservationRequest[],
+  judged: number,
+  size: number,
+  fatigue: DryRunDeps['fatigue'],
+): Promise<DryRunReport['caps']> => {
+  if (!fatigue?.preview) return { sampled: 0, wouldSuppress: {}, estimate: {} };
+  const wouldSuppress: Record<string, number> = {};
+  for (const result of await fatigue.preview(reservations)) {
+    const reason =
+      result.status === 'capped'
+        ? fatigueReason(result.layer)
+        : result.status === 'duplicate'
+          ? 'duplicate'
+          : undefined;
+    if (reason) wouldSuppress[reason] = (wouldSuppress[reason] ?? 0) + 1;
+  }
+  const scale = judged === 0 ? 0 : size / judged;
+  const estimate = Object.fromEntries(
+    Object.entries(wouldSuppress).map(([r, n]) => [r, Math.round(n * scale)]),
+  );
+  return { sampled: judged, wouldSuppress, estimate };
 };
 
 const refuse = async (): Promise<never> => {

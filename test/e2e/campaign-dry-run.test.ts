@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePolicy, rulesFor } from '../../shared/domain/fatigue/policy.ts';
 import { ManualClock } from '../../shared/local/manual-clock.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../shared/local/runtime.ts';
 import { loadWorld } from '../../shared/simulation/load-world.ts';
@@ -80,6 +81,43 @@ describe('a campaign dry run', () => {
     expect(report.audience.size).toBe(12);
     // 10:00 UTC is 19:00 in Tokyo: held until 08:00 there (23:00 UTC).
     expect(report.samples.map((s) => s.verdict)).toContain('pushed at 2026-11-21T23:00:00.000Z');
+  });
+
+  it('reads what the caps would hold back now, without writing a thing', async () => {
+    const policy = parsePolicy({
+      ...runtime.ports.policy,
+      businesses: { offers: [{ window: 'day', limit: 1 }] },
+    });
+    const rules = rulesFor(policy, 'campaign:other', 'offers', undefined);
+    // Five users had their one offer of the day already.
+    const capped = ids.slice(10, 15);
+    await runtime.ports.fatigue.reserve(
+      capped.map((userId) => ({
+        userId,
+        timeZone: 'UTC',
+        at: start,
+        dedupeKey: `earlier#${userId}`,
+        owner: 'earlier',
+        counters: rules.counters,
+        enforce: true,
+        count: true,
+      })),
+    );
+    const report = await dryRunCampaign(campaign({ audience: [{ kind: 'segment', timeZones: ['UTC'] }] }), {
+      ...deps(),
+      policy,
+    });
+    expect(report.caps).toEqual({
+      sampled: 20,
+      wouldSuppress: { 'fatigue.business': 5 },
+      estimate: { 'fatigue.business': 5 },
+    });
+    // A second dry run sees the same: the first wrote nothing.
+    const again = await dryRunCampaign(campaign({ audience: [{ kind: 'segment', timeZones: ['UTC'] }] }), {
+      ...deps(),
+      policy,
+    });
+    expect(again.caps.wouldSuppress).toEqual({ 'fatigue.business': 5 });
   });
 
   it('refuses a broken campaign naming the field', async () => {

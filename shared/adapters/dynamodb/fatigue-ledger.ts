@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -7,13 +6,23 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { type CalendarWindows, calendarWindows } from '../../domain/fatigue/calendar.ts';
-import type { CounterCap } from '../../domain/fatigue/policy.ts';
+import { calendarWindows } from '../../domain/fatigue/calendar.ts';
 import type {
   FatigueLedger,
   ReservationRequest,
   ReservationResult,
 } from '../../domain/fatigue/reservation.ts';
+import {
+  counterName,
+  ownerEntry,
+  rollingName,
+  rollingOf,
+  sharesReservation,
+  storedKey,
+  storedOwner,
+  weekItemKey,
+} from './fatigue-encoding.ts';
+import { previewReservations } from './fatigue-preview.ts';
 
 const WINDOW_MS = { hour: 3_600_000, day: 86_400_000, week: 604_800_000 } as const;
 const DAY_S = 86_400;
@@ -28,35 +37,6 @@ interface CalendarUpdate {
   /** Attribute name of each enforced counter, in the order of `request.counters`. */
   readonly attributes: readonly (string | undefined)[];
 }
-
-/**
- * Item size is what an update costs (one write unit per KB, of the item before or after,
- * whichever is larger), so a week's item is kept under 1 KB for a user at the week's cap of 20
- * pushes from many senders:
- * - a counter is named by its window inside the week, its layer and a 24-bit hash of its subject:
- *   `6u` (day 6, user layer), `wu` (the week), `622bXyZw` (hour 22 of day 6, a business). Two
- *   subjects of one user sharing a hash would share a counter, which can only hold pushes back;
- * - the dedupe keys of the week's pushes and who reserved each are entries of one string set:
- *   the key's 66-bit hash (11 characters) and a 36-bit hash of key and owner (6), so a redelivered
- *   task can tell its own reservation from a duplicate. 17 bytes a push; the lengths never meet.
- */
-const hashOf = (text: string, chars: number) =>
-  createHash('sha256').update(text).digest('base64url').slice(0, chars);
-const storedKey = (r: ReservationRequest) => hashOf(r.dedupeKey, 11);
-/** The entry that says who reserved the push under `storedKey`. */
-const ownerEntry = (r: ReservationRequest) => hashOf(`${r.dedupeKey}\u0000${r.owner}`, 6);
-const storedOwner = (r: ReservationRequest) => hashOf(r.owner, 8);
-const windowCode = (c: CounterCap, windows: CalendarWindows) =>
-  c.window === 'week'
-    ? 'w'
-    : c.window === 'day'
-      ? windows.inWeek.day.slice(1)
-      : windows.inWeek.hour.slice(1).replace('T', '');
-const counterName = (c: CounterCap, windows: CalendarWindows) =>
-  `${windowCode(c, windows)}${c.layer[0]}${c.subject ? hashOf(c.subject, 4) : ''}`;
-const rollingOf = (r: ReservationRequest) => r.counters.filter((c) => c.mode === 'rolling');
-const rollingName = (c: CounterCap) => `r${c.window[0]}|${c.layer[0]}|${c.subject}`;
-const sharesReservation = (entry: string, dedupeKey: string) => entry.endsWith(`|${dedupeKey}`);
 
 /**
  * Fatigue counters and dedupe keys on DynamoDB. All calendar windows of a user's week (the week,
@@ -92,6 +72,10 @@ export class DynamoDbFatigueLedger implements FatigueLedger {
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, requests.length) }, lane));
     return results;
+  }
+
+  preview(requests: readonly ReservationRequest[]): Promise<ReservationResult[]> {
+    return previewReservations(this.#client, this.#tableName, requests);
   }
 
   async release(requests: readonly ReservationRequest[]): Promise<void> {
@@ -183,7 +167,7 @@ export class DynamoDbFatigueLedger implements FatigueLedger {
       attributes,
       input: {
         TableName: this.#tableName,
-        Key: { pk: `fatigue#${request.userId}#${windows.week}` },
+        Key: { pk: weekItemKey(request.userId, windows) },
         UpdateExpression: `${adds.length > 0 ? `ADD ${adds.join(', ')} ` : ''}SET ${sets.join(', ')}`,
         ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
         ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),

@@ -31,6 +31,8 @@ export interface FatigueLedger {
   reserve(requests: readonly ReservationRequest[]): Promise<ReservationResult[]>;
   /** Gives back the counts of reservations whose push was not sent (no device, permanent failure). */
   release(requests: readonly ReservationRequest[]): Promise<void>;
+  /** What `reserve` would answer now, writing nothing (a campaign's dry run); absent where nobody asks. */
+  preview?(requests: readonly ReservationRequest[]): Promise<ReservationResult[]>;
 }
 
 /** Suppression reason for a cap of a layer: `fatigue.user`, `fatigue.group`... */
