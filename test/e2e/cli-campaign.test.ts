@@ -85,7 +85,7 @@ describe('herald campaign on the local runtime', () => {
 
       expect(created).toMatchObject({ code: 0, stdout: `winter-sale: draft (create by ${me})\n` });
       expect(started.code).toBe(0);
-      expect(started.stdout).toMatch(/^winter-sale: running, run r1 reading with 4 reader\(s\)/);
+      expect(started.stdout).toMatch(/^winter-sale: running, run r1 reading with 1 reader\(s\)/);
       expect(watched.code).toBe(0);
       const polls = watched.stdout
         .trim()

@@ -100,8 +100,8 @@ describe('the campaign handler', () => {
     );
   });
 
-  it('launches a campaign started now: its readers go to the fan-out queue', async () => {
-    await call({ action: 'create', campaign: campaign('flash-sale', { readers: 3 }) });
+  it('launches a campaign started now: its readers go to the fan-out queue, 100 pushes a second each at least', async () => {
+    await call({ action: 'create', campaign: campaign('flash-sale', { readers: 3, rate: 300 }) });
 
     const started = await call({ action: 'start', campaignId: 'flash-sale' });
 
@@ -111,6 +111,11 @@ describe('the campaign handler', () => {
     );
     const taskIds = (out.Messages ?? []).map((m) => JSON.parse(m.Body!).taskId as string).sort();
     expect(taskIds).toEqual([0, 1, 2].map((shard) => `campaign:flash-sale#r1#0#${shard}`));
+    // At 150 a second, one reader: two would each fill 75-push jobs.
+    await call({ action: 'create', campaign: campaign('slow-sale', { readers: 3, rate: 150 }) });
+    expect((await call({ action: 'start', campaignId: 'slow-sale' })).body.state).toMatchObject({
+      slices: 1,
+    });
   });
 
   it('dry-runs a campaign: its audience size, cost and timing, and nothing stored', async () => {
