@@ -1,3 +1,4 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -11,6 +12,7 @@ import {
 } from '../shared/adapters/aws-ports.ts';
 import { retryingClientConfig } from '../shared/adapters/client-config.ts';
 import { documentClient } from '../shared/adapters/dynamodb/document-client.ts';
+import { PublisherActionBus } from '../shared/adapters/eventbridge/publisher-action-bus.ts';
 import { FirehoseMessageLog } from '../shared/adapters/message-log/firehose-message-log.ts';
 import { SecretsManagerReceiptKeys } from '../shared/adapters/receipts/secrets-manager-keys.ts';
 import { EventBridgeHoldScheduler } from '../shared/adapters/scheduler/eventbridge-hold-scheduler.ts';
@@ -24,8 +26,9 @@ import { platforms } from '../shared/domain/push/device.ts';
 import { defaultCatalog } from '../shared/domain/recipes/default-catalog.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import type { HeraldPorts } from '../shared/herald-ports.ts';
-import { requestMeter } from '../shared/observability/request-meter.ts';
+import { type MeteredService, requestMeter } from '../shared/observability/request-meter.ts';
 import { traced } from '../shared/observability/tracer.ts';
+import { Publisher } from '../shared/publisher/publisher.ts';
 import { lazyPorts } from './lazy-port.ts';
 import { envName, platformApplicationEnv } from './port-environment.ts';
 
@@ -48,7 +51,7 @@ const once = <T>(make: () => T): (() => T) => {
 };
 
 /** A client counted by the request meter, and traced (every request a subsegment of the invocation). */
-const metered = <T extends object>(client: T, service: 'dynamodb' | 'sqs' | 'sns' | 'scheduler'): T => {
+const metered = <T extends object>(client: T, service: MeteredService): T => {
   requestMeter.attach(client, service);
   return traced(client);
 };
@@ -126,6 +129,13 @@ const builders: PortBuilders<keyof HeraldPorts> = {
     new SnsPushGateway(
       sns(),
       Object.fromEntries(platforms.map((platform) => [platform, optional(platformApplicationEnv[platform])])),
+    ),
+  actions: () =>
+    new PublisherActionBus(
+      new Publisher({
+        client: metered(new EventBridgeClient({ maxAttempts: 1 }), 'eventbridge'),
+        eventBusName: required(envName.eventBusName),
+      }),
     ),
   messageLog: () => new FirehoseMessageLog(required(envName.messageLogStream)),
   receipts: () => signerFrom(new SecretsManagerReceiptKeys(required(envName.receiptKeySecretArn))),

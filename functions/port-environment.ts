@@ -36,6 +36,8 @@ export const envName = {
   messageLogStream: 'HERALD_MESSAGE_LOG_STREAM',
   /** The secret holding the receipt tokens' signing key. */
   receiptKeySecretArn: receiptKeySecret.envName,
+  /** The event bus emit actions put their events on: Herald's own. */
+  eventBusName: 'HERALD_EVENT_BUS_NAME',
   /** The canary device's SNS endpoint, when the canary runs. */
   canaryEndpointArn: 'HERALD_CANARY_ENDPOINT_ARN',
 } as const;
@@ -91,6 +93,7 @@ export const portVariables: { readonly [P in keyof HeraldPorts]-?: PortVariables
   redelivery: none,
   // A platform left unconfigured cannot register devices or publish to them.
   gateway: mayUse(...Object.values(platformApplicationEnv)),
+  actions: needs(envName.eventBusName),
   messageLog: needs(envName.messageLogStream),
   receipts: needs(envName.receiptKeySecretArn),
   // Usage counters live in the outcomes table, beside the outcomes they were measured with.
@@ -126,6 +129,7 @@ export const functionPorts = {
   deliveryWorker: [
     'devices',
     'gateway',
+    'actions',
     'outcomes',
     'deliveryProgress',
     'delivery',

@@ -1,3 +1,4 @@
+import { namedAccounts, relationSources } from '../domain/audience/audience-sources.ts';
 import { audiencePages } from '../domain/audience/audience-stream.ts';
 import {
   type FanoutCheckpoint,
@@ -160,11 +161,10 @@ const readSlice = async (
   }
 
   if (!exhausted && !followUp) {
-    const sources = recipe.audience.map((a) => ({
-      type: a.relation,
-      to: String(plan.event.detail[a.targetField]),
-    }));
-    const slice = { sources, shard: task.shard, at: plan.now, after: cursor ?? task.after };
+    const sources = relationSources(recipe, plan.event.detail);
+    const shards = task.shards ?? 1;
+    const named = namedAccounts(recipe, plan.event.detail).filter((id) => shardOf(id, shards) === task.shard);
+    const slice = { sources, named, shard: task.shard, at: plan.now, after: cursor ?? task.after };
     for await (const page of audiencePages(deps.relations, slice, deps.pageSize ?? 1000)) {
       const profiles = await deps.users.profilesOf(page);
       const log = new LogBatch(deps.messageLog, {
