@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { reservedActionFields } from '../actions/action-event.ts';
+import { emitSchema } from '../actions/emit-schema.ts';
 import { conversionSchema, pushTemplateSchema, variantsSchema } from '../engagement/experiment.ts';
 import { UnknownRecipeError } from '../errors.ts';
 import { parseOrThrow } from '../validation.ts';
@@ -17,85 +17,71 @@ const audienceSource = z.union([
   z.strictObject({ field: z.string().min(1) }),
 ]);
 
-/**
- * The `emit` action: for each recipient, an event put back on the bus (source `herald.actions`)
- * for a team's own service, or for another recipe to trigger on. See README, "Actions".
- */
-const emitSchema = z.strictObject({
-  detailType: z.string().regex(/^[A-Z][A-Za-z0-9]{0,63}$/, 'expected a name such as "BenefitGranted"'),
-  /** Fields of the emitted detail, each copied from a field of the trigger's: `{"orderTotal": "total"}`. */
-  fields: z
-    .record(
-      z
-        .string()
-        .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'expected a field name such as "couponValue"')
-        .refine((f) => !(reservedActionFields as readonly string[]).includes(f), {
-          message: `is set by Herald (${reservedActionFields.join(', ')})`,
-        }),
-      z.string().min(1),
-    )
-    .optional(),
-});
+/** The parts each action needs, and only those: a push recipe's push, an emit recipe's emit. */
+const actionParts = (
+  recipe: { action?: string; push?: unknown; emit?: unknown; variants?: unknown },
+  context: z.RefinementCtx,
+) => {
+  const issue = (path: string, message: string) =>
+    context.addIssue({ code: 'custom', path: [path], message });
+  if (recipe.action === 'emit') {
+    if (!recipe.emit) issue('emit', 'required when action is "emit"');
+    if (recipe.push) issue('push', 'an emit recipe pushes nothing: leave it out');
+    if (recipe.variants) issue('variants', 'experiments compare pushes: an emit recipe has none');
+  } else {
+    if (!recipe.push) issue('push', 'required when action is "push" (the default)');
+    if (recipe.emit) issue('emit', 'only for action "emit"');
+  }
+};
 
 /**
  * A recipe binds a trigger (an event type, optionally narrowed by a pattern on its detail) to an
- * action (a push to an audience computed from relations). Recipes are data: a catalog is
+ * action for each account of an audience computed from relations or named by the event: a push,
+ * or an event emitted back on the bus. Recipes are data: a catalog is
  * validated when it loads, and the bus rules are generated from it.
  */
-export const recipeSchema = z
-  .strictObject({
-    id: name,
-    description: z.string().min(1),
-    trigger: z.strictObject({
-      source: z.string().min(1),
-      detailType: z.string().min(1),
-      /** Extra EventBridge pattern on `detail`, matched by the rule itself. */
-      detailPattern: z.record(z.string(), z.unknown()).optional(),
-    }),
-    audience: z.array(audienceSource).min(1),
-    /** The business line this push belongs to, for fatigue caps, opt-outs and cost reports. */
-    business: name,
-    /** Opt-out category, e.g. `promotions`. */
-    category: name,
-    /** Detail field naming the sender (a seller), for the per-sender fatigue layer. */
-    senderField: z.string().min(1).optional(),
-    /**
-     * Detail fields that identify the business event (`["itemId", "newPrice"]`): a publisher that
-     * sends the same one twice pushes once. Absent: the whole detail, with source and detail-type.
-     */
-    identity: z.array(z.string().min(1)).min(1).max(8).optional(),
-    /** What the recipe does for each recipient: `push` (the default) or `emit` an event. */
-    action: z.enum(['push', 'emit']).optional(),
-    /** The push, for `action: push`. */
-    push: pushTemplateSchema.optional(),
-    /** The emitted event, for `action: emit`. */
-    emit: emitSchema.optional(),
-    /**
-     * An experiment: each recipient gets one variant's push (or, in a holdout, nothing), chosen by
-     * a hash of `experimentSalt` (default: the recipe id) and the user id.
-     */
-    variants: variantsSchema.optional(),
-    experimentSalt: z.string().min(1).max(64).optional(),
-    /** The event that counts as a conversion, for conversion rates and the holdout's lift. */
-    conversion: conversionSchema.optional(),
-    /**
-     * Herald's own traffic (the canary), not a business's: left out of business stats and
-     * summaries, and costed on an overhead line of its own.
-     */
-    internal: z.literal(true).optional(),
-  })
-  .superRefine((recipe, context) => {
-    const issue = (path: string, message: string) =>
-      context.addIssue({ code: 'custom', path: [path], message });
-    if (recipe.action === 'emit') {
-      if (!recipe.emit) issue('emit', 'required when action is "emit"');
-      if (recipe.push) issue('push', 'an emit recipe pushes nothing: leave it out');
-      if (recipe.variants) issue('variants', 'experiments compare pushes: an emit recipe has none');
-    } else {
-      if (!recipe.push) issue('push', 'required when action is "push" (the default)');
-      if (recipe.emit) issue('emit', 'only for action "emit"');
-    }
-  });
+const recipeFields = z.strictObject({
+  id: name,
+  description: z.string().min(1),
+  trigger: z.strictObject({
+    source: z.string().min(1),
+    detailType: z.string().min(1),
+    /** Extra EventBridge pattern on `detail`, matched by the rule itself. */
+    detailPattern: z.record(z.string(), z.unknown()).optional(),
+  }),
+  audience: z.array(audienceSource).min(1),
+  /** The business line this push belongs to, for fatigue caps, opt-outs and cost reports. */
+  business: name,
+  /** Opt-out category, e.g. `promotions`. */
+  category: name,
+  /** Detail field naming the sender (a seller), for the per-sender fatigue layer. */
+  senderField: z.string().min(1).optional(),
+  /**
+   * Detail fields that identify the business event (`["itemId", "newPrice"]`): a publisher that
+   * sends the same one twice pushes once. Absent: the whole detail, with source and detail-type.
+   */
+  identity: z.array(z.string().min(1)).min(1).max(8).optional(),
+  /** What the recipe does for each recipient: `push` (the default) or `emit` an event. */
+  action: z.enum(['push', 'emit']).optional(),
+  /** The push, for `action: push`. */
+  push: pushTemplateSchema.optional(),
+  /** The emitted event, for `action: emit`. */
+  emit: emitSchema.optional(),
+  /**
+   * An experiment: each recipient gets one variant's push (or, in a holdout, nothing), chosen by
+   * a hash of `experimentSalt` (default: the recipe id) and the user id.
+   */
+  variants: variantsSchema.optional(),
+  experimentSalt: z.string().min(1).max(64).optional(),
+  /** The event that counts as a conversion, for conversion rates and the holdout's lift. */
+  conversion: conversionSchema.optional(),
+  /**
+   * Herald's own traffic (the canary), not a business's: left out of business stats and
+   * summaries, and costed on an overhead line of its own.
+   */
+  internal: z.literal(true).optional(),
+});
+export const recipeSchema = recipeFields.superRefine(actionParts);
 
 export type Recipe = z.infer<typeof recipeSchema>;
 /** Whether the recipe emits events rather than pushing. */
