@@ -86,6 +86,38 @@ describe('emit actions: an event back on the bus, chaining into a push', () => {
     expectBalanced(report);
   });
 
+  it('pushes once when the same action event reaches the bus twice (an answer lost, the publisher re-sent it)', async () => {
+    const granted = {
+      source: 'herald.actions',
+      'detail-type': 'BenefitGranted',
+      detail: {
+        orderId: 'o-1',
+        orderTotal: 80,
+        recipeId: 'order-coupon',
+        userId: 'amy',
+        actionId: 'act-amy-o-1',
+        trigger: { id: 'e-1', source: 'market.orders', detailType: 'OrderPlaced' },
+        chain: ['order-coupon'],
+      },
+    };
+
+    const report = await run({
+      ...world,
+      recipes: [orderCoupon, couponPush],
+      events: [
+        { ...granted, time: minute(1) },
+        { ...granted, time: minute(2) },
+      ],
+    });
+
+    expect(report.outcomes['coupon-granted-push']).toMatchObject({
+      planned: 2,
+      delivered: 1,
+      suppressed: { duplicate: 1 },
+    });
+    expect(report.deliveries.map((d) => d.userId)).toEqual(['amy']);
+  });
+
   it('bills each emitted event (one EventBridge event per recipient) to the emitting recipe, once', async () => {
     const clock = new ManualClock(new Date(start));
     const scenario = parseScenario({ start, ...world, policy });
