@@ -1,21 +1,12 @@
 import { z } from 'zod';
 import { emitSchema } from '../actions/emit-schema.ts';
+import { audienceSourceSchema } from '../audience/audience-sources.ts';
 import { conversionSchema, pushTemplateSchema, variantsSchema } from '../engagement/experiment.ts';
 import { UnknownRecipeError } from '../errors.ts';
 import { parseOrThrow } from '../validation.ts';
 import { refuseActionLoops } from './action-chain.ts';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected lower-case words joined by "-"');
-
-/**
- * Where an audience comes from: accounts related by `relation` to the detail's `targetField`, or
- * (`{"field": "userId"}`) the account or list of accounts the detail itself names, e.g. the
- * recipient of an emitted action.
- */
-const audienceSource = z.union([
-  z.strictObject({ relation: name, targetField: z.string().min(1) }),
-  z.strictObject({ field: z.string().min(1) }),
-]);
 
 /** The parts each action needs, and only those: a push recipe's push, an emit recipe's emit. */
 const actionParts = (
@@ -49,7 +40,7 @@ const recipeFields = z.strictObject({
     /** Extra EventBridge pattern on `detail`, matched by the rule itself. */
     detailPattern: z.record(z.string(), z.unknown()).optional(),
   }),
-  audience: z.array(audienceSource).min(1),
+  audience: z.array(audienceSourceSchema).min(1),
   /** The business line this push belongs to, for fatigue caps, opt-outs and cost reports. */
   business: name,
   /** Opt-out category, e.g. `promotions`. */
@@ -87,7 +78,6 @@ export type Recipe = z.infer<typeof recipeSchema>;
 /** Whether the recipe emits events rather than pushing. */
 export const emits = (recipe: Recipe): recipe is Recipe & { emit: NonNullable<Recipe['emit']> } =>
   recipe.action === 'emit';
-export type AudienceSource = z.infer<typeof audienceSource>;
 
 /** A validated, indexed set of recipes. */
 export class RecipeCatalog {

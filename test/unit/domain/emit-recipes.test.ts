@@ -53,6 +53,23 @@ describe('emit recipes in the catalog', () => {
     for (const [recipe, message] of cases) expect(() => new RecipeCatalog([recipe])).toThrow(message);
   });
 
+  it('names the field of a bad audience source, relation or field', () => {
+    const withAudience = (audience: unknown[]) => () =>
+      new RecipeCatalog([{ ...defaultRecipes[0], audience }]);
+
+    expect(withAudience([{ relation: 'follow' }])).toThrow(
+      'recipes[0].audience[0].targetField: required with "relation"',
+    );
+    expect(withAudience([{}])).toThrow('recipes[0].audience[0].relation: required (or "field"');
+    expect(withAudience([{ field: 3 }])).toThrow(/^recipes\[0\]\.audience\[0\]\.field: .*expected string/);
+    expect(withAudience([{ relation: 'follow', targetField: 'sellerId', field: 'userId' }])).toThrow(
+      'recipes[0].audience[0].field: names the audience itself: leave out relation and targetField',
+    );
+    expect(
+      new RecipeCatalog([{ ...defaultRecipes[0], audience: [{ field: 'buyerId' }] }]).recipes[0]?.audience,
+    ).toEqual([{ field: 'buyerId' }]);
+  });
+
   it('refuses a loop of recipes when the catalog loads, naming them in order', () => {
     const loop = [
       emitter('grant', 'OrderPlaced', 'BenefitGranted'),
