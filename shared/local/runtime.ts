@@ -11,7 +11,7 @@ import { PublisherActionBus } from '../adapters/eventbridge/publisher-action-bus
 import { NdjsonMessageLog } from '../adapters/message-log/ndjson-message-log.ts';
 import { LocalReceiptKeys } from '../adapters/receipts/local-keys.ts';
 import { SqsRejectedEvents } from '../adapters/sqs/rejected-events.ts';
-import { type ActionBus, noActionBus } from '../domain/actions/action-event.ts';
+import { type ActionBus, type ActionEvent, noActionBus } from '../domain/actions/action-event.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import { signerFrom } from '../domain/engagement/receipt-keys.ts';
 import { defaultPolicy, type FatiguePolicy } from '../domain/fatigue/policy.ts';
@@ -68,6 +68,8 @@ export interface LocalRuntime {
    */
   readonly receiptEndpoint: string;
   readonly simulator: DeviceSimulator;
+  /** Every event an emit action put on the bus (and the bus took), in order, with the runtime's time. */
+  readonly emitted: readonly (ActionEvent & { readonly at: Date })[];
   /** Pushes held for quiet hours, on the runtime's clock. */
   readonly holds: LocalHoldScheduler;
   releaseDueHolds(): Promise<number>;
@@ -107,6 +109,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'herald-data-')));
   // Emit actions go through the bus's PutEvents endpoint, once it is up (below).
   let actions: ActionBus = noActionBus;
+  const actionEvents: (ActionEvent & { at: Date })[] = [];
+  const emitAndKeep = async (events: readonly ActionEvent[]) => {
+    const results = await actions.emit(events);
+    events.forEach((event, i) => {
+      if (results[i]?.status === 'emitted') actionEvents.push({ ...event, at: clock.now() });
+    });
+    return results;
+  };
   const local = await provisionLocalPorts(
     engines,
     {
@@ -117,7 +127,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       clock,
       receipts: signerFrom(receiptKeys),
       messageLog: new NdjsonMessageLog(dataDir),
-      actions: { emit: (events) => actions.emit(events) },
+      actions: { emit: (events) => emitAndKeep(events) },
     },
     // TTL as on AWS only on the wall clock: see provisionTables.
     { timeToLive: options.clock === undefined },
@@ -295,6 +305,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     busName,
     receiptEndpoint: receiptServer.endpoint,
     simulator,
+    emitted: actionEvents,
     holds,
     releaseDueHolds,
     metrics: () => emitted.documents,

@@ -82,6 +82,15 @@ describe('emit actions: an event back on the bus, chaining into a push', () => {
       'amy/coupon-granted-push/Thanks for order o-1 (80 EUR)',
       'cai/coupon-granted-push/Thanks for order o-4 (80 EUR)',
     ]);
+    expect(report.emitted.map((e) => `${e.userId}/${e.recipe}/${e.detailType}/${e.detail.orderId}`)).toEqual([
+      'amy/order-coupon/BenefitGranted/o-1',
+      'cai/order-coupon/BenefitGranted/o-4',
+    ]);
+    expect(report.emitted[0]?.detail).toMatchObject({
+      orderTotal: 80,
+      trigger: { source: 'market.orders', detailType: 'OrderPlaced' },
+      chain: ['order-coupon'],
+    });
     expect(report.rejected).toEqual([]);
     expectBalanced(report);
   });
