@@ -44,21 +44,15 @@ export class PublisherActionBus implements ActionBus {
         status: 'failed',
         code: f.code,
         message: f.message,
-        // A request that failed in transit (a timeout) may have been taken; a per-entry code never was.
-        sent: !PER_ENTRY_OR_LOCAL.has(f.code) && f.retryable,
+        // Only a request that failed in transit (a timeout, a reset) may have been taken after all.
+        sent: f.retryable && !NOT_TAKEN.has(f.code),
       };
     return results;
   }
 }
 
-/** Codes that say the bus never took the entry: the publisher refused it, or EventBridge answered for it. */
-const PER_ENTRY_OR_LOCAL = new Set([
-  'InvalidDetail',
-  'UnknownEventType',
-  'EntryTooLarge',
-  'ThrottlingException',
-  'InternalFailure',
-  'MalformedDetail',
-  'InvalidArgument',
-  'NotFoundException',
-]);
+/**
+ * Retryable codes that still say the bus never took the entry: EventBridge answered for it
+ * (throttled, an internal failure) to the last attempt. Codes that are not retryable never were.
+ */
+const NOT_TAKEN = new Set(['ThrottlingException', 'InternalFailure']);
