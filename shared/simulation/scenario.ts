@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../domain/errors.ts';
 import { defaultPolicy, type FatiguePolicy, parsePolicy } from '../domain/fatigue/policy.ts';
 import { platforms } from '../domain/push/device.ts';
+import { refuseActionLoops } from '../domain/recipes/action-chain.ts';
 import { defaultRecipes } from '../domain/recipes/default-catalog.ts';
 import { type Recipe, recipeSchema } from '../domain/recipes/recipe.ts';
 import { firstDuplicate, flagSchema, normaliseTerms, optOutSchema } from '../domain/users/profile-terms.ts';
@@ -177,9 +178,20 @@ const checkEngagement = (engagement: Engagement, recipes: readonly Recipe[]): vo
   }
 };
 
+/** Emit recipes of the run that trigger one another in a loop are refused as the scenario's error. */
+const refuseLoopsOf = (scenario: Pick<Scenario, 'recipes'>): void => {
+  try {
+    refuseActionLoops(scenarioRecipes(scenario));
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new ValidationError('$.recipes', error.reason, { cause: error });
+  }
+};
+
 /** Parses a scenario, or throws a ValidationError whose field is the JSON path of the error. */
 export const parseScenario = (input: unknown): Scenario => {
   const scenario = parseOrThrow(scenarioSchema, input, '$');
+  refuseLoopsOf(scenario);
   if (scenario.engagement) checkEngagement(scenario.engagement, scenarioRecipes(scenario));
   return { ...scenario, policy: parsePolicy({ ...defaultPolicy, ...scenario.policy }, '$.policy') };
 };

@@ -8,6 +8,7 @@ import { findContract } from '../../../shared/domain/events/contracts.ts';
 import { defaultRecipes } from '../../../shared/domain/recipes/default-catalog.ts';
 import { RecipeCatalog } from '../../../shared/domain/recipes/recipe.ts';
 import { busRules } from '../../../shared/domain/routing/bus-rules.ts';
+import { parseScenario } from '../../../shared/simulation/scenario.ts';
 import { planTrigger } from '../../../shared/use-cases/plan-trigger.ts';
 
 /** An emit recipe firing on `on` (a detail-type of herald.actions, or an order) and emitting `emits`. */
@@ -83,6 +84,14 @@ describe('emit recipes in the catalog', () => {
     );
     expect(() => new RecipeCatalog([emitter('echo', 'Echoed', 'Echoed')])).toThrow(
       /^recipes\[0\]\.emit\.detailType: recipes "echo" -> "echo" form a loop/,
+    );
+  });
+
+  it('refuses a scenario whose recipes loop, as an error of its recipes', () => {
+    const recipes = [emitter('ping', 'Ponged', 'Pinged'), emitter('pong', 'Pinged', 'Ponged')];
+
+    expect(() => parseScenario({ start: '2026-11-21T10:00:00Z', recipes })).toThrow(
+      '$.recipes: recipes "ping" -> "pong" -> "ping" form a loop: each emits what the next fires on',
     );
   });
 
