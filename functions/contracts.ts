@@ -36,56 +36,58 @@ const renderedPush = z.strictObject({
   collapseId: z.string().min(1).optional(),
 });
 
-export const deliveryJobMessage = z
-  .strictObject({
-    jobId: z.string().min(1),
-    eventId: z.string().min(1),
-    recipeId: z.string().min(1),
-    variant: z.string().min(1),
-    push: renderedPush.optional(),
-    emit: z
-      .strictObject({
-        detailType: z.string().min(1),
-        identity: z.string().min(1).max(64),
-        detail: z.record(z.string(), z.unknown()),
-      })
-      .optional(),
-    userIds: z.array(z.string().min(1)).min(1),
-    personal: z
-      .strictObject({
-        template: z.strictObject({ title: z.string(), body: z.string(), deepLink: z.string().optional() }),
-        values: z.record(z.string(), z.unknown()),
-      })
-      .optional(),
-    eventTime: z.iso.datetime({ offset: true }).optional(),
-    releaseAt: z.iso.datetime({ offset: true }).optional(),
-    handovers: z.number().int().nonnegative().optional(),
-    fatigue: z
-      .strictObject({
-        at: z.iso.datetime({ offset: true }),
-        dedupeKey: z.string().min(1),
-        enforce: z.boolean(),
-        count: z.boolean(),
-        reserved: z.boolean(),
-        counters: z.array(
-          z.strictObject({
-            layer: z.enum(['user', 'business', 'group', 'sender']),
-            subject: z.string(),
-            window: z.enum(['hour', 'day', 'week']),
-            mode: z.enum(['calendar', 'rolling']),
-            limit: z.number().int().min(0),
-          }),
-        ),
-      })
-      .optional(),
-    attempt: z.number().int().min(1).optional(),
-    onlyDevices: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional(),
-    settledUserIds: z.array(z.string().min(1)).optional(),
-  })
-  .refine((job) => (job.push === undefined) !== (job.emit === undefined), {
-    path: ['push'],
-    message: 'a job carries either a push or an emit action',
-  });
+const deliveryJobFields = z.strictObject({
+  jobId: z.string().min(1),
+  eventId: z.string().min(1),
+  recipeId: z.string().min(1),
+  variant: z.string().min(1),
+  push: renderedPush.optional(),
+  emit: z
+    .strictObject({
+      detailType: z.string().min(1),
+      identity: z.string().min(1).max(64),
+      detail: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
+  userIds: z.array(z.string().min(1)).min(1),
+  personal: z
+    .strictObject({
+      template: z.strictObject({ title: z.string(), body: z.string(), deepLink: z.string().optional() }),
+      values: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
+  eventTime: z.iso.datetime({ offset: true }).optional(),
+  releaseAt: z.iso.datetime({ offset: true }).optional(),
+  handovers: z.number().int().nonnegative().optional(),
+  fatigue: z
+    .strictObject({
+      at: z.iso.datetime({ offset: true }),
+      dedupeKey: z.string().min(1),
+      enforce: z.boolean(),
+      count: z.boolean(),
+      reserved: z.boolean(),
+      counters: z.array(
+        z.strictObject({
+          layer: z.enum(['user', 'business', 'group', 'sender']),
+          subject: z.string(),
+          window: z.enum(['hour', 'day', 'week']),
+          mode: z.enum(['calendar', 'rolling']),
+          limit: z.number().int().min(0),
+        }),
+      ),
+    })
+    .optional(),
+  attempt: z.number().int().min(1).optional(),
+  onlyDevices: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional(),
+  settledUserIds: z.array(z.string().min(1)).optional(),
+});
+/** A job carries a push or, for an emit recipe, an emit action: never both, never neither. */
+const pushOrEmit = (job: { push?: unknown; emit?: unknown }) =>
+  (job.push === undefined) !== (job.emit === undefined);
+export const deliveryJobMessage = deliveryJobFields.refine(pushOrEmit, {
+  path: ['push'],
+  message: 'a job carries either a push or an emit action',
+});
 
 /** A user id; never one that looks like a token item's key in the Devices table. */
 const userId = z

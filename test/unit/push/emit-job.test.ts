@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { deliveryJobMessage } from '../../../functions/contracts.ts';
 import { InMemoryFatigueLedger } from '../../../shared/adapters/memory/fatigue-ledger.ts';
 import { InMemoryUserDirectory } from '../../../shared/adapters/memory/user-directory.ts';
 import {
@@ -77,6 +78,17 @@ const depsWith = (actions: ActionBus): DeliverJobDeps => ({
   fatigue,
   users: new InMemoryUserDirectory(),
   clock: { now: () => at },
+});
+
+describe('the delivery job message', () => {
+  it('carries an emit job whole, and refuses a job with neither a push nor an emit action', () => {
+    expect(deliveryJobMessage.parse(jobFor(['amy']))).toEqual(jobFor(['amy']));
+    const { emit: _, ...neither } = jobFor(['amy']);
+    expect(deliveryJobMessage.safeParse(neither).error?.issues[0]).toMatchObject({
+      path: ['push'],
+      message: 'a job carries either a push or an emit action',
+    });
+  });
 });
 
 describe('deliverJob for an emit recipe', () => {
