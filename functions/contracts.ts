@@ -47,13 +47,20 @@ const renderedPush = z.strictObject({
   collapseId: z.string().min(1).optional(),
 });
 
-export const deliveryJobMessage = z.strictObject({
+const deliveryJobFields = z.strictObject({
   jobId: z.string().min(1),
   eventId: z.string().min(1),
   recipeId: z.string().min(1),
   variant: z.string().min(1),
   app: z.string().regex(appIdPattern).optional(),
-  push: renderedPush,
+  push: renderedPush.optional(),
+  emit: z
+    .strictObject({
+      detailType: z.string().min(1),
+      identity: z.string().min(1).max(64),
+      detail: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
   userIds: z.array(z.string().min(1)).min(1),
   personal: z
     .strictObject({
@@ -86,6 +93,13 @@ export const deliveryJobMessage = z.strictObject({
   attempt: z.number().int().min(1).optional(),
   onlyDevices: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional(),
   settledUserIds: z.array(z.string().min(1)).optional(),
+});
+/** A job carries a push or, for an emit recipe, an emit action: never both, never neither. */
+const pushOrEmit = (job: { push?: unknown; emit?: unknown }) =>
+  (job.push === undefined) !== (job.emit === undefined);
+export const deliveryJobMessage = deliveryJobFields.refine(pushOrEmit, {
+  path: ['push'],
+  message: 'a job carries either a push or an emit action',
 });
 
 /** A user id; never one that looks like a token item's key in the Devices table. */

@@ -1,3 +1,4 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -12,6 +13,7 @@ import {
 } from '../shared/adapters/aws-ports.ts';
 import { retryingClientConfig } from '../shared/adapters/client-config.ts';
 import { documentClient } from '../shared/adapters/dynamodb/document-client.ts';
+import { PublisherActionBus } from '../shared/adapters/eventbridge/publisher-action-bus.ts';
 import { S3UserLists } from '../shared/adapters/lists/s3-user-lists.ts';
 import { FirehoseMessageLog } from '../shared/adapters/message-log/firehose-message-log.ts';
 import { SecretsManagerReceiptKeys } from '../shared/adapters/receipts/secrets-manager-keys.ts';
@@ -26,8 +28,9 @@ import { defaultPolicy, parsePolicy } from '../shared/domain/fatigue/policy.ts';
 import { recipeSetCatalog } from '../shared/domain/recipes/recipe-set-catalog.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import type { HeraldPorts } from '../shared/herald-ports.ts';
-import { requestMeter } from '../shared/observability/request-meter.ts';
+import { type MeteredService, requestMeter } from '../shared/observability/request-meter.ts';
 import { traced } from '../shared/observability/tracer.ts';
+import { Publisher } from '../shared/publisher/publisher.ts';
 import { bundledRecipeSet } from './bundled-recipe-set.ts';
 import { lazyPorts } from './lazy-port.ts';
 import { envName, platformApplicationsFrom } from './port-environment.ts';
@@ -51,7 +54,7 @@ const once = <T>(make: () => T): (() => T) => {
 };
 
 /** A client counted by the request meter, and traced (every request a subsegment of the invocation). */
-const metered = <T extends object>(client: T, service: 'dynamodb' | 'sqs' | 'sns' | 'scheduler'): T => {
+const metered = <T extends object>(client: T, service: MeteredService): T => {
   requestMeter.attach(client, service);
   return traced(client);
 };
@@ -136,6 +139,13 @@ const builders: PortBuilders<keyof HeraldPorts> = {
   clock: () => systemClock,
   policy: () => recipeSet().policy,
   gateway: () => new SnsPushGateway(sns(), platformApplicationsFrom(optional)),
+  actions: () =>
+    new PublisherActionBus(
+      new Publisher({
+        client: metered(new EventBridgeClient({ maxAttempts: 1 }), 'eventbridge'),
+        eventBusName: required(envName.eventBusName),
+      }),
+    ),
   messageLog: () => new FirehoseMessageLog(required(envName.messageLogStream)),
   receipts: () => signerFrom(new SecretsManagerReceiptKeys(required(envName.receiptKeySecretArn))),
   holds: () =>

@@ -42,6 +42,8 @@ export const envName = {
   campaignLaunchGroup: 'CAMPAIGN_LAUNCH_GROUP',
   campaignLaunchRoleArn: 'CAMPAIGN_LAUNCH_ROLE_ARN',
   campaignFunctionArn: 'CAMPAIGN_FUNCTION_ARN',
+  /** The event bus emit actions put their events on: Herald's own. */
+  eventBusName: 'HERALD_EVENT_BUS_NAME',
   /** The canary device's SNS endpoint, when the canary runs. */
   canaryEndpointArn: 'HERALD_CANARY_ENDPOINT_ARN',
 } as const;
@@ -132,6 +134,7 @@ export const portVariables: { readonly [P in keyof HeraldPorts]-?: PortVariables
   redelivery: none,
   // A platform left unconfigured cannot register devices or publish to them.
   gateway: mayUse(...Object.values(platformApplicationEnv), appPlatformApplicationsEnv),
+  actions: needs(envName.eventBusName),
   messageLog: needs(envName.messageLogStream),
   receipts: needs(envName.receiptKeySecretArn),
   // Usage counters live in the outcomes table, beside the outcomes they were measured with.
@@ -181,6 +184,7 @@ export const functionPorts = {
   deliveryWorker: [
     'devices',
     'gateway',
+    'actions',
     'outcomes',
     'deliveryProgress',
     'delivery',

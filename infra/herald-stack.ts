@@ -20,7 +20,7 @@ import { ContractRegistry } from './constructs/contract-registry.ts';
 import { CostBudget, type CostBudgetProps } from './constructs/cost-budget.ts';
 import { Delivery } from './constructs/delivery.ts';
 import { DeviceRegistry, endpointArnsOf } from './constructs/device-registry.ts';
-import { EventRouting } from './constructs/event-routing.ts';
+import { busNameOf, EventRouting } from './constructs/event-routing.ts';
 import { FailedEvents } from './constructs/failed-events.ts';
 import { Fanout } from './constructs/fanout.ts';
 import { RECIPE_SET_CONTEXT } from './constructs/herald-function.ts';
@@ -101,6 +101,8 @@ export class HeraldStack extends Stack {
     environment.provide({
       [envName.messageLogStream]: messageLog.stream.deliveryStreamName,
       [envName.receiptKeySecretArn]: receipts.secret.secretArn,
+      // Emit actions put their events on Herald's own bus, built below with the rules.
+      [envName.eventBusName]: busNameOf(this),
     });
 
     const failed = new FailedEvents(this, 'FailedEvents', { environment });
@@ -138,6 +140,7 @@ export class HeraldStack extends Stack {
     });
     new BusAccess(this, 'BusAccess', { bus: routing.bus, publishers: props.publishers ?? [] });
     if (props.canaryEndpointArn) new Canary(this, 'Canary', { bus: routing.bus });
+    routing.bus.grantPutEventsTo(delivery.worker);
     messageLog.grantAppend(fanout.planner);
     messageLog.grantAppend(fanout.worker);
     messageLog.grantAppend(delivery.worker);

@@ -1,3 +1,4 @@
+import type { ActionBus } from './domain/actions/action-event.ts';
 import type { FanoutProgress, JobOutbox } from './domain/audience/fanout-progress.ts';
 import type { FanoutTask } from './domain/audience/fanout-task.ts';
 import type { DeviceHolders, UserLists } from './domain/campaigns/audience.ts';
@@ -45,6 +46,8 @@ export interface HeraldPorts {
   readonly redelivery: Redelivery;
   readonly deliveryProgress: DeliveryProgress;
   readonly gateway: PushGateway;
+  /** Where emit recipes put their events: Herald's own bus. */
+  readonly actions: ActionBus;
   /** Every step of every message, in batches (Firehose on AWS, NDJSON files locally). */
   readonly messageLog: MessageLog;
   /** Signs the receipt token every push carries. */

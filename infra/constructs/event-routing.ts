@@ -41,6 +41,9 @@ const eventPatternOf = (rule: BusRule): EventPattern => {
   return { ...rest, ...(detailType ? { detailType } : {}) } as EventPattern;
 };
 
+/** The name of Herald's bus in a stack: known before the bus is built, for the functions' environment. */
+export const busNameOf = (stack: Stack): string => `${stack.stackName}-bus`;
+
 /**
  * Herald's event bus and its rules, generated from the recipe catalog: one per recipe to the
  * planner, relation events to the relation writer, and every other event kept on the
@@ -55,7 +58,7 @@ export class EventRouting extends Construct {
   constructor(scope: Construct, id: string, props: EventRoutingProps) {
     super(scope, id);
     const stackName = Stack.of(this).stackName;
-    this.bus = new EventBus(this, 'Bus', { eventBusName: `${stackName}-bus` });
+    this.bus = new EventBus(this, 'Bus', { eventBusName: busNameOf(Stack.of(this)) });
     keepLogicalId(this.bus, ['Bus', 'Resource']);
     const lambdaTarget = (target: IFunction, rule: BusRule) =>
       new LambdaFunction(target, {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { noActionBus } from '../domain/actions/action-event.ts';
 import { campaignBusinessOf } from '../domain/campaigns/campaign-businesses.ts';
 import { noMessageLog } from '../domain/engagement/message-log.ts';
 import { keySigner } from '../domain/engagement/receipt-token.ts';
@@ -45,8 +46,11 @@ export interface AwsClients {
 
 /** What differs between AWS and the local runtime, or is configuration rather than a resource. */
 export type InjectedPorts = Pick<HeraldPorts, 'gateway' | 'holds' | 'catalog' | 'policy' | 'clock'> &
-  /** Absent: a log that keeps nothing, and tokens signed with a key made for this process (tests). */
-  Partial<Pick<HeraldPorts, 'messageLog' | 'receipts' | 'userLists' | 'launches'>>;
+  /**
+   * Absent: a log that keeps nothing, tokens signed with a key made for this process (tests), and
+   * an action bus that fails every emit, naming what is missing.
+   */
+  Partial<Pick<HeraldPorts, 'messageLog' | 'receipts' | 'actions' | 'userLists' | 'launches'>>;
 
 const processKey = randomBytes(32);
 const processKeySigner = keySigner(async () => processKey);
@@ -123,5 +127,6 @@ export const awsPorts = (names: ResourceNames, clients: AwsClients, injected: In
     ...injected,
     messageLog: injected.messageLog ?? built.messageLog,
     receipts: injected.receipts ?? built.receipts,
+    actions: injected.actions ?? noActionBus,
   };
 };

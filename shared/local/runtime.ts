@@ -1,15 +1,18 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createDeliveryWorker } from '../../functions/delivery-worker/handler.ts';
 import { createFanoutWorker } from '../../functions/fanout-worker/handler.ts';
 import { createPlanner } from '../../functions/planner/handler.ts';
 import { createRelationWriter } from '../../functions/relation-writer/handler.ts';
+import { PublisherActionBus } from '../adapters/eventbridge/publisher-action-bus.ts';
 import { FileUserLists } from '../adapters/lists/file-user-lists.ts';
 import { NdjsonMessageLog } from '../adapters/message-log/ndjson-message-log.ts';
 import { LocalReceiptKeys } from '../adapters/receipts/local-keys.ts';
 import { SqsRejectedEvents } from '../adapters/sqs/rejected-events.ts';
+import { type ActionBus, type ActionEvent, noActionBus } from '../domain/actions/action-event.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import { signerFrom } from '../domain/engagement/receipt-keys.ts';
 import { defaultPolicy, type FatiguePolicy } from '../domain/fatigue/policy.ts';
@@ -21,6 +24,8 @@ import type { HeraldPorts } from '../herald-ports.ts';
 import { logger } from '../observability/logger.ts';
 import { meteredInvocation, overhead, plannerMetering } from '../observability/metered-invocation.ts';
 import { collectingSink, type EmfDocument, EmfMetrics, type EmfSink } from '../observability/metrics.ts';
+import { requestMeter } from '../observability/request-meter.ts';
+import { Publisher } from '../publisher/publisher.ts';
 import { functionSizing } from '../resources/functions.ts';
 import { deliveryQueue, fanoutQueue, undeliverableEventsQueue } from '../resources/queues.ts';
 import { ensureCanaryRecipient } from '../use-cases/canary-recipient.ts';
@@ -28,7 +33,7 @@ import { recordConversion } from '../use-cases/record-conversion.ts';
 import { LocalEventBus } from './bus/local-bus.ts';
 import { servePutEvents } from './bus/put-events-server.ts';
 import { DeviceSimulator, type SimulatorFaults } from './device-simulator.ts';
-import { type LocalEngines, localRegion, startLocalEngines } from './engines.ts';
+import { type LocalEngines, localCredentials, localRegion, startLocalEngines } from './engines.ts';
 import { localContext } from './lambda-context.ts';
 import { launchDueCampaigns, watchedLaunches } from './local-campaigns.ts';
 import { LocalHoldScheduler } from './local-hold-scheduler.ts';
@@ -65,6 +70,8 @@ export interface LocalRuntime {
    */
   readonly receiptEndpoint: string;
   readonly simulator: DeviceSimulator;
+  /** Every event an emit action put on the bus (and the bus took), in order, with the runtime's time. */
+  readonly emitted: readonly (ActionEvent & { readonly at: Date })[];
   /** Pushes held for quiet hours, on the runtime's clock. */
   readonly holds: LocalHoldScheduler;
   releaseDueHolds(): Promise<number>;
@@ -102,6 +109,16 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const holds = new LocalHoldScheduler();
   const receiptKeys = new LocalReceiptKeys();
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'herald-data-')));
+  // Emit actions go through the bus's PutEvents endpoint, once it is up (below).
+  let actions: ActionBus = noActionBus;
+  const actionEvents: (ActionEvent & { at: Date })[] = [];
+  const emitAndKeep = async (events: readonly ActionEvent[]) => {
+    const results = await actions.emit(events);
+    events.forEach((event, i) => {
+      if (results[i]?.status === 'emitted') actionEvents.push({ ...event, at: clock.now() });
+    });
+    return results;
+  };
   const local = await provisionLocalPorts(
     engines,
     {
@@ -114,6 +131,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       messageLog: new NdjsonMessageLog(dataDir),
       userLists: new FileUserLists(),
       launches: watchedLaunches,
+      actions: { emit: (events) => emitAndKeep(events) },
     },
     // TTL as on AWS only on the wall clock: see provisionTables.
     { timeToLive: options.clock === undefined },
@@ -172,6 +190,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     },
   );
   const { endpoint: busEndpoint, server } = await servePutEvents(bus, options.busPort ?? 0);
+  const eventBridge = new EventBridgeClient({
+    region: localRegion,
+    credentials: localCredentials,
+    endpoint: busEndpoint,
+    maxAttempts: 1,
+  });
+  requestMeter.attach(eventBridge, 'eventbridge');
+  actions = new PublisherActionBus(new Publisher({ client: eventBridge, eventBusName: busName }));
   const receiptServer = await serveReceipts(
     { keys: receiptKeys, outcomes: ports.outcomes, messageLog: ports.messageLog, clock },
     options.receiptPort ?? 0,
@@ -258,6 +284,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const stop = async () => {
     if (holdTimer) clearInterval(holdTimer);
     await Promise.all(pollers.map((p) => p.stop()));
+    eventBridge.destroy();
     await new Promise((r) => server.close(r));
     await new Promise((r) => receiptServer.server.close(r));
     local.close();
@@ -283,6 +310,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     busName,
     receiptEndpoint: receiptServer.endpoint,
     simulator,
+    emitted: actionEvents,
     holds,
     releaseDueHolds,
     metrics: () => emitted.documents,

@@ -10,7 +10,7 @@ export const recordCanaryLatency = (
   clock: Clock,
   metrics: MetricRecorder,
 ): void => {
-  if (job.recipeId !== CANARY_RECIPE_ID || delivered === 0) return;
+  if (job.recipeId !== CANARY_RECIPE_ID || delivered === 0 || !job.push) return;
   const sentAt = canarySentAt(job.push);
   if (sentAt) metrics.add('CanaryLatencyMs', Math.max(0, clock.now().getTime() - sentAt.getTime()), {});
 };

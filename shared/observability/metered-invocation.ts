@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { ACTION_SOURCE } from '../domain/actions/action-event.ts';
 import { isEmptyUsage, type Usage } from '../domain/costs/price-table.ts';
 import type { CostLedger } from '../domain/costs/usage-counters.ts';
 import { logger } from './logger.ts';
@@ -15,8 +16,8 @@ export interface MeteredInvocationOptions {
    * tasks), or to the `pipeline` line.
    */
   readonly line?: string;
-  /** Units the invocation bills besides its requests (the planner: its EventBridge event). */
-  readonly perInvocation?: Partial<Usage>;
+  /** Units the invocation bills besides its requests (the planner: its EventBridge event), given its event. */
+  readonly perInvocation?: Partial<Usage> | ((event: unknown) => Partial<Usage>);
   readonly meter?: RequestMeter;
   readonly today?: () => string;
 }
@@ -62,7 +63,9 @@ export const meteredInvocation = <E, R>(
         },
       },
       async () => {
-        if (options.perInvocation) meter.record(options.perInvocation);
+        const { perInvocation } = options;
+        if (perInvocation)
+          meter.record(typeof perInvocation === 'function' ? perInvocation(event) : perInvocation);
         return handler(event, context);
       },
     );
@@ -75,8 +78,15 @@ export const overhead = (
   ports: () => { readonly costs?: CostLedger },
 ): MeteredInvocationOptions => ({ line, costs: () => ports().costs });
 
-/** Metering of the planner: one EventBridge event per planned (event, recipe), claimed by its fan-out. */
+/**
+ * Metering of the planner: one EventBridge event per planned (event, recipe), claimed by its
+ * fan-out; none for an event an emit action put on the bus, whose PutEvents the emitting recipe's
+ * job was billed for already.
+ */
 export const plannerMetering = (ports: () => { readonly costs?: CostLedger }): MeteredInvocationOptions => ({
   costs: () => ports().costs,
-  perInvocation: { eventBridgeEvents: 1 },
+  perInvocation: (input) =>
+    (input as { event?: { source?: unknown } } | undefined)?.event?.source === ACTION_SOURCE
+      ? {}
+      : { eventBridgeEvents: 1 },
 });

@@ -1,5 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { addUsage, emptyUsage, sqsBillableRequests, type Usage } from '../domain/costs/price-table.ts';
+import {
+  addUsage,
+  emptyUsage,
+  eventBridgeBillableEvents,
+  sqsBillableRequests,
+  type Usage,
+} from '../domain/costs/price-table.ts';
+import type { PutEventsEntry } from '../local/bus/put-events-entry.ts';
+import { entrySize } from '../local/bus/put-events-limits.ts';
+
+/** The AWS services whose requests the meter counts. */
+export type MeteredService = 'dynamodb' | 'sqs' | 'sns' | 'scheduler' | 'eventbridge';
 
 /** The part of an AWS SDK v3 client the meter needs: its middleware stack. */
 interface MeteredClient {
@@ -237,7 +248,7 @@ export class RequestMeter {
     this.unitsByTable.set(table, tally);
   }
 
-  attach(client: unknown, service: 'dynamodb' | 'sqs' | 'sns' | 'scheduler'): void {
+  attach(client: unknown, service: MeteredService): void {
     (client as MeteredClient).middlewareStack.add(
       (next, context) => async (args) => {
         const command = context.commandName ?? 'Unknown';
@@ -268,6 +279,8 @@ export class RequestMeter {
         if (service === 'sqs')
           this.record({ sqsRequests: sqsBillableRequests(sqsPayloadBytes(command, args.input)) });
         if (service === 'sns' && command === 'PublishCommand') this.record({ snsPublishes: 1 });
+        if (service === 'eventbridge' && command === 'PutEventsCommand')
+          this.record({ eventBridgeEvents: putEventsBillable(args.input, result.output) });
         // Each one-time schedule invokes its target once: the invocation is what Scheduler bills.
         if (service === 'scheduler' && command === 'CreateScheduleCommand')
           this.record({ schedulerInvocations: 1 });
@@ -288,6 +301,19 @@ export class RequestMeter {
     );
   }
 }
+
+/**
+ * The events a PutEvents request is billed for: each entry EventBridge took, one per 64 KB chunk
+ * by its size formula (an entry it refused is not billed).
+ */
+const putEventsBillable = (input: Record<string, unknown>, output: unknown): number => {
+  const entries = (input.Entries as PutEventsEntry[] | undefined) ?? [];
+  const answers = (output as { Entries?: { EventId?: string }[] } | undefined)?.Entries ?? [];
+  return entries.reduce(
+    (n, entry, i) => n + (answers[i]?.EventId ? eventBridgeBillableEvents(entrySize(entry)) : 0),
+    0,
+  );
+};
 
 const gbSecondsOf = (ms: number, memoryMb: number) => (ms / 1000) * (memoryMb / 1024);
 

@@ -4,6 +4,7 @@ import { campaignRecipe } from '../domain/campaigns/campaign-recipe.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { defaultPolicy, type FatiguePolicy, parsePolicy } from '../domain/fatigue/policy.ts';
 import { appIdPattern, platforms } from '../domain/push/device.ts';
+import { refuseActionLoops } from '../domain/recipes/action-chain.ts';
 import { defaultRecipes } from '../domain/recipes/default-catalog.ts';
 import { type Recipe, recipeSchema } from '../domain/recipes/recipe.ts';
 import { firstDuplicate, flagSchema, normaliseTerms, optOutSchema } from '../domain/users/profile-terms.ts';
@@ -220,9 +221,20 @@ const checkEngagement = (engagement: Engagement, recipes: readonly Recipe[]): vo
   }
 };
 
+/** Emit recipes of the run that trigger one another in a loop are refused as the scenario's error. */
+const refuseLoopsOf = (scenario: Pick<Scenario, 'recipes'>, baseRecipes: readonly Recipe[]): void => {
+  try {
+    refuseActionLoops(scenarioRecipes(scenario, baseRecipes));
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new ValidationError('$.recipes', error.reason, { cause: error });
+  }
+};
+
 /** Parses a scenario (`baseRecipes`: its recipe set's, the default catalog's when not given), or throws a ValidationError whose field is the JSON path of the error. */
 export const parseScenario = (input: unknown, baseRecipes: readonly Recipe[] = defaultRecipes): Scenario => {
   const scenario = parseOrThrow(scenarioSchema, input, '$');
+  refuseLoopsOf(scenario, baseRecipes);
   if (scenario.engagement)
     checkEngagement(scenario.engagement, engagingRecipes(scenario, scenarioRecipes(scenario, baseRecipes)));
   return { ...scenario, policy: parsePolicy({ ...defaultPolicy, ...scenario.policy }, '$.policy') };

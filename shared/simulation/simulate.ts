@@ -39,8 +39,19 @@ export interface SimulatedDelivery {
   readonly opened?: true;
 }
 
+export interface SimulatedEmit {
+  readonly recipe: string;
+  readonly detailType: string;
+  readonly userId: string;
+  readonly actionId: string;
+  readonly time: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
 export interface SimulationReport {
   readonly deliveries: SimulatedDelivery[];
+  /** Events emit recipes put on the bus, one per recipient: what a team's own service would receive. */
+  readonly emitted: SimulatedEmit[];
   readonly outcomes: Record<string, ScopeSummary>;
   /** What the bus refused at PutEvents, by event index. */
   readonly refused: { index: number; errorCode: string; errorMessage: string }[];
@@ -223,6 +234,14 @@ export const simulate = async (
     );
     return {
       deliveries: markOpened(deliveries, engagement.opens),
+      emitted: runtime.emitted.map((e) => ({
+        recipe: String(e.detail.recipeId),
+        detailType: e.detailType,
+        userId: String(e.detail.userId),
+        actionId: String(e.detail.actionId),
+        time: e.at.toISOString(),
+        detail: e.detail,
+      })),
       outcomes: await ports.outcomes.summary(),
       refused,
       rejected: await readRejected(runtime),

@@ -161,7 +161,8 @@ const sampleOf = async (campaign: Campaign, deps: DryRunDeps, now: Date) => {
         reservations.push({ ...source.plan.reservation(user, 'dry-run'), at });
         if (samples.length < SAMPLES) {
           const template = source.plan.heldJobs(verdict.variant, verdict.releaseAt);
-          const push = template.personal ? renderPersonal(template.personal, user) : template.push;
+          // A campaign always pushes: its jobs carry a push or a personal template.
+          const push = template.personal ? renderPersonal(template.personal, user) : template.push!;
           samples.push({
             userId,
             verdict: `pushed at ${at.toISOString()}`,

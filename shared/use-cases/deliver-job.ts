@@ -1,3 +1,4 @@
+import type { ActionBus } from '../domain/actions/action-event.ts';
 import type { Clock } from '../domain/clock.ts';
 import { LogBatch } from '../domain/engagement/log-batch.ts';
 import type { MessageLog } from '../domain/engagement/message-log.ts';
@@ -33,12 +34,15 @@ import {
   sendsOf,
   settledSoFar,
 } from './delivery-sends.ts';
+import { type EmitJob, emitJob } from './emit-job.ts';
 import { reserveAtRelease } from './held-release.ts';
 import { type Finished, type LeasedWork, runLeased } from './leased-work.ts';
 
 export interface DeliverJobDeps {
   readonly devices: DeviceDirectory;
   readonly gateway: Pick<PushGateway, 'publish'>;
+  /** Where an emit recipe's jobs put their events; absent: every emit fails `emit:NoActionBus`. */
+  readonly actions?: ActionBus;
   readonly outcomes: OutcomeLedger;
   readonly deliveryProgress: DeliveryProgress;
   /** Where follow-up jobs go: the delivery queue itself. */
@@ -101,6 +105,7 @@ const WINDOW_TIME_MS = 30_000;
  * checkpoint writes and one transaction, about 0.02 DynamoDB requests per push.
  */
 export const deliverJob = async (job: DeliveryJob, deps: DeliverJobDeps): Promise<DeliverJobResult> => {
+  if (job.emit) return emitJob(job as EmitJob, deps);
   const run = await runLeased(deliveryWork(job, deps), {
     leases: deps.deliveryProgress,
     outcomes: deps.outcomes,

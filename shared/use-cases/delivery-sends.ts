@@ -60,10 +60,13 @@ export const sendsOf = (job: DeliveryJob, userId: string, all: readonly Device[]
  */
 export class JobPayloads {
   readonly #job: DeliveryJob;
+  readonly #push: RenderedPush;
   readonly #shared = new Map<Platform, PlatformPush | PayloadTooLargeError>();
 
   constructor(job: DeliveryJob) {
+    if (!job.push) throw new Error(`job ${job.jobId} carries no push`);
     this.#job = job;
+    this.#push = job.push;
   }
 
   /**
@@ -75,9 +78,8 @@ export class JobPayloads {
     recipient: UserProfile | undefined,
     receipt?: string,
   ): PlatformPush | PayloadTooLargeError {
-    const text =
-      this.#job.personal && recipient ? renderPersonal(this.#job.personal, recipient) : this.#job.push;
-    if (receipt || text !== this.#job.push) return this.#build(platform, text, receipt);
+    const text = this.#job.personal && recipient ? renderPersonal(this.#job.personal, recipient) : this.#push;
+    if (receipt || text !== this.#push) return this.#build(platform, text, receipt);
     let push = this.#shared.get(platform);
     if (!push) {
       push = this.#build(platform, text);

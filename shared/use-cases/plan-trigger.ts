@@ -1,3 +1,5 @@
+import { chainOf, MAX_CHAIN_DEPTH } from '../domain/actions/action-event.ts';
+import { relationSources } from '../domain/audience/audience-sources.ts';
 import type { FanoutTask } from '../domain/audience/fanout-task.ts';
 import { HeraldError, ValidationError } from '../domain/errors.ts';
 import type { ContractCatalog } from '../domain/events/contract-catalog.ts';
@@ -5,6 +7,7 @@ import type { DomainEvent } from '../domain/events/envelope.ts';
 import { businessIdentity } from '../domain/events/identity.ts';
 import { OutcomeTally } from '../domain/outcomes/outcome.ts';
 import type { RejectedEvents } from '../domain/ports.ts';
+import { emits, type Recipe } from '../domain/recipes/recipe.ts';
 import { logger } from '../observability/logger.ts';
 import { type FanOutDeps, type FanOutResult, fanOutSlice } from './fan-out-slice.ts';
 
@@ -22,6 +25,23 @@ const checkedDetail = (event: DomainEvent, contracts: ContractCatalog): Record<s
   if (!contract)
     throw new ValidationError('detail-type', `no contract for "${event.detailType}" from ${event.source}`);
   return contract.check(event.detail);
+};
+
+/**
+ * The run-time half of the loop rule (the catalog refuses loops when it loads): a recipe never
+ * fires on an event its own id is in the chain of, and never emits past the chain's depth.
+ */
+const refuseLoop = (recipe: Recipe, chain: readonly string[]): void => {
+  if (chain.includes(recipe.id))
+    throw new ValidationError(
+      'detail.chain',
+      `recipe ${recipe.id} is already in the chain ${chain.join(' -> ')}`,
+    );
+  if (emits(recipe) && chain.length >= MAX_CHAIN_DEPTH)
+    throw new ValidationError(
+      'detail.chain',
+      `recipe ${recipe.id} would emit past the chain's ${MAX_CHAIN_DEPTH} actions`,
+    );
 };
 
 /**
@@ -44,6 +64,7 @@ export const planTrigger = async (
       throw new ValidationError('detail-type', `recipe ${recipeId} does not fire on ${event.detailType}`);
     }
     detail = checkedDetail(event, deps.catalog.contracts);
+    refuseLoop(recipe, chainOf(event));
   } catch (error) {
     if (!(error instanceof HeraldError)) throw error;
     const tally = new OutcomeTally(recipeId, event.time);
@@ -54,10 +75,11 @@ export const planTrigger = async (
   }
 
   const recipe = deps.catalog.get(recipeId);
+  // Accounts the detail names go to the slice of their shard; alone, they make one slice.
   const shardCounts = await Promise.all(
-    recipe.audience.map((a) => deps.relations.shardCountOf(a.relation, String(detail[a.targetField]))),
+    relationSources(recipe, detail).map((s) => deps.relations.shardCountOf(s.type, s.to)),
   );
-  const shards = Math.max(...shardCounts);
+  const shards = Math.max(1, ...shardCounts);
   // Stamped once here: every slice and retry of this event counts in the same fatigue windows.
   const plannedAt = deps.clock.now().toISOString();
   const identity = businessIdentity({ ...event, detail }, recipe.identity);

@@ -1,8 +1,10 @@
+import { namedAccounts, relationSources } from '../domain/audience/audience-sources.ts';
 import { audiencePages } from '../domain/audience/audience-stream.ts';
 import type { FanoutTask } from '../domain/audience/fanout-task.ts';
 import { defaultFilterChain } from '../domain/audience/filters.ts';
 import { SlicePlan } from '../domain/audience/slice-plan.ts';
 import type { SliceSource } from '../domain/audience/slice-source.ts';
+import { shardOf } from '../domain/relations/sharding.ts';
 import type { FanOutDeps } from './fan-out-slice.ts';
 import { promoteIfFull, relocateMisplaced } from './slice-rebalancing.ts';
 
@@ -14,15 +16,16 @@ import { promoteIfFull, relocateMisplaced } from './slice-rebalancing.ts';
 export const recipeSliceSource = (task: FanoutTask, deps: FanOutDeps, now: Date): SliceSource => {
   const recipe = deps.catalog.get(task.recipeId);
   const plan = new SlicePlan(task, recipe, deps.policy, deps.filters ?? defaultFilterChain, now);
-  const sources = recipe.audience.map((a) => ({
-    type: a.relation,
-    to: String(plan.event.detail[a.targetField]),
-  }));
+  const sources = relationSources(recipe, plan.event.detail);
+  // Accounts the detail names (an emitted event's recipient) come from the shard they hash to.
+  const named = namedAccounts(recipe, plan.event.detail).filter(
+    (id) => shardOf(id, task.shards ?? 1) === task.shard,
+  );
   return {
     plan,
     packsHeldAcrossPages: true,
     async *pages(after) {
-      const slice = { sources, shard: task.shard, at: now, after };
+      const slice = { sources, named, shard: task.shard, at: now, after };
       for await (const page of audiencePages(deps.relations, slice, deps.pageSize ?? 1000))
         yield { userIds: page, cursor: page[page.length - 1]! };
     },

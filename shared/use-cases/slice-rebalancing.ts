@@ -1,3 +1,4 @@
+import { relationSources } from '../domain/audience/audience-sources.ts';
 import type { FanoutTask } from '../domain/audience/fanout-task.ts';
 import type { Recipe } from '../domain/recipes/recipe.ts';
 import type { RelationStore } from '../domain/relations/relation.ts';
@@ -34,7 +35,7 @@ export const promoteIfFull = async (
   if ((task.readSoFar ?? 0) + belonging <= capacity || shards >= maxShards) return undefined;
   const next = nextShardCount(shards);
   await Promise.all(
-    recipe.audience.map((a) => relations.promote(a.relation, String(task.event.detail[a.targetField]), next)),
+    relationSources(recipe, task.event.detail).map((s) => relations.promote(s.type, s.to, next)),
   );
   return next;
 };

@@ -288,6 +288,25 @@ describe('the Herald CDK app', () => {
     expect(sendsTo).toContainEqual(ownQueue);
   });
 
+  it("lets only the delivery worker put events, on Herald's own bus, whose name it is told (emit actions)", () => {
+    const [busId] = Object.keys(service.findResources('AWS::Events::EventBus'));
+    const putters = Object.keys(json.Resources)
+      .filter((id) => json.Resources[id]!.Type === 'AWS::Lambda::Function')
+      .filter((id) => rawStatementsOf(id).some((s) => s.actions.includes('events:PutEvents')))
+      .map((id) => id.replace(/Function[0-9A-F]{8}$/, ''));
+
+    expect(putters).toEqual(['DeliveryWorker']);
+    expect(rawStatementsOf('DeliveryWorker').find((s) => s.actions.includes('events:PutEvents'))).toEqual({
+      actions: ['events:PutEvents'],
+      resources: [{ 'Fn::GetAtt': [busId, 'Arn'] }],
+    });
+    const environment = json.Resources[functionIdOf('DeliveryWorker')]!.Properties.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(environment.Variables.HERALD_EVENT_BUS_NAME).toBe('Herald-bus');
+    expect(service.findResources('AWS::Events::EventBus')[busId!]!.Properties.Name).toBe('Herald-bus');
+  });
+
   it('lets each worker shorten the visibility of messages of its own queue only', () => {
     const sourceQueueOf = (prefix: string) =>
       Object.values(service.findResources('AWS::Lambda::EventSourceMapping')).find(

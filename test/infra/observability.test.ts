@@ -211,6 +211,8 @@ describe('the functions', () => {
         'DELIVERY_DEAD_LETTER_QUEUE_URL',
         'HERALD_MESSAGE_LOG_STREAM',
         'RECEIPT_KEY_SECRET_ARN',
+        // Emit actions put their events on Herald's bus.
+        'HERALD_EVENT_BUS_NAME',
         ...platforms,
       ],
       DevicesRegistration: ['DEVICES_TABLE', ...platforms, 'OUTCOMES_TABLE'],

@@ -2,6 +2,8 @@ import type { RelationStore, RelationType } from '../relations/relation.ts';
 
 export interface AudienceSlice {
   readonly sources: readonly { readonly type: RelationType; readonly to: string }[];
+  /** Accounts the event names itself (audience-sources.ts), sorted: merged with the relations'. */
+  readonly named?: readonly string[];
   readonly shard: number;
   readonly at: Date;
   readonly after?: string;
@@ -27,6 +29,10 @@ async function* accountsOf(
   } while (after !== undefined);
 }
 
+async function* namedAfter(named: readonly string[], after: string | undefined): AsyncGenerator<string> {
+  for (const id of named) if (after === undefined || id > after) yield id;
+}
+
 /**
  * Streams the accounts of a slice in pages, merging every relation source of the recipe in one
  * ordered pass. Each source is sorted by account, so an account reached through two relations
@@ -39,6 +45,7 @@ export async function* audiencePages(
   pageSize: number,
 ): AsyncGenerator<string[]> {
   const cursors = slice.sources.map((source) => accountsOf(store, source, slice, pageSize));
+  if (slice.named?.length) cursors.push(namedAfter(slice.named, slice.after));
   const heads = await Promise.all(cursors.map((c) => c.next()));
   let page: string[] = [];
   let last: string | undefined;

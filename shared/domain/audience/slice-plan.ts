@@ -1,3 +1,4 @@
+import { chainOf, type EmitAction } from '../actions/action-event.ts';
 import { assignVariant, singleVariant, type Variant } from '../engagement/experiment.ts';
 import type { DomainEvent } from '../events/envelope.ts';
 import { type EffectiveRules, type FatiguePolicy, rulesFor } from '../fatigue/policy.ts';
@@ -5,7 +6,7 @@ import { releaseTime } from '../fatigue/quiet-hours.ts';
 import type { ReservationRequest } from '../fatigue/reservation.ts';
 import type { FatigueReservation } from '../push/delivery-job.ts';
 import { isPersonalised, personalPush, renderPush } from '../push/personal-push.ts';
-import type { Recipe } from '../recipes/recipe.ts';
+import { emits, type Recipe } from '../recipes/recipe.ts';
 import type { UserProfile } from '../users/user.ts';
 import { dedupeKeyOf, type FanoutTask } from './fanout-task.ts';
 import { type FilterContext, firstSuppression, type RecipientFilter } from './filters.ts';
@@ -20,6 +21,25 @@ type Decision =
   | { readonly kind: 'due' }
   /** Inside quiet hours: held until `releaseAt`, when delivery reserves the slot of that instant. */
   | { readonly kind: 'held'; readonly releaseAt: number };
+
+/**
+ * What an emit recipe's jobs share: the detail-type, the fields it maps from the trigger, and
+ * the chain, which grows by this recipe so the recipes it triggers can tell a loop.
+ */
+const emitOf = (task: FanoutTask, recipe: Recipe & { emit: NonNullable<Recipe['emit']> }): EmitAction => {
+  const { detail } = task.event;
+  const fields = Object.entries(recipe.emit.fields ?? {}).map(([to, from]) => [to, detail[from] ?? null]);
+  return {
+    detailType: recipe.emit.detailType,
+    identity: task.identity,
+    detail: {
+      ...Object.fromEntries(fields),
+      recipeId: recipe.id,
+      trigger: { id: task.event.id, source: task.event.source, detailType: task.event.detailType },
+      chain: [...chainOf(task.event), recipe.id],
+    },
+  };
+};
 
 /**
  * Everything a fan-out task decides once for its whole slice: the recipe's rules for this
@@ -63,14 +83,17 @@ export class SlicePlan {
     this.#context = { recipe, event: this.event, now };
     this.#variants = recipe.variants;
     this.#salt = recipe.experimentSalt ?? recipe.id;
+    const common = { eventId: task.event.id, eventTime: this.event.time.toISOString(), recipeId: recipe.id };
+    if (emits(recipe))
+      this.#jobs.set(singleVariant, { ...common, variant: singleVariant, emit: emitOf(task, recipe) });
     const pushes = recipe.variants
       ? recipe.variants.flatMap((v) => ('push' in v ? [[v.id, v.push] as const] : []))
-      : [[singleVariant, recipe.push] as const];
+      : recipe.push
+        ? [[singleVariant, recipe.push] as const]
+        : [];
     for (const [variant, push] of pushes) {
       this.#jobs.set(variant, {
-        eventId: task.event.id,
-        eventTime: this.event.time.toISOString(),
-        recipeId: recipe.id,
+        ...common,
         variant,
         ...(task.campaign ? { campaign: task.campaign.id } : {}),
         ...(recipe.app ? { app: recipe.app } : {}),
@@ -92,7 +115,8 @@ export class SlicePlan {
     const reason = firstSuppression(this.#chain, user, this.#context);
     if (reason) return { kind: 'suppressed', reason, variant };
     if (assigned && 'holdout' in assigned) return { kind: 'suppressed', reason: 'holdout', variant };
-    if (!this.rules.quietHours) return { kind: 'due', variant };
+    // Quiet hours keep phones quiet; an emitted event wakes nobody (a push it chains into is held by its own recipe).
+    if (!this.rules.quietHours || emits(this.recipe)) return { kind: 'due', variant };
     const release = releaseTime(at, user.timeZone, this.rules.quietHours).getTime();
     if (release <= at.getTime()) return { kind: 'due', variant };
     const expiry = this.rules.holdExpiresAfterMinutes;

@@ -21,7 +21,7 @@ export interface RegionPrices {
   readonly lambdaRequest: number;
   /** Lambda on arm64, per GB-second. */
   readonly lambdaGbSecond: number;
-  /** EventBridge custom events, per event published. */
+  /** EventBridge custom events, per event published: each 64 KB chunk of an entry is billed as one event. */
   readonly eventBridgeEvent: number;
   /** EventBridge Scheduler, per invocation (a held push released after more than 15 minutes). */
   readonly schedulerInvocation: number;
@@ -222,6 +222,10 @@ export const costOf = (usage: Usage, table: RegionPrices = prices) => {
   };
   return { byService, total: Object.values(byService).reduce((a, b) => a + b, 0) };
 };
+
+/** EventBridge bills each 64 KB chunk of an entry (by its PutEvents size formula) as one event. */
+export const eventBridgeBillableEvents = (entryBytes: number): number =>
+  Math.max(1, Math.ceil(entryBytes / 65_536));
 
 /** SQS bills every 64 KB chunk of a payload as one request. */
 export const sqsBillableRequests = (payloadBytes: number): number =>

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import { ACTION_SOURCE, actionEventDetail } from '../actions/action-event.ts';
 import { ValidationError } from '../errors.ts';
 import { parseOrThrow } from '../validation.ts';
 import { type EventContract, eventContracts } from './contracts.ts';
@@ -69,8 +70,14 @@ export class ContractCatalog {
     this.#byKey = byKey;
   }
 
+  /** The contract of an event; every `herald.actions` event (an emit recipe's) has the one action contract. */
   find(source: string, detailType: string): DetailContract | undefined {
-    return this.#byKey.get(contractKey(source, detailType));
+    return (
+      this.#byKey.get(contractKey(source, detailType)) ??
+      (source === ACTION_SOURCE
+        ? compiledContract({ source, detailType, detail: actionEventDetail })
+        : undefined)
+    );
   }
 
   /** This catalog with `others` added; a contract of `others` replaces one of the same event. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACTION_SOURCE, actionEventDetail } from '../actions/action-event.ts';
 
 /**
  * The published event contract: every event Herald understands, by source and detail-type.
@@ -66,10 +67,14 @@ export const eventContracts = [
   { source: 'herald.canary', detailType: 'CanaryPing', detail: canaryPing },
 ] as const satisfies readonly EventContract[];
 
+/**
+ * The contract of an event: one of the list, or for `herald.actions` (what emit recipes put on
+ * the bus, each under the detail-type its recipe chose) the one contract of every action event.
+ */
 export const findContract = (source: string, detailType: string): EventContract | undefined =>
   (eventContracts as readonly EventContract[]).find(
     (c) => c.source === source && c.detailType === detailType,
-  );
+  ) ?? (source === ACTION_SOURCE ? { source, detailType, detail: actionEventDetail } : undefined);
 
 /** Every contract as JSON Schema (draft 2020-12), keyed `source/detail-type`, for publishers. */
 export const contractsAsJsonSchema = (): Record<string, unknown> =>

@@ -1,3 +1,4 @@
+import type { EmitAction } from '../actions/action-event.ts';
 import type { CounterCap } from '../fatigue/policy.ts';
 
 /** How urgently iOS presents a notification; `critical` needs an Apple entitlement, so it is left out. */
@@ -55,7 +56,10 @@ export interface DeliveryJob {
   readonly campaign?: string;
   /** The only app whose devices get the push (the recipe's); absent, every app's. */
   readonly app?: string;
-  readonly push: RenderedPush;
+  /** The push of a push recipe's job; absent on an emit job. */
+  readonly push?: RenderedPush;
+  /** Set on an emit recipe's job: each recipient gets an event on the bus instead of a push. */
+  readonly emit?: EmitAction;
   readonly userIds: readonly string[];
   /**
    * Set when the push names its recipient (`{{recipient.id}}`): delivery renders it per recipient

@@ -30,7 +30,7 @@ const businessesOf = (policy: Pick<FatiguePolicy, 'businesses' | 'groups'>): Set
 /** Every push template of a recipe, with its JSON path in the recipe file. */
 const templatesOf = (recipe: Recipe): { path: string; text: string }[] => {
   const pushes = [
-    { at: '$.push', push: recipe.push },
+    ...(recipe.push ? [{ at: '$.push', push: recipe.push }] : []),
     ...(recipe.variants ?? []).flatMap((v, i) =>
       'push' in v ? [{ at: `$.variants[${i}].push`, push: v.push }] : [],
     ),
@@ -61,8 +61,11 @@ const recipeProblems = (
       at(path, `"${name}" is not a property of ${describe(contract)}`);
   };
   recipe.audience.forEach((a, i) => {
-    field(`$.audience[${i}].targetField`, a.targetField);
+    if ('targetField' in a) field(`$.audience[${i}].targetField`, a.targetField);
+    else field(`$.audience[${i}].field`, a.field);
   });
+  // What an emit recipe copies from its trigger must be there to copy.
+  for (const [to, from] of Object.entries(recipe.emit?.fields ?? {})) field(`$.emit.fields.${to}`, from);
   if (recipe.senderField) field('$.senderField', recipe.senderField);
   recipe.identity?.forEach((name, i) => {
     field(`$.identity[${i}]`, name);
@@ -143,7 +146,7 @@ export const checkRecipeSet = (
   const relations = new Set(set.channels.map((c) => c.relation));
   const warnings = set.recipes.flatMap((recipe) =>
     recipe.audience.flatMap((a, i) =>
-      relations.has(a.relation)
+      !('relation' in a) || relations.has(a.relation)
         ? []
         : [
             {

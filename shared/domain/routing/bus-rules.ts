@@ -1,3 +1,4 @@
+import { ACTION_SOURCE } from '../actions/action-event.ts';
 import type { RecipeCatalog } from '../recipes/recipe.ts';
 
 /** What a bus rule delivers to. The stack maps these to functions and queues. */
@@ -63,6 +64,10 @@ export const busRules = (catalog: RecipeCatalog): BusRule[] => {
     ...catalog.recipes.map((r) => ({ source: r.trigger.source, detailType: r.trigger.detailType })),
     ...catalog.channels,
     ...conversionsOf(catalog),
+    // What emit recipes put on the bus is expected even when no recipe fires on it: a team's own rule takes it.
+    ...catalog.recipes.flatMap((r) =>
+      r.emit ? [{ source: ACTION_SOURCE, detailType: r.emit.detailType }] : [],
+    ),
   ];
   const unexpected: BusRule[] = [...groupBy(expected, (e) => e.source)].map(([source, known]) => {
     const detailTypes = [...new Set(known.map((k) => k.detailType))].sort();

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryRelationStore } from '../../../shared/adapters/memory/relation-store.ts';
+import { namedAccounts } from '../../../shared/domain/audience/audience-sources.ts';
 import { audiencePages } from '../../../shared/domain/audience/audience-stream.ts';
+import { RecipeCatalog } from '../../../shared/domain/recipes/recipe.ts';
 
 const since = new Date('2026-01-01T00:00:00Z');
 const at = new Date('2026-02-01T00:00:00Z');
@@ -69,5 +71,42 @@ describe('audiencePages', () => {
     );
 
     expect(pages).toEqual([['u3', 'u4']]);
+  });
+});
+
+describe('an audience the event names itself', () => {
+  const recipe = (audience: unknown[]) =>
+    new RecipeCatalog([
+      {
+        id: 'named',
+        description: 'The accounts the event names.',
+        trigger: { source: 'herald.actions', detailType: 'BenefitGranted' },
+        audience,
+        business: 'benefits',
+        category: 'coupons',
+        push: { title: 'T', body: 'B' },
+      },
+    ]).get('named');
+
+  it('reads an id or a list of ids from the detail, sorted and each once, skipping what is no id', () => {
+    const named = recipe([{ field: 'userId' }, { field: 'also' }]);
+
+    expect(namedAccounts(named, { userId: 'u3', also: ['u1', 'u3', 7, '', 'u2'] })).toEqual([
+      'u1',
+      'u2',
+      'u3',
+    ]);
+    expect(namedAccounts(named, { userId: { id: 'u1' } })).toEqual([]);
+  });
+
+  it('merges the named accounts with the relations’ in one ordered pass, resuming after the cursor', async () => {
+    const store = await storeWith([
+      ['follow', 'u2', 'seller'],
+      ['follow', 'u4', 'seller'],
+    ]);
+    const slice = { sources: [{ type: 'follow', to: 'seller' }], named: ['u1', 'u4', 'u5'], shard: 0, at };
+
+    expect(await collect(audiencePages(store, slice, 10))).toEqual([['u1', 'u2', 'u4', 'u5']]);
+    expect(await collect(audiencePages(store, { ...slice, after: 'u2' }, 10))).toEqual([['u4', 'u5']]);
   });
 });
