@@ -51,7 +51,13 @@ const world = {
   ],
 };
 /** One benefit a day per user: the emit action counts against caps like a push. */
-const policy = { businesses: { ...defaultPolicy.businesses, benefits: [{ window: 'day', limit: 1 }] } };
+const policy = {
+  businesses: {
+    ...defaultPolicy.businesses,
+    benefits: [{ window: 'day', limit: 1 }],
+    'benefit-news': [{ window: 'day', limit: 5 }],
+  },
+};
 
 describe('emit actions: an event back on the bus, chaining into a push', () => {
   it('emits per recipient through filters, dedupe and caps, and the chained recipe pushes the recipient', async () => {
@@ -112,6 +118,7 @@ describe('emit actions: an event back on the bus, chaining into a push', () => {
 
     const report = await run({
       ...world,
+      policy,
       recipes: [orderCoupon, couponPush],
       events: [
         { ...granted, time: minute(1) },

@@ -1,4 +1,10 @@
-import type { ContractCatalog, DetailContract, JsonSchema } from '../events/contract-catalog.ts';
+import { ACTION_SOURCE, actionEventDetail, reservedActionFields } from '../actions/action-event.ts';
+import {
+  type ContractCatalog,
+  compiledContract,
+  type DetailContract,
+  type JsonSchema,
+} from '../events/contract-catalog.ts';
 import type { FatiguePolicy } from '../fatigue/policy.ts';
 import { placeholdersOf } from '../push/template.ts';
 import type { Recipe } from './recipe.ts';
@@ -19,6 +25,29 @@ const propertyAt = (schema: JsonSchema, path: readonly string[]): JsonSchema | u
 };
 
 const describe = (c: DetailContract) => `the contract of ${c.source}/${c.detailType} (${c.file})`;
+
+/**
+ * What a recipe chained on an emit action may read: the action contract's own fields and the
+ * fields every recipe emitting that detail-type copies from its trigger (`emit.fields`).
+ */
+const emittedContracts = (recipes: readonly Recipe[]): DetailContract[] => {
+  const fields = new Map<string, { fields: Set<string>; by: string[] }>();
+  for (const recipe of recipes) {
+    if (!recipe.emit) continue;
+    const entry = fields.get(recipe.emit.detailType) ?? { fields: new Set(reservedActionFields), by: [] };
+    for (const to of Object.keys(recipe.emit.fields ?? {})) entry.fields.add(to);
+    entry.by.push(recipe.id);
+    fields.set(recipe.emit.detailType, entry);
+  }
+  return [...fields].map(([detailType, { fields: names, by }]) => {
+    const compiled = compiledContract({ source: ACTION_SOURCE, detailType, detail: actionEventDetail });
+    return {
+      ...compiled,
+      schema: { type: 'object', properties: Object.fromEntries([...names].map((name) => [name, {}])) },
+      file: `(emitted by recipe ${by.join(', ')})`,
+    };
+  });
+};
 
 /** The businesses a policy has caps for, alone or in a group. */
 const businessesOf = (policy: Pick<FatiguePolicy, 'businesses' | 'groups'>): Set<string> =>
@@ -114,8 +143,9 @@ export const checkRecipeSet = (
     businesses: { ...context.policy.businesses, ...set.policy?.businesses },
     groups: { ...context.policy.groups, ...set.policy?.groups },
   });
+  const contracts = context.contracts.with(emittedContracts(set.recipes));
   const problems = set.recipes.flatMap((recipe) =>
-    recipeProblems(recipe, set.recipeFiles.get(recipe.id) ?? recipe.id, context.contracts, businesses),
+    recipeProblems(recipe, set.recipeFiles.get(recipe.id) ?? recipe.id, contracts, businesses),
   );
   const fed = new Map<string, string>();
   for (const channel of set.channels) {

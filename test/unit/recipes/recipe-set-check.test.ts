@@ -132,3 +132,59 @@ describe('checkRecipeSetFiles', () => {
     );
   });
 });
+
+describe('checkRecipeSetFiles, chains of emit actions', () => {
+  const emitter = {
+    id: 'draw-prize',
+    description: 'Grants the prize of a draw to its entrants.',
+    trigger: { source: 'market.lottery', detailType: 'DrawCompleted' },
+    audience: [{ relation: 'entered', targetField: 'drawId' }],
+    business: 'lottery',
+    category: 'draws',
+    action: 'emit',
+    emit: { detailType: 'PrizeGranted', fields: { prize: 'prize', draw: 'drawId' } },
+  };
+  const chained = (body: string) => ({
+    id: 'prize-push',
+    description: 'Tells the winner.',
+    trigger: { source: 'herald.actions', detailType: 'PrizeGranted' },
+    audience: [{ field: 'userId' }],
+    business: 'lottery',
+    category: 'draws',
+    push: { title: 'You won', body },
+  });
+  const setOf = (body: string): RecipeSetFiles => ({
+    ...lottery,
+    recipes: [
+      ...lottery.recipes,
+      { file: 'recipes/draw-prize.yaml', content: emitter },
+      { file: 'recipes/prize-push.yaml', content: chained(body) },
+    ],
+  });
+
+  it('lets a chained recipe read what its emitter copies and the action fields', () => {
+    expect(problemsOf(setOf('{{detail.prize}} from draw {{detail.draw}} ({{detail.recipeId}})'))).toEqual([]);
+  });
+
+  it('refuses a field no emitter copies, naming the emitters, and an emit field the trigger lacks', () => {
+    expect(problemsOf(setOf('{{detail.jackpot}}'))).toEqual([
+      expect.stringMatching(
+        /^recipes\/prize-push\.yaml: \$\.push\.body: \{\{detail\.jackpot\}\}: "jackpot" is not a property of the contract of herald\.actions\/PrizeGranted \(\(emitted by recipe draw-prize\)\)$/,
+      ),
+    ]);
+    const broken: RecipeSetFiles = {
+      ...lottery,
+      recipes: [
+        {
+          file: 'recipes/draw-prize.yaml',
+          content: { ...emitter, emit: { detailType: 'PrizeGranted', fields: { prize: 'jackpot' } } },
+        },
+      ],
+    };
+    expect(problemsOf(broken)).toEqual([
+      expect.stringMatching(
+        /^recipes\/draw-prize\.yaml: \$\.emit\.fields\.prize: "jackpot" is not a property/,
+      ),
+    ]);
+  });
+});
