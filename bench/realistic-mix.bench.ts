@@ -13,7 +13,7 @@
  */
 import { documentClient } from '../shared/adapters/dynamodb/document-client.ts';
 import { addUsage, costOf, emptyUsage, type Usage } from '../shared/domain/costs/price-table.ts';
-import { defaultRecipes } from '../shared/domain/recipes/default-catalog.ts';
+import { defaultRecipe } from '../shared/domain/recipes/default-catalog.ts';
 import { RecipeCatalog } from '../shared/domain/recipes/recipe.ts';
 import type { RelationStore } from '../shared/domain/relations/relation.ts';
 import type { HeraldPorts } from '../shared/herald-ports.ts';
@@ -36,7 +36,7 @@ export const QUICK: Population = { users: 3_000, rising: 600, latency1k: 1_000, 
 const THROTTLED_SHARE = 0.02;
 const DRAIN_MS = 3_600_000;
 
-const sharedRecipe = defaultRecipes[0];
+const sharedRecipe = defaultRecipe('followed-seller-new-item');
 const personalRecipe = {
   id: 'bench-personal-offer',
   description: 'Benchmark only: an offer named for each follower of a seller.',
