@@ -79,7 +79,24 @@ export interface DeliverJobResult {
   readonly handedOver?: boolean;
 }
 
-type JobResult = Omit<DeliverJobResult, 'alreadyDone' | 'handedOver'>;
+/** What a job's run counts; the runner adds whether it had run before or was handed over. */
+export type JobResult = Omit<DeliverJobResult, 'alreadyDone' | 'handedOver'>;
+
+/** Runs a job's work on the leased-work runner, push or emit alike, and says how it went. */
+export const runJobWork = async (
+  work: LeasedWork<DeliveryCheckpoint, JobResult>,
+  deps: DeliverJobDeps,
+): Promise<DeliverJobResult> => {
+  const run = await runLeased(work, {
+    leases: deps.deliveryProgress,
+    outcomes: deps.outcomes,
+    ...(deps.timeLeftMs ? { timeLeftMs: deps.timeLeftMs } : {}),
+    ...(deps.lastAttempt ? { lastAttempt: true } : {}),
+  });
+  if (run.status === 'done') return { ...run.result, alreadyDone: run.alreadyRecorded };
+  const nothing = { delivered: 0, suppressed: 0, failed: 0, owed: 0, disableErrors: 0 };
+  return { ...nothing, alreadyDone: run.status === 'already-done', handedOver: run.status === 'handed-over' };
+};
 
 /**
  * Recipients per checkpoint, as many as one BatchGetItem resolves. A worker killed mid-window
@@ -106,15 +123,7 @@ const WINDOW_TIME_MS = 30_000;
  */
 export const deliverJob = async (job: DeliveryJob, deps: DeliverJobDeps): Promise<DeliverJobResult> => {
   if (job.emit) return emitJob(job as EmitJob, deps);
-  const run = await runLeased(deliveryWork(job, deps), {
-    leases: deps.deliveryProgress,
-    outcomes: deps.outcomes,
-    ...(deps.timeLeftMs ? { timeLeftMs: deps.timeLeftMs } : {}),
-    ...(deps.lastAttempt ? { lastAttempt: true } : {}),
-  });
-  if (run.status === 'done') return { ...run.result, alreadyDone: run.alreadyRecorded };
-  const nothing = { delivered: 0, suppressed: 0, failed: 0, owed: 0, disableErrors: 0 };
-  return { ...nothing, alreadyDone: run.status === 'already-done', handedOver: run.status === 'handed-over' };
+  return runJobWork(deliveryWork(job, deps), deps);
 };
 
 const deliveryWork = (job: DeliveryJob, deps: DeliverJobDeps): LeasedWork<DeliveryCheckpoint, JobResult> => ({

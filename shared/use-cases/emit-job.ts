@@ -2,14 +2,12 @@ import { actionEventFor, type EmitAction, noActionBus } from '../domain/actions/
 import { LogBatch } from '../domain/engagement/log-batch.ts';
 import type { DeliveryJob } from '../domain/push/delivery-job.ts';
 import { type DeliveryCheckpoint, DeliveryJobBusyError } from '../domain/push/delivery-progress.ts';
-import type { DeliverJobDeps, DeliverJobResult } from './deliver-job.ts';
+import { type DeliverJobDeps, type DeliverJobResult, type JobResult, runJobWork } from './deliver-job.ts';
 import { releaseFatigue, settledSoFar } from './delivery-sends.ts';
-import { type Finished, type LeasedWork, runLeased } from './leased-work.ts';
+import type { Finished, LeasedWork } from './leased-work.ts';
 
 /** A job of an emit recipe: each recipient gets an event on the bus instead of a push. */
 export type EmitJob = DeliveryJob & { readonly emit: EmitAction };
-
-type JobResult = Omit<DeliverJobResult, 'alreadyDone' | 'handedOver'>;
 
 /** Recipients per checkpoint: ten PutEvents requests of ten entries. */
 const WINDOW = 100;
@@ -30,17 +28,8 @@ const WINDOW_TIME_MS = 30_000;
  * it, then the publisher's retry), it carries the same detail and `actionId`: the recipe it
  * triggers dedupes on that identity, and so can a team's service.
  */
-export const emitJob = async (job: EmitJob, deps: DeliverJobDeps): Promise<DeliverJobResult> => {
-  const run = await runLeased(emitWork(job, deps), {
-    leases: deps.deliveryProgress,
-    outcomes: deps.outcomes,
-    ...(deps.timeLeftMs ? { timeLeftMs: deps.timeLeftMs } : {}),
-    ...(deps.lastAttempt ? { lastAttempt: true } : {}),
-  });
-  if (run.status === 'done') return { ...run.result, alreadyDone: run.alreadyRecorded };
-  const nothing = { delivered: 0, suppressed: 0, failed: 0, owed: 0, disableErrors: 0 };
-  return { ...nothing, alreadyDone: run.status === 'already-done', handedOver: run.status === 'handed-over' };
-};
+export const emitJob = (job: EmitJob, deps: DeliverJobDeps): Promise<DeliverJobResult> =>
+  runJobWork(emitWork(job, deps), deps);
 
 const emitWork = (job: EmitJob, deps: DeliverJobDeps): LeasedWork<DeliveryCheckpoint, JobResult> => ({
   id: job.jobId,
