@@ -160,7 +160,7 @@ export const addCampaignCommands = (program: Command, exit: (code: number) => vo
     campaign
       .command('dry-run')
       .description(
-        'Audience size, five rendered pushes with their verdict, cost and end time; stores and sends nothing',
+        'Audience size, five rendered pushes with their verdict, what the caps would hold back, cost and end time; stores and sends nothing',
       )
       .argument('<file>', 'the campaign, as JSON (README, "Campaigns")'),
   ).action(async (file: string, options: TargetOptions) => {
