@@ -227,7 +227,12 @@ export async function benchCampaignRun(
     usage.sqsRequests -= watching;
     requestMix['sns:Publish'] = publishes;
     requestMix['lambda:Invoke'] = Math.round(usage.lambdaInvocations);
-    const progress = await campaignStatus(CAMPAIGN_ID, { ...deps, outcomes: ports.outcomes });
+    const progress = await campaignStatus(CAMPAIGN_ID, {
+      ...deps,
+      outcomes: ports.outcomes,
+      holds: ports.holds,
+      delivery: ports.delivery,
+    });
     const { delivered } = progress;
     const perMillion = (usd: number) => Number(((usd / delivered) * 1e6).toFixed(4));
     const cost = costOf(usage);

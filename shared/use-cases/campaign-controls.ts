@@ -43,14 +43,30 @@ export const resumeCampaign = async (
   const state = await campaignOrThrow(deps.campaigns, campaignId);
   const resumed = transition(state, 'resume', by, now);
   await deps.campaigns.save(resumed);
-  const parked = await deps.campaigns.parked(campaignId);
-  await sendAgain(parked, resumed.pausedMs, now, deps);
+  await sweepParked(resumed, deps);
+  // A run that came due while paused (the first, or a recurring one's next) launches now.
+  return launchCampaign(campaignId, deps);
+};
+
+/**
+ * Sends again (or, for a cancelled campaign, settles) every job parked while the campaign was
+ * paused. Resume and cancel do it; a status read does it too, so parked jobs a crashed resume or
+ * cancel left behind, or a gate that parked just as the pause ended, are never stranded.
+ */
+export const sweepParked = async (
+  state: CampaignState,
+  deps: Pick<CampaignControlDeps, 'campaigns' | 'holds' | 'delivery' | 'outcomes' | 'clock'>,
+): Promise<void> => {
+  if (state.status === 'paused') return;
+  const now = deps.clock.now();
+  const parked = await deps.campaigns.parked(state.campaign.id);
+  if (parked.length === 0) return;
+  if (state.status === 'cancelled') for (const job of parked) await settleCancelled(job, deps.outcomes, now);
+  else await sendAgain(parked, state.pausedMs, now, deps);
   await deps.campaigns.unpark(
-    campaignId,
+    state.campaign.id,
     parked.map((job) => job.jobId),
   );
-  if (resumed.status === 'scheduled') return launchCampaign(campaignId, deps);
-  return resumed;
 };
 
 /** Parked jobs at their slots slid by the pause: due ones to delivery, later ones held. */
@@ -87,18 +103,13 @@ export const settleCancelled = async (job: DeliveryJob, outcomes: OutcomeLedger,
 export const cancelCampaign = async (
   campaignId: string,
   by: string,
-  deps: Pick<CampaignControlDeps, 'campaigns' | 'clock' | 'outcomes'>,
+  deps: Pick<CampaignControlDeps, 'campaigns' | 'clock' | 'outcomes' | 'holds' | 'delivery'>,
 ): Promise<CampaignState> => {
   const now = deps.clock.now();
   const state = await campaignOrThrow(deps.campaigns, campaignId);
   const cancelled = transition(state, 'cancel', by, now);
   await deps.campaigns.save(cancelled);
-  const parked = await deps.campaigns.parked(campaignId);
-  for (const job of parked) await settleCancelled(job, deps.outcomes, now);
-  await deps.campaigns.unpark(
-    campaignId,
-    parked.map((job) => job.jobId),
-  );
+  await sweepParked(cancelled, deps);
   return cancelled;
 };
 
@@ -129,7 +140,12 @@ export const gateCampaignJob = async (
   }
   if (state.status === 'paused') {
     await deps.campaigns.park(job.campaign, job);
-    return 'parked';
+    // A resume or cancel may have swept the parked jobs between our read and our park: if the
+    // pause is over, take the job back and go on as if it had never been parked.
+    const after = await deps.campaigns.get(job.campaign);
+    if (after?.status === 'paused') return 'parked';
+    await deps.campaigns.unpark(job.campaign, [job.jobId]);
+    return gateCampaignJob(job, deps);
   }
   const due = Date.parse(job.releaseAt ?? now.toISOString()) + state.pausedMs;
   if (due > now.getTime()) {

@@ -2,12 +2,11 @@ import { campaignScope } from '../domain/campaigns/campaign.ts';
 import { transition } from '../domain/campaigns/lifecycle.ts';
 import { type CampaignProgress, progressOf, runIsOver } from '../domain/campaigns/progress.ts';
 import { campaignOrThrow } from '../domain/campaigns/store.ts';
-import type { OutcomeLedger, ScopeSummary } from '../domain/outcomes/outcome.ts';
-import { type CampaignCommandDeps, HERALD, launchCampaign } from './campaign-commands.ts';
+import type { ScopeSummary } from '../domain/outcomes/outcome.ts';
+import { HERALD, launchCampaign } from './campaign-commands.ts';
+import { type CampaignControlDeps, sweepParked } from './campaign-controls.ts';
 
-export interface CampaignStatusDeps extends CampaignCommandDeps {
-  readonly outcomes: Pick<OutcomeLedger, 'summary'>;
-}
+export type CampaignStatusDeps = CampaignControlDeps;
 
 /**
  * A campaign's progress from its outcome counters. A run found over is marked so here (`completed`,
@@ -21,6 +20,7 @@ export const campaignStatus = async (
   summaries?: Record<string, ScopeSummary>,
 ): Promise<CampaignProgress> => {
   const state = await campaignOrThrow(deps.campaigns, campaignId);
+  await sweepParked(state, deps);
   const finished = state.run ? await deps.campaigns.finishedReaders(campaignId, state.run) : 0;
   const summary = (summaries ?? (await deps.outcomes.summary()))[campaignScope(campaignId)];
   const progress = progressOf(state, summary, finished);

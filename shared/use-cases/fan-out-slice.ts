@@ -126,6 +126,9 @@ const fanOutWork = (task: FanoutTask, deps: FanOutDeps): LeasedWork<FanoutCheckp
       unsent.add('failed', 'gave-up', job.variant, job.recipients);
       await deps.outcomes.record(job.jobId, unsent.entries());
     }
+    // A campaign reader given up has still ended: its run can complete without it.
+    if (task.campaign && !followUp)
+      await deps.campaigns?.sliceFinished(task.campaign.id, task.campaign.run, task.taskId.split('@')[0]!);
     return tally.entries();
   },
   handOver: () => deps.fanout.send([{ ...task, handovers: (task.handovers ?? 0) + 1 }]),

@@ -41,7 +41,9 @@ export class EventBridgeHoldScheduler implements HoldScheduler {
     }
     for (const job of jobs)
       await scheduleOnce(this.#client, {
-        name: scheduleName('hold', job.jobId),
+        // The release instant is part of the name: a job held again later (a campaign's pause slid
+        // it) is a new schedule, never taken for the one that just fired and is not deleted yet.
+        name: scheduleName('hold', `${job.jobId}@${releaseAt.toISOString()}`),
         groupName: this.#options.groupName,
         at: releaseAt,
         target: {

@@ -15,12 +15,16 @@ export class Pacer {
     this.#counts = new Map(Object.entries(restored).map(([at, n]) => [Number(at), n]));
   }
 
-  /** The second the next push due at `due` goes out in. */
+  /**
+   * The second the next push due at `due` goes out in. A second takes whole pushes: at 33.3 a
+   * second, 33 (never 34: three readers at a third of 100 each would push 102).
+   */
   slot(due: Date): Date {
     const base = due.getTime();
     const count = this.#counts.get(base) ?? 0;
     this.#counts.set(base, count + 1);
-    return new Date(base + Math.floor(count / this.#perSecond) * 1000);
+    const perSecond = this.#perSecond >= 1 ? Math.floor(this.#perSecond) : this.#perSecond;
+    return new Date(base + Math.floor(count / perSecond) * 1000);
   }
 
   /** The counters, as a checkpoint keeps them. */
