@@ -45,7 +45,9 @@ const storeOf = (states: CampaignState[], parked: DeliveryJob[] = []) => {
     get: async () => states[Math.min(reads++, states.length - 1)],
     park: async (_id, j) => void jobs.set(j.jobId, j),
     parked: async () => [...jobs.values()],
-    unpark: async (_id, ids) => ids.forEach((id) => jobs.delete(id)),
+    unpark: async (_id, ids) => {
+      for (const id of ids) jobs.delete(id);
+    },
   };
   return { store: store as CampaignStore, jobs };
 };
