@@ -122,6 +122,7 @@ export async function benchRealisticMix(options: { quick?: boolean; users?: numb
     const usageBefore = new Map(names.map((n) => [n, requestMeter.usageOf(n)]));
     const tablesBefore = new Map([...requestMeter.unitsByTable].map(([t, u]) => [t, { ...u }]));
     const mixBefore = new Map(requestMeter.requests);
+    const kindsBefore = new Map(requestMeter.writeUnitsByKind);
     const lambdaBefore = runtime.lambdaUsage();
     const receivedBefore = runtime.simulator.received.length;
     const measures = meter.phase();
@@ -294,6 +295,15 @@ export async function benchRealisticMix(options: { quick?: boolean; users?: numb
             },
           ];
         }),
+      ),
+      // The Ledger's writes by kind of item: fatigue counters, the outbox, checkpoints, markers.
+      ledgerWriteUnitsPerDeliveredPush: Object.fromEntries(
+        [...requestMeter.writeUnitsByKind]
+          .filter(([key]) => key.startsWith(`${ledgerTable}|`))
+          .map(([key, units]) => [key.split('|')[1]!, units - (kindsBefore.get(key) ?? 0)] as const)
+          .filter(([, units]) => units > 0)
+          .sort((a, b) => b[1] - a[1])
+          .map(([kind, units]) => [kind, round(units / Math.max(1, deliveredPushes), 4)]),
       ),
       fatigue: {
         writeUnitsPerRecipient: round(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { receiptKinds } from '../shared/domain/engagement/receipt.ts';
 import { interruptionLevels } from '../shared/domain/push/delivery-job.ts';
 import { appIdPattern, platforms, tokenKeyPrefix } from '../shared/domain/push/device.ts';
+import { isTimeZone } from '../shared/domain/users/time-zone.ts';
 
 /** What a recipe rule's input transformer hands the planner. */
 export const plannerInput = z.strictObject({ recipeId: z.string().min(1), event: z.unknown() });
@@ -79,6 +80,7 @@ const deliveryJobFields = z.strictObject({
       enforce: z.boolean(),
       count: z.boolean(),
       reserved: z.boolean(),
+      timeZone: z.string().refine(isTimeZone, 'not an IANA time zone').optional(),
       counters: z.array(
         z.strictObject({
           layer: z.enum(['user', 'business', 'group', 'sender']),

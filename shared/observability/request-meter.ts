@@ -4,6 +4,7 @@ import {
   emptyUsage,
   eventBridgeBillableEvents,
   sqsBillableRequests,
+  TRANSACTION_UNITS_PER_ITEM,
   type Usage,
 } from '../domain/costs/price-table.ts';
 import type { PutEventsEntry } from '../local/bus/put-events-entry.ts';
@@ -87,20 +88,69 @@ const tableOf = (input: Record<string, unknown>): string => {
   return Object.values(items[0] ?? {})[0]?.TableName ?? 'unknown';
 };
 
+type KeyedItem = { pk?: unknown } | undefined;
+/** The kind of an item: its partition key's first `#` segment (plain or marshalled). */
+const kindOf = (item: KeyedItem): string => {
+  const pk = item?.pk;
+  const text = typeof pk === 'string' ? pk : ((pk as { S?: string } | undefined)?.S ?? '');
+  return text.split('#')[0] || 'unknown';
+};
+
+/** The (table, kind) of every item a write request names. */
+const writtenKinds = (input: Record<string, unknown>): [string, string][] => {
+  if (typeof input.TableName === 'string')
+    return [[input.TableName, kindOf((input.Key ?? input.Item) as KeyedItem)]];
+  if (input.TransactItems)
+    return (
+      input.TransactItems as Record<string, { TableName?: string; Key?: KeyedItem; Item?: KeyedItem }>[]
+    ).map((entry) => {
+      const op = Object.values(entry)[0];
+      return [op?.TableName ?? 'unknown', kindOf(op?.Key ?? op?.Item)];
+    });
+  const batch = (input.RequestItems ?? {}) as Record<
+    string,
+    { PutRequest?: { Item?: KeyedItem }; DeleteRequest?: { Key?: KeyedItem } }[]
+  >;
+  return Object.entries(batch).flatMap(([table, requests]) =>
+    requests.map((r): [string, string] => [table, kindOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key)]),
+  );
+};
+
+/** Items of a transaction per table. */
+const transactionItemsByTable = (input: Record<string, unknown>): Map<string, number> => {
+  const byTable = new Map<string, number>();
+  for (const item of (input.TransactItems ?? []) as Record<string, { TableName?: string }>[]) {
+    const table = Object.values(item)[0]?.TableName ?? 'unknown';
+    byTable.set(table, (byTable.get(table) ?? 0) + 1);
+  }
+  return byTable;
+};
+
 /**
  * A request's units by table: as DynamoDB reports them (one entry per table for a batch or a
  * transaction across tables), else all of `billed` to the table the request names.
+ *
+ * A transaction bills two units per item (per KB of it) on AWS. DynamoDB Local reports two per
+ * KB of a table's items taken together, so several small items in one table come out as two
+ * units: each table is billed at least two units per item it has in the transaction.
  */
-const unitsByTableOf = (input: Record<string, unknown>, output: unknown, billed: number) => {
+const unitsByTableOf = (
+  input: Record<string, unknown>,
+  output: unknown,
+  billed: number,
+): (readonly [string, number])[] => {
   const reported = capacityOf(output).filter((c) => (c as { TableName?: string }).TableName);
-  if (reported.length === 0) return [[tableOf(input), billed] as const];
-  return reported.map(
-    (c) =>
-      [
-        (c as { TableName: string }).TableName,
-        c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0),
-      ] as const,
+  const units = new Map<string, number>(
+    reported.length === 0
+      ? [[tableOf(input), billed]]
+      : reported.map((c) => [
+          (c as { TableName: string }).TableName,
+          c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0),
+        ]),
   );
+  for (const [table, items] of transactionItemsByTable(input))
+    units.set(table, Math.max(units.get(table) ?? 0, TRANSACTION_UNITS_PER_ITEM * items));
+  return [...units];
 };
 
 const isConditionFailure = (error: unknown) =>
@@ -145,6 +195,11 @@ export class RequestMeter {
    * Ledger table provisioned, the rest on demand).
    */
   readonly unitsByTable = new Map<string, { read: number; write: number }>();
+  /**
+   * DynamoDB write units by table and kind of item (`<table>|<kind>`, the kind being the first
+   * `#` segment of its partition key: `fatigue`, `outbox`, `delivery`...): where a table's writes go.
+   */
+  readonly writeUnitsByKind = new Map<string, number>();
 
   /** Runs `work` with its AWS requests attributed to `name`. */
   within<T>(name: string, work: () => Promise<T>): Promise<T> {
@@ -242,6 +297,18 @@ export class RequestMeter {
     return this.#usage;
   }
 
+  /** Spreads each table's write units evenly over the items the request wrote to it, by kind. */
+  #tallyKinds(input: Record<string, unknown>, byTable: readonly (readonly [string, number])[]): void {
+    const kinds = writtenKinds(input);
+    for (const [table, units] of byTable) {
+      const ofTable = kinds.filter(([t]) => t === table);
+      for (const [, kind] of ofTable) {
+        const key = `${table}|${kind}`;
+        this.writeUnitsByKind.set(key, (this.writeUnitsByKind.get(key) ?? 0) + units / ofTable.length);
+      }
+    }
+  }
+
   #tallyTable(table: string, kind: 'read' | 'write', units: number): void {
     const tally = this.unitsByTable.get(table) ?? { read: 0, write: 0 };
     tally[kind] += units;
@@ -270,8 +337,11 @@ export class RequestMeter {
           // item, which the error does not say).
           if (service === 'dynamodb' && isWrite(command) && isConditionFailure(error)) {
             this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-            this.record({ dynamodbWriteUnits: 1 });
-            this.#tallyTable(tableOf(args.input), 'write', 1);
+            // A cancelled transaction still bills every item it prepared.
+            const units = unitsByTableOf(args.input, undefined, 1);
+            this.record({ dynamodbWriteUnits: units.reduce((n, [, u]) => n + u, 0) });
+            for (const [table, tableUnits] of units) this.#tallyTable(table, 'write', tableUnits);
+            this.#tallyKinds(args.input, units);
           }
           throw error;
         }
@@ -290,10 +360,12 @@ export class RequestMeter {
             0,
           );
           // DynamoDB Local may leave capacity out; a request then counts as one unit.
-          const billed = units > 0 ? units : 1;
+          const byTable = unitsByTableOf(args.input, result.output, units > 0 ? units : 1);
+          const billed = byTable.reduce((n, [, u]) => n + u, 0);
           this.record(isWrite(command) ? { dynamodbWriteUnits: billed } : { dynamodbReadUnits: billed });
-          for (const [table, tableUnits] of unitsByTableOf(args.input, result.output, billed))
+          for (const [table, tableUnits] of byTable)
             this.#tallyTable(table, isWrite(command) ? 'write' : 'read', tableUnits);
+          if (isWrite(command)) this.#tallyKinds(args.input, byTable);
         }
         return result;
       },

@@ -63,6 +63,7 @@ export const campaignSliceSource = async (
   return {
     plan,
     packsHeldAcrossPages: false,
+    heldByClock: false,
     pages: (after) =>
       audiencePagesOf(audience, { index: task.shard, total: reader.readers }, after, read, now),
     beforePage: async () => {

@@ -15,6 +15,7 @@ import {
 } from '../domain/push/delivery-progress.ts';
 import type { DeviceDirectory } from '../domain/push/device.ts';
 import { PayloadTooLargeError } from '../domain/push/payload.ts';
+import { readsProfile } from '../domain/push/personal-push.ts';
 import type { PublishResult, PushGateway } from '../domain/push/push-gateway.ts';
 import { type DeviceAttempt, judgeRecipient } from '../domain/push/recipient-verdict.ts';
 import {
@@ -176,7 +177,11 @@ const deliver = async (
   const payloads = new JobPayloads(job);
   // A held job reserves its slots at release; a follow-up's recipients were reserved by its original.
   const reservesAtRelease = job.fatigue !== undefined && !job.fatigue.reserved && attempt === 0;
-  const needsProfiles = reservesAtRelease || job.personal !== undefined;
+  // Profiles give a held job's recipients their clocks (unless the job has theirs) and a
+  // personalised push what it names of them beyond their id.
+  const needsProfiles =
+    (reservesAtRelease && !job.fatigue?.timeZone) ||
+    (job.personal !== undefined && readsProfile(job.personal));
   let disableErrors = 0;
 
   const receiptOf = (userId: string, deviceId: string) =>

@@ -136,12 +136,12 @@ export const releaseFatigue = async (
 ): Promise<void> => {
   const reservation = job.fatigue;
   if (!reservation?.count || unsent.length === 0) return;
-  const profiles = await deps.users.profilesOf(unsent);
+  const profiles = reservation.timeZone ? new Map() : await deps.users.profilesOf(unsent);
   const at = new Date(reservation.at);
   await deps.fatigue.release(
     unsent.map((userId) => ({
       userId,
-      timeZone: profiles.get(userId)?.timeZone ?? 'UTC',
+      timeZone: reservation.timeZone ?? profiles.get(userId)?.timeZone ?? 'UTC',
       at,
       dedupeKey: reservation.dedupeKey,
       owner: job.jobId,

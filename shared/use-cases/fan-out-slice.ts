@@ -14,6 +14,7 @@ import type { CampaignStore } from '../domain/campaigns/store.ts';
 import type { Clock } from '../domain/clock.ts';
 import { LogBatch } from '../domain/engagement/log-batch.ts';
 import type { MessageLog } from '../domain/engagement/message-log.ts';
+import { wallClock } from '../domain/fatigue/calendar.ts';
 import type { FatiguePolicy } from '../domain/fatigue/policy.ts';
 import { type FatigueLedger, fatigueReason } from '../domain/fatigue/reservation.ts';
 import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
@@ -76,6 +77,28 @@ export interface FanOutResult {
 }
 
 type SliceResult = Omit<FanOutResult, 'alreadyDone' | 'handedOver'>;
+
+/** A page's recipients held to one instant; with `timeZone` when they share its clock then. */
+interface HeldGroup {
+  readonly variant: string;
+  readonly releaseAt: number;
+  readonly timeZone?: string;
+  readonly userIds: string[];
+}
+
+const holdIn = (
+  groups: Map<string, HeldGroup>,
+  variant: string,
+  releaseAt: number,
+  timeZone: string | undefined,
+  userId: string,
+) => {
+  const clock = timeZone ? wallClock(new Date(releaseAt), timeZone) : '';
+  const key = `${variant}|${releaseAt}|${clock}`;
+  const group = groups.get(key);
+  if (group) group.userIds.push(userId);
+  else groups.set(key, { variant, releaseAt, ...(timeZone ? { timeZone } : {}), userIds: [userId] });
+};
 
 /**
  * Reads one audience slice page by page and takes every recipient through the PushAction chain
@@ -206,7 +229,7 @@ const readSlice = async (
         time: plan.now.toISOString(),
       });
       const due: { user: UserProfile; variant: string }[] = [];
-      const held = new Map<string, { variant: string; releaseAt: number; userIds: string[] }>();
+      const held = new Map<string, HeldGroup>();
       for (const userId of page) {
         planned++;
         // Accounts written before the target's last promotion still sit in this shard; only those
@@ -219,10 +242,7 @@ const readSlice = async (
         log.add({ step: 'planned', userId, variant });
         if (verdict.kind === 'due') due.push({ user, variant });
         else if (verdict.kind === 'held') {
-          const key = `${variant}|${verdict.releaseAt}`;
-          const bucket = held.get(key);
-          if (bucket) bucket.userIds.push(userId);
-          else held.set(key, { variant, releaseAt: verdict.releaseAt, userIds: [userId] });
+          holdIn(held, variant, verdict.releaseAt, source.heldByClock ? user.timeZone : undefined, userId);
           log.add({ step: 'held', userId, variant, releaseAt: new Date(verdict.releaseAt).toISOString() });
         } else {
           tally.add(verdict.kind, verdict.reason, variant);
@@ -251,7 +271,7 @@ const readSlice = async (
         ...jobs,
         ...[...held.values()].flatMap((h) =>
           buckets
-            .add(plan.heldJobs(h.variant, h.releaseAt), h.userIds)
+            .add(plan.heldJobs(h.variant, h.releaseAt, h.timeZone), h.userIds)
             .map((p) => ({ ...p, variant: h.variant })),
         ),
       ];

@@ -18,7 +18,7 @@ export const reserveAtRelease = async (
   const results = await fatigue.reserve(
     recipients.map((userId) => ({
       userId,
-      timeZone: profiles.get(userId)?.timeZone ?? 'UTC',
+      timeZone: reservation.timeZone ?? profiles.get(userId)?.timeZone ?? 'UTC',
       at: new Date(reservation.at),
       dedupeKey: reservation.dedupeKey,
       owner: originalJobId(job.jobId),

@@ -24,6 +24,7 @@ export const recipeSliceSource = (task: FanoutTask, deps: FanOutDeps, now: Date)
   return {
     plan,
     packsHeldAcrossPages: true,
+    heldByClock: true,
     async *pages(after) {
       const slice = { sources, named, shard: task.shard, at: now, after };
       for await (const page of audiencePages(deps.relations, slice, deps.pageSize ?? 1000))

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costOf, prices } from '../../shared/domain/costs/price-table.ts';
 import { RequestMeter } from '../../shared/observability/request-meter.ts';
@@ -74,6 +74,46 @@ describe('RequestMeter on DynamoDB Local and fauxqs', () => {
     // A transactional write costs two units per KB of each item.
     expect(meter.unitsByTable.get(other)?.write).toBe(4);
     expect(meter.unitsByTable.get(tableName)?.write).toBe(7);
+  });
+
+  it('bills a transaction two units per item, though DynamoDB Local reports its small items together', async () => {
+    const doc = documentClientOf(dynamodb);
+    const items = (prefix: string) =>
+      [1, 2, 3, 4].map((i) => ({
+        Put: {
+          TableName: tableName,
+          Item: { pk: `${prefix}${i}` },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      }));
+    await meter.within('transactions', () =>
+      doc.send(new TransactWriteCommand({ TransactItems: items('x') })),
+    );
+    expect(meter.usageOf('transactions').dynamodbWriteUnits).toBe(8);
+
+    // Cancelled by its condition: AWS still bills every item.
+    await meter.within('cancelled', async () => {
+      await expect(doc.send(new TransactWriteCommand({ TransactItems: items('x') }))).rejects.toThrow();
+    });
+    expect(meter.usageOf('cancelled').dynamodbWriteUnits).toBe(8);
+  });
+
+  it("says which kinds of item a table's write units went to", async () => {
+    const doc = documentClientOf(dynamodb);
+    const unitsOf = (kind: string) => meter.writeUnitsByKind.get(`${tableName}|${kind}`) ?? 0;
+    const [fatigue, outbox] = [unitsOf('fatigue'), unitsOf('outbox')];
+    await doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'fatigue#u1#2026-W47', n: 1 } }));
+    await doc.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [tableName]: [1, 2].map((i) => ({
+            PutRequest: { Item: { pk: `outbox#job-${i}`, big: 'x'.repeat(1500) } },
+          })),
+        },
+      }),
+    );
+    expect(unitsOf('fatigue') - fatigue).toBe(1);
+    expect(unitsOf('outbox') - outbox).toBe(4);
   });
 
   it('bills SQS by 64 KB chunk of payload', async () => {

@@ -4,7 +4,7 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { usageUnits } from '../../domain/costs/price-table.ts';
+import { TRANSACTION_UNITS_PER_ITEM, usageUnits } from '../../domain/costs/price-table.ts';
 import { type UnitUsage, usageByCounter } from '../../domain/costs/usage-counters.ts';
 import type { Outcome, OutcomeCount, OutcomeLedger, ScopeSummary } from '../../domain/outcomes/outcome.ts';
 import { counterShardOf, summarise, summariseByVariant } from '../../domain/outcomes/outcome.ts';
@@ -47,9 +47,6 @@ export const usageUpdate = (
     ExpressionAttributeValues: values,
   };
 };
-
-/** A transactional write bills two write units per item (of up to 1 KB). */
-const TRANSACTION_UNITS_PER_ITEM = 2;
 
 /**
  * Outcome counters on DynamoDB. A batch's counters and its marker commit in one transaction:

@@ -1,5 +1,12 @@
+import { wallClock } from '../fatigue/calendar.ts';
 import { type DeliveryJob, recipientsPerJob } from '../push/delivery-job.ts';
 import type { JobPacker, JobTemplate } from './job-packer.ts';
+
+/** Jobs share a bucket when they share variant, release instant and, if they carry one, clock. */
+const bucketOf = ({ variant, releaseAt, fatigue }: JobTemplate): string => {
+  const clock = fatigue?.timeZone && releaseAt ? wallClock(new Date(releaseAt), fatigue.timeZone) : '';
+  return `${variant}|${releaseAt}|${clock}`;
+};
 
 /**
  * A held job still filling, as a fan-out checkpoint names it: its body waits in the job outbox,
@@ -19,7 +26,7 @@ interface Bucket {
 }
 
 /**
- * Held recipients of one slice, packed per (variant, release instant) across pages. Users spread
+ * Held recipients of one slice, packed per (variant, release instant, clock) across pages. Users spread
  * over time zones make a page of 1,000 split into a dozen release instants; packed page by page,
  * night jobs averaged under 80 recipients, each paying a hold, a queue round trip and a delivery
  * lease. Here a bucket stays open until it holds a full job or the slice ends, so held jobs are
@@ -37,7 +44,7 @@ export class HeldBuckets {
 
   /** Adds held recipients; returns which job each went to (for the message log). */
   add(template: JobTemplate, userIds: readonly string[]): { jobId: string; userIds: string[] }[] {
-    const key = `${template.variant}|${template.releaseAt}`;
+    const key = bucketOf(template);
     const placed: { jobId: string; userIds: string[] }[] = [];
     let rest = userIds;
     while (rest.length > 0) {
@@ -103,7 +110,7 @@ export class HeldBuckets {
         continue;
       }
       const job = { ...body, userIds: body.userIds.slice(0, entry.recipients) };
-      this.#open.set(`${job.variant}|${job.releaseAt}`, {
+      this.#open.set(bucketOf(job), {
         job,
         kept: job.userIds.length === body.userIds.length,
       });

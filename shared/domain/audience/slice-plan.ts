@@ -144,10 +144,14 @@ export class SlicePlan {
     return { ...this.#jobsOf(variant), fatigue: this.#reservation(this.plannedAt, true) };
   }
 
-  /** What the jobs of a variant held until `releaseAt` share: they reserve their slot when released. */
-  heldJobs(variant: string, releaseAt: number): JobTemplate {
+  /**
+   * What the jobs of a variant held until `releaseAt` share: they reserve their slot when released,
+   * on the clock of `timeZone` when every recipient's reads the same then (else their profiles').
+   */
+  heldJobs(variant: string, releaseAt: number, timeZone?: string): JobTemplate {
     const at = new Date(releaseAt);
-    return { ...this.#jobsOf(variant), fatigue: this.#reservation(at, false), releaseAt: at.toISOString() };
+    const fatigue = { ...this.#reservation(at, false), ...(timeZone ? { timeZone } : {}) };
+    return { ...this.#jobsOf(variant), fatigue, releaseAt: at.toISOString() };
   }
 
   #jobsOf(variant: string) {

@@ -21,6 +21,12 @@ export interface SliceSource {
    * go out by then: its jobs close with their page.
    */
   readonly packsHeldAcrossPages: boolean;
+  /**
+   * Whether held recipients are grouped by the clock they share at release, so their jobs carry
+   * a time zone and delivery reserves without reading profiles: a recipe's, held to the end of
+   * quiet hours, which is one clock per instant anyway. A campaign's seconds mix every zone.
+   */
+  readonly heldByClock: boolean;
   pages(after: string | undefined): AsyncIterable<SourcePage>;
   /** Asked before each page, so that a campaign sees a cancel within a page. */
   beforePage(): Promise<void>;

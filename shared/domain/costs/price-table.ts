@@ -223,6 +223,9 @@ export const costOf = (usage: Usage, table: RegionPrices = prices) => {
   return { byService, total: Object.values(byService).reduce((a, b) => a + b, 0) };
 };
 
+/** DynamoDB bills a transaction two units per item (per KB written, per 4 KB read). */
+export const TRANSACTION_UNITS_PER_ITEM = 2;
+
 /** EventBridge bills each 64 KB chunk of an entry (by its PutEvents size formula) as one event. */
 export const eventBridgeBillableEvents = (entryBytes: number): number =>
   Math.max(1, Math.ceil(entryBytes / 65_536));

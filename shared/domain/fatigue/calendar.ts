@@ -47,6 +47,15 @@ export const localTime = (at: Date, timeZone: string): LocalTime => {
   return computed;
 };
 
+/**
+ * What a clock in `timeZone` reads at `at`, to the minute: zones that read the same share every
+ * fatigue window then, whatever their names or rules.
+ */
+export const wallClock = (at: Date, timeZone: string): string => {
+  const t = localTime(at, timeZone);
+  return `${t.year}-${t.month}-${t.day}T${t.hour}:${t.minute}`;
+};
+
 const computeLocalTime = (at: Date, timeZone: string): LocalTime => {
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(at)) parts[part.type] = part.value;

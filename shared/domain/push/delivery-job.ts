@@ -19,6 +19,11 @@ export interface FatigueReservation {
   readonly count: boolean;
   /** True when the fan-out reserved already; false when delivery reserves at release. */
   readonly reserved: boolean;
+  /**
+   * Set on a held job whose recipients' clocks all read the same at `at` (fatigue windows are
+   * local dates and hours, so theirs are this zone's): delivery reserves without their profiles.
+   */
+  readonly timeZone?: string;
 }
 
 /** The recipe's template and the detail values it reads, for pushes rendered per recipient at delivery. */

@@ -22,6 +22,12 @@ export const renderPush = (
 export const isPersonalised = (template: PushTemplate): boolean =>
   templatesOf(template).some((t) => placeholdersOf(t).some((p) => p.startsWith('recipient.')));
 
+/** Whether rendering needs the recipient's profile: a template naming only `recipient.id` does not. */
+export const readsProfile = (personal: PersonalPush): boolean =>
+  templatesOf(personal.template).some((t) =>
+    placeholdersOf(t).some((p) => p.startsWith('recipient.') && p !== 'recipient.id'),
+  );
+
 /**
  * What a personalised job carries instead of a text per recipient: the template and only the
  * detail values it reads (an event's detail may be far larger than what the push shows).

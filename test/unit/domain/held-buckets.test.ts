@@ -47,4 +47,28 @@ describe('HeldBuckets', () => {
     // The outbox held 150: the cut job is kept again before it goes out.
     expect(keep.map((j) => j.jobId)).toEqual(['task#0']);
   });
+
+  it('shares a job between zones whose clocks read the same at release, and only them', () => {
+    const fatigue = {
+      at: template.releaseAt!,
+      counters: [],
+      dedupeKey: 'e1#r',
+      enforce: true,
+      count: true,
+      reserved: false,
+    };
+    const zoned = (timeZone: string): JobTemplate => ({ ...template, fatigue: { ...fatigue, timeZone } });
+    const buckets = new HeldBuckets(new JobPacker('task'));
+    // 13:00Z is 14:00 in Paris and in Berlin (both UTC+1 in November), 15:00 in Athens.
+    buckets.add(zoned('Europe/Paris'), users(0, 2));
+    buckets.add(zoned('Europe/Berlin'), users(2, 2));
+    buckets.add(zoned('Europe/Athens'), users(4, 2));
+    buckets.closeAll();
+
+    const jobs = buckets.take().send.map((j) => [j.fatigue?.timeZone, j.userIds]);
+    expect(jobs).toEqual([
+      ['Europe/Paris', users(0, 4)],
+      ['Europe/Athens', users(4, 2)],
+    ]);
+  });
 });

@@ -1,10 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { deliveryJobMessage } from '../../../functions/contracts.ts';
 import { InMemoryFatigueLedger } from '../../../shared/adapters/memory/fatigue-ledger.ts';
 import { InMemoryUserDirectory } from '../../../shared/adapters/memory/user-directory.ts';
 import type { MessageRecord } from '../../../shared/domain/engagement/message-log.ts';
 import { receiptDataKey } from '../../../shared/domain/engagement/receipt.ts';
 import { keySigner, verifyReceipt } from '../../../shared/domain/engagement/receipt-token.ts';
 import type { DeliveryJob } from '../../../shared/domain/push/delivery-job.ts';
+import { parseOrThrow } from '../../../shared/domain/validation.ts';
 import { type DeliverJobDeps, deliverJob } from '../../../shared/use-cases/deliver-job.ts';
 import {
   device,
@@ -134,5 +136,66 @@ describe('deliverJob closes the loop', () => {
       Object.values({ ...summary.suppressed, ...summary.failed }).reduce((n, c) => n + c, 0);
     expect(outcomes).toBe(3);
     expect(summary.failed).toEqual({ interrupted: 3 });
+  });
+
+  it("a held job carrying its recipients' zone, with a push naming only their id, reads no profile", async () => {
+    for (const userId of ['a', 'b']) devices.byUser.set(userId, [device(userId, 1)]);
+    const gateway = new ScriptedGateway();
+    const users = new InMemoryUserDirectory();
+    await users.save({ id: 'a', timeZone: 'UTC', flags: [], optOuts: [] });
+    const read: string[][] = [];
+    const counting = Object.assign(Object.create(users), {
+      profilesOf: (ids: readonly string[]) => {
+        read.push([...ids]);
+        return users.profilesOf(ids);
+      },
+    });
+    const fatigue = new InMemoryFatigueLedger();
+    const zones: string[] = [];
+    const watching = Object.assign(Object.create(fatigue), {
+      reserve: (requests: Parameters<typeof fatigue.reserve>[0]) => {
+        zones.push(...requests.map((r) => r.timeZone));
+        return fatigue.reserve(requests);
+      },
+    });
+    const personal = { template: { title: 'Hi', body: 'For {{recipient.id}}' }, values: {} };
+    const reservation = {
+      at: now.toISOString(),
+      counters: [],
+      dedupeKey: 'listing-1#recipe',
+      enforce: true,
+      count: true,
+      reserved: false,
+      timeZone: 'Asia/Tokyo',
+    };
+    const held = job(['a', 'b'], { fatigue: reservation, releaseAt: now.toISOString(), personal });
+
+    // The queue's contract takes the zone, and only a real one.
+    expect(parseOrThrow(deliveryJobMessage, held, 'body').fatigue?.timeZone).toBe('Asia/Tokyo');
+    const martian = { ...held, fatigue: { ...reservation, timeZone: 'Mars/Olympus' } };
+    expect(() => parseOrThrow(deliveryJobMessage, martian, 'body')).toThrow(
+      /^body\.fatigue\.timeZone: not an IANA time zone/,
+    );
+
+    await deliverJob(held, { ...depsWith(gateway), users: counting, fatigue: watching });
+
+    expect(read).toEqual([]);
+    expect(zones).toEqual(['Asia/Tokyo', 'Asia/Tokyo']);
+    expect(gateway.calls).toHaveLength(2);
+    expect(gateway.calls.some((c) => c.push.message.includes('For b'))).toBe(true);
+
+    // Without the zone, the profiles give each recipient's clock.
+    zones.length = 0;
+    const { timeZone: _, ...unzoned } = reservation;
+    await deliverJob(
+      job(['a'], {
+        jobId: 'task-2#0',
+        fatigue: { ...unzoned, dedupeKey: 'listing-2#recipe' },
+        releaseAt: now.toISOString(),
+      }),
+      { ...depsWith(gateway), users: counting, fatigue: watching },
+    );
+    expect(read).toEqual([['a']]);
+    expect(zones).toEqual(['UTC']);
   });
 });

@@ -94,6 +94,8 @@ describe('fanOutSlice packs held recipients across pages', () => {
     expect(jobs).toBe(3);
     expect(held.map((j) => j.userIds.length)).toEqual([400, 400, 400]);
     expect(new Set(held.map((j) => j.releaseAt)).size).toBe(3);
+    // Each job carries the clock its recipients share at release: delivery reads no profile.
+    expect(held.map((j) => j.fatigue?.timeZone).sort()).toEqual([...zones].sort());
     expect(result.planned).toBe(1200);
     // The open jobs are named in the checkpoints, by id and size, never by recipient.
     expect(checkpoints.some((c) => (c.open?.length ?? 0) === 3)).toBe(true);
