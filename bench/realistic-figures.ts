@@ -4,7 +4,7 @@
  * after), the cost with the Ledger table provisioned, and latency percentiles.
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { costOf, prices, pricesFor, type Usage } from '../shared/domain/costs/price-table.ts';
+import { costOf, emptyUsage, prices, pricesFor, type Usage } from '../shared/domain/costs/price-table.ts';
 import { dynamoDbItemBytes } from './measuring-ports.ts';
 
 /** Utilisation the provisioned Ledger table is priced at: auto scaling's usual 70% target. */
@@ -115,5 +115,27 @@ export const costWithProvisionedLedger = (usage: Usage, ledgerShare: { read: num
   return {
     byService: { ...onDemand.byService, dynamodb: onDemand.byService.dynamodb - saved },
     total: onDemand.total - saved,
+  };
+};
+
+/** `usage` less `part` of it (the one-off relation moves of a promotion). */
+export const usageLess = (usage: Usage, part: Usage): Usage => {
+  const rest = emptyUsage();
+  for (const key of Object.keys(rest) as (keyof Usage)[]) rest[key] = usage[key] - part[key];
+  return rest;
+};
+
+/**
+ * The floor of a mix per million delivered pushes: the SNS publishes it made and its fatigue
+ * writes (one per recipient judged against the caps, counted or refused), at list prices, on
+ * demand and with the Ledger provisioned. No design of the same mix and caps goes below it.
+ */
+export const costFloor = (snsPublishes: number, fatigueWriteUnits: number, deliveredPushes: number) => {
+  const provisioned = pricesFor({ capacity: { mode: 'provisioned', utilisation: PROVISIONED_UTILISATION } });
+  const perMillion = (usd: number) => Number(((usd / Math.max(1, deliveredPushes)) * 1e6).toFixed(4));
+  const sns = snsPublishes * prices.snsMobilePush;
+  return {
+    onDemand: perMillion(sns + fatigueWriteUnits * prices.dynamodbWriteUnit),
+    provisionedLedger: perMillion(sns + fatigueWriteUnits * provisioned.dynamodbWriteUnit),
   };
 };

@@ -12,11 +12,9 @@
  * totals). `--quick` runs 3,000 users and skips the 100k latency audience.
  */
 import { documentClient } from '../shared/adapters/dynamodb/document-client.ts';
-import { addUsage, costOf, emptyUsage, type Usage } from '../shared/domain/costs/price-table.ts';
+import { addUsage, costOf } from '../shared/domain/costs/price-table.ts';
 import { defaultRecipe } from '../shared/domain/recipes/default-catalog.ts';
 import { RecipeCatalog } from '../shared/domain/recipes/recipe.ts';
-import type { RelationStore } from '../shared/domain/relations/relation.ts';
-import type { HeraldPorts } from '../shared/herald-ports.ts';
 import { localCredentials, localRegion, startLocalEngines } from '../shared/local/engines.ts';
 import { ManualClock } from '../shared/local/manual-clock.ts';
 import { type LocalRuntime, startLocalRuntime } from '../shared/local/runtime.ts';
@@ -24,11 +22,14 @@ import { requestMeter } from '../shared/observability/request-meter.ts';
 import { measurePorts } from './measuring-ports.ts';
 import { historyOf, loadPopulation, type Population } from './realistic-data.ts';
 import {
+  costFloor,
   costWithProvisionedLedger,
   fatigueItemSizes,
   latencyOf,
   PROVISIONED_UTILISATION,
+  usageLess,
 } from './realistic-figures.ts';
+import { instrument, meterSnapshot, SCOPES } from './realistic-instruments.ts';
 
 const instant = new Date('2026-11-21T10:00:00Z');
 export const FULL: Population = { users: 200_000, rising: 40_000, latency1k: 1_000, latency100k: 100_000 };
@@ -54,43 +55,6 @@ const personalRecipe = {
 
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 const perMillion = (usd: number, pushes: number) => round((usd / Math.max(1, pushes)) * 1e6, 4);
-
-/** Puts scopes and timers around the relation moves and the fatigue ledger, in place. */
-const instrument = (ports: HeraldPorts) => {
-  const mutable = ports as { -readonly [K in keyof HeraldPorts]: HeraldPorts[K] };
-  const moves = { accounts: 0, calls: 0, ms: 0 };
-  const relations = ports.relations;
-  const measured: RelationStore = Object.create(relations);
-  measured.relocate = async (...args) => {
-    const started = performance.now();
-    const moved = await requestMeter.within('rebalancing', () => relations.relocate(...args));
-    moves.ms += performance.now() - started;
-    moves.calls++;
-    moves.accounts += moved;
-    return moved;
-  };
-  for (const method of ['apply', 'audiencePage', 'importRelations', 'shardCountOf', 'promote'] as const)
-    (measured as unknown as Record<string, unknown>)[method] = relations[method].bind(relations);
-  mutable.relations = measured;
-  const fatigue = ports.fatigue;
-  mutable.fatigue = {
-    reserve: (requests) => requestMeter.within('fatigue-ledger', () => fatigue.reserve(requests)),
-    release: (requests) => requestMeter.within('fatigue-ledger', () => fatigue.release(requests)),
-  };
-  const gateway = ports.gateway;
-  const latency = { since: 0, samples: [] as number[], recording: false };
-  mutable.gateway = Object.assign(Object.create(gateway), {
-    publish: async (...args: Parameters<typeof gateway.publish>) => {
-      const result = await gateway.publish(...args);
-      if (latency.recording && result.status === 'sent')
-        latency.samples.push(performance.now() - latency.since);
-      return result;
-    },
-  });
-  return { moves, latency };
-};
-
-const SCOPES = ['rebalancing', 'fatigue-ledger'];
 
 export async function benchRealisticMix(options: { quick?: boolean; users?: number } = {}) {
   const base = options.quick ? QUICK : FULL;
@@ -118,11 +82,7 @@ export async function benchRealisticMix(options: { quick?: boolean; users?: numb
     });
     const meter = measurePorts(runtime.ports);
     const { moves, latency } = instrument(runtime.ports);
-    const names = [...catalog.recipes.map((r) => r.id), ...SCOPES];
-    const usageBefore = new Map(names.map((n) => [n, requestMeter.usageOf(n)]));
-    const tablesBefore = new Map([...requestMeter.unitsByTable].map(([t, u]) => [t, { ...u }]));
-    const mixBefore = new Map(requestMeter.requests);
-    const kindsBefore = new Map(requestMeter.writeUnitsByKind);
+    const snapshot = meterSnapshot([...catalog.recipes.map((r) => r.id), ...Object.values(SCOPES)]);
     const lambdaBefore = runtime.lambdaUsage();
     const receivedBefore = runtime.simulator.received.length;
     const measures = meter.phase();
@@ -159,7 +119,6 @@ export async function benchRealisticMix(options: { quick?: boolean; users?: numb
     progress('rising seller promoted to 4 shards: its listing, the slices move its followers');
     const movesStarted = { ...moves };
     await send('market.items', 'ItemListed', item('seller-rising', 3));
-    const rebalancingUsage = requestMeter.usageOf('rebalancing');
     progress('latency: a listing to 1,000 followers');
     latency.recording = true;
     latency.samples = [];
@@ -189,29 +148,18 @@ export async function benchRealisticMix(options: { quick?: boolean; users?: numb
 
     const outcomes = await runtime.ports.outcomes.summary();
     const lambda = runtime.lambdaUsage();
-    let usage = addUsage(emptyUsage(), {
+    const usage = addUsage(snapshot.total(), {
       lambdaInvocations: lambda.lambdaInvocations - lambdaBefore.lambdaInvocations,
       lambdaGbSeconds: lambda.lambdaGbSeconds - lambdaBefore.lambdaGbSeconds,
       eventBridgeEvents: events,
     });
-    for (const name of names) {
-      const now = requestMeter.usageOf(name);
-      const before = usageBefore.get(name) ?? emptyUsage();
-      usage = addUsage(
-        usage,
-        Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - before[k as keyof Usage]])),
-      );
-    }
     const deliveredPushes = runtime.simulator.received.length - receivedBefore;
     const deliveredRecipients = catalog.recipes.reduce((n, r) => n + (outcomes[r.id]?.delivered ?? 0), 0);
     const planned = catalog.recipes.reduce((n, r) => n + (outcomes[r.id]?.planned ?? 0), 0);
     const ledgerTable = runtime.tableNames.Ledger!;
-    const tableDelta = (table: string) => {
-      const now = requestMeter.unitsByTable.get(table) ?? { read: 0, write: 0 };
-      const before = tablesBefore.get(table) ?? { read: 0, write: 0 };
-      return { read: now.read - before.read, write: now.write - before.write };
-    };
-    const allUnits = [...requestMeter.unitsByTable.keys()]
+    const tableDelta = snapshot.tableUnits;
+    const allUnits = snapshot
+      .tables()
       .map(tableDelta)
       .reduce((a, b) => ({ read: a.read + b.read, write: a.write + b.write }), { read: 0, write: 0 });
     const ledger = tableDelta(ledgerTable);
@@ -221,15 +169,19 @@ export async function benchRealisticMix(options: { quick?: boolean; users?: numb
     };
     const onDemand = costOf(usage);
     const provisioned = costWithProvisionedLedger(usage, ledgerShare);
-    const requestMix: Record<string, number> = {};
-    for (const [key, count] of requestMeter.requests)
-      if (count > (mixBefore.get(key) ?? 0)) requestMix[key] = count - (mixBefore.get(key) ?? 0);
+    // The steady state: a promotion moves each account once, not once per push.
+    const movesUsage = snapshot.usageOf(SCOPES.moves);
+    const steady = usageLess(usage, movesUsage);
+    const steadyShare = {
+      read: ledger.read / Math.max(1, allUnits.read - movesUsage.dynamodbReadUnits),
+      write: ledger.write / Math.max(1, allUnits.write - movesUsage.dynamodbWriteUnits),
+    };
+    const requestMix = snapshot.requestMix();
     requestMix['sns:Publish'] = usage.snsPublishes;
     requestMix['lambda:Invoke'] = Math.round(usage.lambdaInvocations);
     requestMix['events:PutEvents'] = events;
     const requests = Object.values(requestMix).reduce((a, b) => a + b, 0);
-    const fatigueUsage = requestMeter.usageOf('fatigue-ledger');
-    const fatigueBefore = usageBefore.get('fatigue-ledger') ?? emptyUsage();
+    const fatigueWriteUnits = snapshot.usageOf(SCOPES.fatigue).dynamodbWriteUnits;
     const reservations = measures.fatigue.reserves + measures.fatigue.releases;
     const client = documentClient({
       region: localRegion,
@@ -247,9 +199,9 @@ export async function benchRealisticMix(options: { quick?: boolean; users?: numb
       movedAccounts: moved,
       relocateCalls: moves.calls,
       seconds: round(moves.ms / 1000, 2),
-      writeUnitsPerMovedAccount: round(rebalancingUsage.dynamodbWriteUnits / Math.max(1, moved)),
-      readUnitsPerMovedAccount: round(rebalancingUsage.dynamodbReadUnits / Math.max(1, moved)),
-      usdPerMillionMoved: perMillion(costOf(rebalancingUsage).total, moved),
+      writeUnitsPerMovedAccount: round(movesUsage.dynamodbWriteUnits / Math.max(1, moved)),
+      readUnitsPerMovedAccount: round(movesUsage.dynamodbReadUnits / Math.max(1, moved)),
+      usdPerMillionMoved: perMillion(costOf(movesUsage).total, moved),
     };
     return {
       population: { ...population, devices: loaded.devices, disabledEndpoints: loaded.disabledTokens.length },
@@ -267,13 +219,21 @@ export async function benchRealisticMix(options: { quick?: boolean; users?: numb
       // A promotion's moves happen once per account and growth step, not per push: two
       // conditional writes per moved account and a BatchGetItem per 100.
       requestsPerDeliveredPushWithoutMoves: round(
-        (requests - 2 * rebalancing.movedAccounts - Math.ceil(rebalancingUsage.dynamodbReadUnits / 100)) /
+        (requests - 2 * rebalancing.movedAccounts - Math.ceil(movesUsage.dynamodbReadUnits / 100)) /
           Math.max(1, deliveredPushes),
       ),
       requestMix,
       costPerMillionUsd: {
         onDemand: perMillion(onDemand.total, deliveredPushes),
         provisionedLedger: perMillion(provisioned.total, deliveredPushes),
+        withoutMoves: {
+          onDemand: perMillion(costOf(steady).total, deliveredPushes),
+          provisionedLedger: perMillion(
+            costWithProvisionedLedger(steady, steadyShare).total,
+            deliveredPushes,
+          ),
+        },
+        floor: costFloor(usage.snsPublishes, fatigueWriteUnits, deliveredPushes),
         provisionedUtilisation: PROVISIONED_UTILISATION,
         ledgerShareOfUnits: { read: round(ledgerShare.read), write: round(ledgerShare.write) },
         onDemandByService: Object.fromEntries(
@@ -298,17 +258,12 @@ export async function benchRealisticMix(options: { quick?: boolean; users?: numb
       ),
       // The Ledger's writes by kind of item: fatigue counters, the outbox, checkpoints, markers.
       ledgerWriteUnitsPerDeliveredPush: Object.fromEntries(
-        [...requestMeter.writeUnitsByKind]
-          .filter(([key]) => key.startsWith(`${ledgerTable}|`))
-          .map(([key, units]) => [key.split('|')[1]!, units - (kindsBefore.get(key) ?? 0)] as const)
-          .filter(([, units]) => units > 0)
-          .sort((a, b) => b[1] - a[1])
+        snapshot
+          .writeUnitsByKind(ledgerTable)
           .map(([kind, units]) => [kind, round(units / Math.max(1, deliveredPushes), 4)]),
       ),
       fatigue: {
-        writeUnitsPerRecipient: round(
-          (fatigueUsage.dynamodbWriteUnits - fatigueBefore.dynamodbWriteUnits) / Math.max(1, planned),
-        ),
+        writeUnitsPerRecipient: round(fatigueWriteUnits / Math.max(1, planned)),
         writesPerRecipient: round(reservations / Math.max(1, planned)),
         items,
       },

@@ -45,6 +45,14 @@ export const sayRealisticMix = (mix: RealisticMixResult, say: (line?: string) =>
     `$${cost.provisionedLedger.toFixed(4)}`,
     `<= $${t.costPerMillionProvisionedLedgerUsd}`,
   );
+  row(
+    '  without the one-off relation moves',
+    `$${cost.withoutMoves.onDemand.toFixed(4)}`,
+    `<= $${t.costPerMillionOnDemandUsd} ($${cost.withoutMoves.provisionedLedger.toFixed(4)} provisioned)`,
+  );
+  say(
+    `  floor of this mix (its SNS publishes and fatigue writes alone): $${cost.floor.onDemand.toFixed(4)} on demand, $${cost.floor.provisionedLedger.toFixed(4)} provisioned Ledger`,
+  );
   for (const [service, usd] of Object.entries(cost.onDemandByService))
     say(
       `    ${service.padEnd(12)} $${usd.toFixed(4)} on demand, $${cost.provisionedLedgerByService[service]!.toFixed(4)} provisioned Ledger`,
