@@ -23,6 +23,7 @@ const generatedAudience = (size: number): RelationStore => ({
   importRelations: async () => undefined,
   shardCountOf: async () => 1,
   promote: async () => undefined,
+  startLayout: async () => undefined,
   relocate: async () => 0,
   audiencePage: async (q: AudienceQuery) => {
     const start = q.after === undefined ? 0 : Number(q.after.slice(5)) + 1;

@@ -248,10 +248,10 @@ export const loadPopulation = async (
     endpoint: runtime.engines.dynamodbEndpoint,
   });
   try {
-    // The hot seller was promoted long ago: its followers are written straight to 16 shards.
-    await runtime.ports.relations.promote('follow', 'seller-hot', 16);
+    // The hot seller is known to be hot: its followers are written straight to 16 shards.
     const report = await importRelations(relationLines(population, now), 'ndjson', {
       relations: runtime.ports.relations,
+      layouts: new Map([['seller-hot', 16]]),
       concurrency: 16,
       now,
       onBadLine: (bad) => {

@@ -26,7 +26,14 @@ export const instrument = (ports: HeraldPorts) => {
     moves.accounts += moved;
     return moved;
   };
-  for (const method of ['apply', 'audiencePage', 'importRelations', 'shardCountOf', 'promote'] as const)
+  for (const method of [
+    'apply',
+    'audiencePage',
+    'importRelations',
+    'shardCountOf',
+    'promote',
+    'startLayout',
+  ] as const)
     (measured as unknown as Record<string, unknown>)[method] = relations[method].bind(relations);
   mutable.relations = measured;
   const fatigue = ports.fatigue;

@@ -15,6 +15,7 @@ import {
   parseDay,
   parseInstant,
   parsePort,
+  parseTargetShards,
   parseUtilisation,
   runningEngines,
 } from './options.ts';
@@ -214,6 +215,11 @@ const heraldProgram = (exit: (code: number) => void): Command => {
           throw new InvalidArgumentError('a whole number from 1 to 256');
         return n;
       }),
+    )
+    .option(
+      '--shards <target=count>',
+      'a hot target that is new to Herald starts on this many shards (4, 16, 64, 256); repeatable',
+      parseTargetShards,
     )
     .action(async (file: string, options: RelationsImportOptions) => {
       exit(await runRelationsImportCommand(file, options));

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { possibleShardCounts } from '../domain/relations/sharding.ts';
 import type { LocalEngines } from '../local/engines.ts';
 
 /** `--at`: an ISO 8601 instant with its offset, as scenarios write them. */
@@ -21,6 +22,22 @@ export const parseUtilisation = (value: string): number => {
   const n = Number(value);
   if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('expected a fraction in (0, 1], such as 0.7.');
   return n;
+};
+
+/**
+ * `--shards target=count`, repeatable: a hot target of an imported graph and the shards it
+ * starts on (4, 16, 64 or 256).
+ */
+export const parseTargetShards = (value: string, previous: ReadonlyMap<string, number> = new Map()) => {
+  const at = value.lastIndexOf('=');
+  const target = value.slice(0, at);
+  const shards = Number(value.slice(at + 1));
+  if (at <= 0) throw new InvalidArgumentError(`"${value}": expected target=count, e.g. seller-42=16`);
+  if (!possibleShardCounts.includes(shards) || shards === 1)
+    throw new InvalidArgumentError(
+      `"${value}": a target starts on ${possibleShardCounts.filter((n) => n > 1).join(', ')} shards`,
+    );
+  return new Map([...previous, [target, shards]]);
 };
 
 export const parsePort = (value: string): number => {

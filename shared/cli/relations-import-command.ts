@@ -15,6 +15,8 @@ export interface RelationsImportOptions {
   readonly table?: string;
   readonly dynamodbEndpoint?: string;
   readonly concurrency: number;
+  /** `--shards`: hot targets new to Herald, and the shard count each starts on. */
+  readonly shards?: ReadonlyMap<string, number>;
 }
 
 const fail = (message: string, code = 2): number => {
@@ -92,6 +94,7 @@ export const runRelationsImportCommand = async (
     const result = await importRelations(lines, format, {
       relations: new DynamoDbRelationStore(client, table),
       concurrency: options.concurrency,
+      ...(options.shards ? { layouts: options.shards } : {}),
       now: new Date(),
       onBadLine: ({ line, field, message }) => {
         progress.stop();

@@ -36,7 +36,14 @@ export interface ImportReport {
 }
 
 export interface ImportDeps {
-  readonly relations: Pick<RelationStore, 'importRelations'>;
+  readonly relations: Pick<RelationStore, 'importRelations' | 'startLayout'>;
+  /**
+   * Targets known to be hot, by the shard count each starts on before its first relation is
+   * written: new targets only (RelationStore.startLayout). Written to one shard and promoted
+   * later, their followers would each be moved once and every later write would also tombstone
+   * the old position.
+   */
+  readonly layouts?: ReadonlyMap<string, number>;
   /** Batches in flight at once. */
   readonly concurrency: number;
   /** When a relation has no `since`: the import's start. */
@@ -143,6 +150,7 @@ export const importRelations = async (
   let bad = 0;
   let bytesRead = 0;
   let lineNumber = 0;
+  const laidOut = new Set<string>();
   const report = () => deps.onProgress?.({ imported, bad, bytesRead });
   // The first write that fails for good (retries spent) stops the import; the other lanes settle.
   let failure: { error: unknown } | undefined;
@@ -171,6 +179,16 @@ export const importRelations = async (
       bad++;
       deps.onBadLine({ line: lineNumber, ...parsed.bad });
       continue;
+    }
+    const shards = deps.layouts?.get(parsed.relation.to);
+    if (shards !== undefined && !laidOut.has(parsed.relation.to)) {
+      laidOut.add(parsed.relation.to);
+      try {
+        await deps.relations.startLayout(parsed.relation.type, parsed.relation.to, shards);
+      } catch (error) {
+        failure ??= { error };
+        break;
+      }
     }
     const lane = lanes[laneOf(parsed.relation, lanes.length)]!;
     lane.batch.push(parsed.relation);

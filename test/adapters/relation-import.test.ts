@@ -1,9 +1,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { DynamoDbRelationStore } from '../../shared/adapters/dynamodb/relation-store.ts';
+import { parseTargetShards } from '../../shared/cli/options.ts';
 import { runRelationsImportCommand } from '../../shared/cli/relations-import-command.ts';
 import { relationsTable } from '../../shared/resources/tables.ts';
 import { type BadLine, importRelations } from '../../shared/use-cases/import-relations.ts';
@@ -16,6 +17,18 @@ const now = new Date('2026-06-01T00:00:00Z');
 async function* linesOf(lines: readonly string[]) {
   yield* lines;
 }
+
+/** Items whose key starts with `prefix`, tombstones included. */
+const scanCount = async (documents: DynamoDBDocumentClient, table: string, prefix: string) => {
+  const out = await documents.send(
+    new ScanCommand({
+      TableName: table,
+      FilterExpression: 'begins_with(pk, :prefix)',
+      ExpressionAttributeValues: { ':prefix': prefix },
+    }),
+  );
+  return out.Items?.length ?? 0;
+};
 
 const deps = (relations: DynamoDbRelationStore, bad: BadLine[] = []) => ({
   relations,
@@ -68,6 +81,49 @@ describe('importRelations on DynamoDB Local', () => {
     expect(await audienceOf(store, 'browse', 'hot', new Date('2026-07-02T00:00:00Z'))).toEqual([]);
     const shard0 = await store.audiencePage({ type: 'browse', to: 'hot', shard: 0, at: now, limit: 100 });
     expect(shard0.userIds.length).toBeLessThan(40);
+  });
+
+  it('starts a known hot target on its shards: one item per relation, no tombstones, and never twice', async () => {
+    const table = await freshTable(client, relationsTable);
+    const documents = documentClientOf(client);
+    const store = new DynamoDbRelationStore(documents, table);
+    const lines = (to: string) =>
+      Array.from({ length: 200 }, (_, i) => JSON.stringify({ type: 'follow', from: `f${i}`, to }));
+    await store.apply({ kind: 'put', relation: { type: 'follow', from: 'early', to: 'known', since: now } });
+
+    await importRelations(linesOf(lines('hot')), 'ndjson', {
+      ...deps(store),
+      layouts: new Map([['hot', 16]]),
+    });
+
+    expect(await store.shardCountOf('follow', 'hot')).toBe(16);
+    expect(await audienceOf(store, 'follow', 'hot', now)).toHaveLength(200);
+    const items = await scanCount(documents, table, 'follow#hot#');
+    expect(items).toBe(200);
+    // Promoted from one shard instead, most followers would also leave a tombstone behind.
+    await importRelations(linesOf(lines('late')), 'ndjson', deps(store));
+    await store.promote('follow', 'late', 16);
+    await importRelations(linesOf(lines('late')), 'ndjson', deps(store));
+    expect(await scanCount(documents, table, 'follow#late#')).toBeGreaterThan(350);
+
+    for (const [to, why] of [
+      ['hot', 'has a layout'],
+      ['known', 'has follow relations'],
+    ] as const)
+      await expect(
+        importRelations(linesOf(lines(to)), 'ndjson', { ...deps(store), layouts: new Map([[to, 16]]) }),
+      ).rejects.toThrow(`target ${to} ${why}`);
+    expect(await store.shardCountOf('follow', 'known')).toBe(1);
+  });
+
+  it('--shards takes target=count with a count a target can have, and says what is wrong', () => {
+    expect([...parseTargetShards('seller=42=64', parseTargetShards('s1=16'))]).toEqual([
+      ['s1', 16],
+      ['seller=42', 64],
+    ]);
+    expect(() => parseTargetShards('s1')).toThrow('"s1": expected target=count, e.g. seller-42=16');
+    expect(() => parseTargetShards('s1=10')).toThrow('"s1=10": a target starts on 4, 16, 64, 256 shards');
+    expect(() => parseTargetShards('s1=1')).toThrow('a target starts on 4, 16, 64, 256 shards');
   });
 
   it('reports bad lines with their numbers and fields, skips them, and imports the rest', async () => {
@@ -127,6 +183,7 @@ describe('importRelations on DynamoDB Local', () => {
       importRelations: async () => {
         throw new Error('still unprocessed');
       },
+      startLayout: async () => undefined,
     };
     const lines = Array.from({ length: 100 }, (_, i) =>
       JSON.stringify({ type: 'follow', from: `f${i}`, to: 't' }),

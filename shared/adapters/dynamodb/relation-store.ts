@@ -15,6 +15,7 @@ import type {
   RelationStore,
   RelationType,
 } from '../../domain/relations/relation.ts';
+import { TargetAlreadyLaidOutError } from '../../domain/relations/relation.ts';
 import {
   currentShards,
   initialLayouts,
@@ -264,6 +265,42 @@ export class DynamoDbRelationStore implements RelationStore {
     } catch (error) {
       // Another worker promoted the target as far or further: nothing to do.
       if (!isConditionFailure(error)) throw error;
+    }
+    this.#layouts.delete(to);
+  }
+
+  async startLayout(type: RelationType, to: string, shards: number): Promise<void> {
+    const layout = await this.#client.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: { pk: `layout#${to}`, sk: 'layout' },
+        ConsistentRead: true,
+      }),
+    );
+    if (layout.Item) throw new TargetAlreadyLaidOutError(to, 'has a layout');
+    // A target that never moved keeps everything in shard 0: one key read says whether it is new.
+    const existing = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `${type}#${to}#0` },
+        ProjectionExpression: 'pk',
+        Limit: 1,
+      }),
+    );
+    if ((existing.Items?.length ?? 0) > 0) throw new TargetAlreadyLaidOutError(to, `has ${type} relations`);
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: { pk: `layout#${to}`, sk: 'layout', shards: [shards], current: shards },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      // Laid out by someone else between the read and the write.
+      if (isConditionFailure(error)) throw new TargetAlreadyLaidOutError(to, 'has a layout');
+      throw error;
     }
     this.#layouts.delete(to);
   }

@@ -6,6 +6,7 @@ import type {
   RelationStore,
   RelationType,
 } from '../../domain/relations/relation.ts';
+import { TargetAlreadyLaidOutError } from '../../domain/relations/relation.ts';
 import {
   currentShards,
   initialLayouts,
@@ -55,6 +56,13 @@ export class InMemoryRelationStore implements RelationStore {
   async promote(_type: RelationType, to: string, shards: number): Promise<void> {
     const layouts = this.#layouts.get(to) ?? initialLayouts;
     if (currentShards(layouts) < shards) this.#layouts.set(to, [...layouts, shards]);
+  }
+
+  async startLayout(type: RelationType, to: string, shards: number): Promise<void> {
+    if (this.#layouts.has(to)) throw new TargetAlreadyLaidOutError(to, 'has a layout');
+    if (this.#byTarget.get(`${type}#${to}#0`)?.size)
+      throw new TargetAlreadyLaidOutError(to, `has ${type} relations`);
+    this.#layouts.set(to, [shards]);
   }
 
   async apply(change: RelationChange): Promise<void> {

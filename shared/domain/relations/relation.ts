@@ -1,3 +1,4 @@
+import { HeraldError } from '../errors.ts';
 /**
  * A relation between two accounts or between an account and an item: follow (buyer -> seller),
  * favorite and browse (buyer -> item), and whatever new kinds the catalog adds. Read from the
@@ -60,9 +61,23 @@ export interface RelationStore {
   /** Moves a hot target to `shards` shards (never fewer than it has). See sharding.ts. */
   promote(type: RelationType, to: string, shards: number): Promise<void>;
   /**
+   * Starts a new target on `shards` shards, with no older layout whose positions every write
+   * would have to tombstone (an imported graph's known hot targets). Throws
+   * `TargetAlreadyLaidOutError` when the target has a layout or any relation of `type`.
+   */
+  startLayout(type: RelationType, to: string, shards: number): Promise<void>;
+  /**
    * Moves relations written under an older layout out of shard `from` to where the target's
    * current layout puts them, so a promoted target's existing audience spreads too. Safe to
    * repeat; returns how many moved.
    */
   relocate(type: RelationType, to: string, accounts: readonly string[], from: number): Promise<number>;
+}
+
+/** A target that already has relations or a layout cannot start on a layout of its own. */
+export class TargetAlreadyLaidOutError extends HeraldError {
+  constructor(to: string, why: string) {
+    super(`target ${to} ${why}: only a new target starts on its own layout (promote a known one)`);
+    this.name = 'TargetAlreadyLaidOutError';
+  }
 }

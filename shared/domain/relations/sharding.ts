@@ -30,8 +30,6 @@ export const shardGrowth = 4;
 export const maxShards = 256;
 // A target's layout is shared by every relation type pointing at it (favorites and views of an
 // item), so that one slice holds an account whichever relations it has.
-// A target's layout is shared by every relation type pointing at it (favorites and views of an
-// item), so that one slice holds an account whichever relations it has.
 
 /** The layouts a target has had, ascending; `[1]` for a target that never moved. */
 export type ShardLayouts = readonly number[];

@@ -5,7 +5,7 @@ import { InMemoryUserDirectory } from '../../../shared/adapters/memory/user-dire
 import type { MessageRecord } from '../../../shared/domain/engagement/message-log.ts';
 import { receiptDataKey } from '../../../shared/domain/engagement/receipt.ts';
 import { keySigner, verifyReceipt } from '../../../shared/domain/engagement/receipt-token.ts';
-import type { DeliveryJob } from '../../../shared/domain/push/delivery-job.ts';
+import type { DeliveryJob, FatigueReservation } from '../../../shared/domain/push/delivery-job.ts';
 import { parseOrThrow } from '../../../shared/domain/validation.ts';
 import { type DeliverJobDeps, deliverJob } from '../../../shared/use-cases/deliver-job.ts';
 import {
@@ -30,6 +30,16 @@ const job = (userIds: string[], overrides: Partial<DeliveryJob> = {}): DeliveryJ
   userIds,
   ...overrides,
 });
+
+/** A held job's reservation, taken when it is released. */
+const heldReservation: FatigueReservation = {
+  at: now.toISOString(),
+  counters: [],
+  dedupeKey: 'listing-1#recipe',
+  enforce: true,
+  count: true,
+  reserved: false,
+};
 
 let devices: MemoryDevices;
 let records: MessageRecord[];
@@ -101,14 +111,7 @@ describe('deliverJob closes the loop', () => {
   it('a held job killed mid-window gives each recipient one outcome, the fatigue-blocked ones included', async () => {
     for (const userId of ['a', 'b', 'c']) devices.byUser.set(userId, [device(userId, 1)]);
     const deps = depsWith(new ScriptedGateway());
-    const fatigue = {
-      at: now.toISOString(),
-      counters: [],
-      dedupeKey: 'listing-1#recipe',
-      enforce: true,
-      count: true,
-      reserved: false,
-    };
+    const fatigue = heldReservation;
     // `a` already got this listing from another job: a duplicate at release.
     await deps.fatigue.reserve([
       {
@@ -159,15 +162,7 @@ describe('deliverJob closes the loop', () => {
       },
     });
     const personal = { template: { title: 'Hi', body: 'For {{recipient.id}}' }, values: {} };
-    const reservation = {
-      at: now.toISOString(),
-      counters: [],
-      dedupeKey: 'listing-1#recipe',
-      enforce: true,
-      count: true,
-      reserved: false,
-      timeZone: 'Asia/Tokyo',
-    };
+    const reservation = { ...heldReservation, timeZone: 'Asia/Tokyo' };
     const held = job(['a', 'b'], { fatigue: reservation, releaseAt: now.toISOString(), personal });
 
     // The queue's contract takes the zone, and only a real one.
@@ -186,11 +181,10 @@ describe('deliverJob closes the loop', () => {
 
     // Without the zone, the profiles give each recipient's clock.
     zones.length = 0;
-    const { timeZone: _, ...unzoned } = reservation;
     await deliverJob(
       job(['a'], {
         jobId: 'task-2#0',
-        fatigue: { ...unzoned, dedupeKey: 'listing-2#recipe' },
+        fatigue: { ...heldReservation, dedupeKey: 'listing-2#recipe' },
         releaseAt: now.toISOString(),
       }),
       { ...depsWith(gateway), users: counting, fatigue: watching },
