@@ -126,16 +126,17 @@ export const usageLess = (usage: Usage, part: Usage): Usage => {
 };
 
 /**
- * The floor of a mix per million delivered pushes: the SNS publishes it made and its fatigue
- * writes (one per recipient judged against the caps, counted or refused), at list prices, on
- * demand and with the Ledger provisioned. No design of the same mix and caps goes below it.
+ * The floor of a mix per million delivered pushes: the SNS publishes it made (a disabled phone
+ * or a throttle is only learnt by publishing) and one write unit per recipient judged against
+ * the caps (counted or refused), at list prices, on demand and with the Ledger provisioned. No
+ * design that checks every cap at once for each recipient goes below it on the same mix.
  */
-export const costFloor = (snsPublishes: number, fatigueWriteUnits: number, deliveredPushes: number) => {
+export const costFloor = (snsPublishes: number, reservations: number, deliveredPushes: number) => {
   const provisioned = pricesFor({ capacity: { mode: 'provisioned', utilisation: PROVISIONED_UTILISATION } });
   const perMillion = (usd: number) => Number(((usd / Math.max(1, deliveredPushes)) * 1e6).toFixed(4));
   const sns = snsPublishes * prices.snsMobilePush;
   return {
-    onDemand: perMillion(sns + fatigueWriteUnits * prices.dynamodbWriteUnit),
-    provisionedLedger: perMillion(sns + fatigueWriteUnits * provisioned.dynamodbWriteUnit),
+    onDemand: perMillion(sns + reservations * prices.dynamodbWriteUnit),
+    provisionedLedger: perMillion(sns + reservations * provisioned.dynamodbWriteUnit),
   };
 };

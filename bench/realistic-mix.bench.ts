@@ -19,6 +19,7 @@ import { localCredentials, localRegion, startLocalEngines } from '../shared/loca
 import { ManualClock } from '../shared/local/manual-clock.ts';
 import { type LocalRuntime, startLocalRuntime } from '../shared/local/runtime.ts';
 import { requestMeter } from '../shared/observability/request-meter.ts';
+import { functionSizing } from '../shared/resources/functions.ts';
 import { measurePorts } from './measuring-ports.ts';
 import { historyOf, loadPopulation, type Population } from './realistic-data.ts';
 import {
@@ -170,7 +171,10 @@ export async function benchRealisticMix(options: { quick?: boolean; users?: numb
     const onDemand = costOf(usage);
     const provisioned = costWithProvisionedLedger(usage, ledgerShare);
     // The steady state: a promotion moves each account once, not once per push.
-    const movesUsage = snapshot.usageOf(SCOPES.moves);
+    // The moves run in the slices' invocations: their wall time is the fan-out worker's too.
+    const movesUsage = addUsage(snapshot.usageOf(SCOPES.moves), {
+      lambdaGbSeconds: (moves.ms / 1000) * (functionSizing.fanoutWorker.memoryMb / 1024),
+    });
     const steady = usageLess(usage, movesUsage);
     const steadyShare = {
       read: ledger.read / Math.max(1, allUnits.read - movesUsage.dynamodbReadUnits),
@@ -233,7 +237,8 @@ export async function benchRealisticMix(options: { quick?: boolean; users?: numb
             deliveredPushes,
           ),
         },
-        floor: costFloor(usage.snsPublishes, fatigueWriteUnits, deliveredPushes),
+        // One write unit per reservation: every recipient judged against the caps, capped or not.
+        floor: costFloor(usage.snsPublishes, measures.fatigue.reserves, deliveredPushes),
         provisionedUtilisation: PROVISIONED_UTILISATION,
         ledgerShareOfUnits: { read: round(ledgerShare.read), write: round(ledgerShare.write) },
         onDemandByService: Object.fromEntries(

@@ -46,17 +46,27 @@ export const sayRealisticMix = (mix: RealisticMixResult, say: (line?: string) =>
     `<= $${t.costPerMillionProvisionedLedgerUsd}`,
   );
   row(
-    '  without the one-off relation moves',
+    'cost without the one-off relation moves, on demand',
     `$${cost.withoutMoves.onDemand.toFixed(4)}`,
-    `<= $${t.costPerMillionOnDemandUsd} ($${cost.withoutMoves.provisionedLedger.toFixed(4)} provisioned)`,
+    `<= $${t.costPerMillionOnDemandUsd}`,
+  );
+  row(
+    '  Ledger provisioned',
+    `$${cost.withoutMoves.provisionedLedger.toFixed(4)}`,
+    `<= $${t.costPerMillionProvisionedLedgerUsd}`,
   );
   say(
-    `  floor of this mix (its SNS publishes and fatigue writes alone): $${cost.floor.onDemand.toFixed(4)} on demand, $${cost.floor.provisionedLedger.toFixed(4)} provisioned Ledger`,
+    `  floor of this mix (its SNS publishes and one fatigue write per recipient alone): $${cost.floor.onDemand.toFixed(4)} on demand, $${cost.floor.provisionedLedger.toFixed(4)} provisioned Ledger`,
   );
   for (const [service, usd] of Object.entries(cost.onDemandByService))
     say(
       `    ${service.padEnd(12)} $${usd.toFixed(4)} on demand, $${cost.provisionedLedgerByService[service]!.toFixed(4)} provisioned Ledger`,
     );
+  say(
+    `  Ledger write units per push, by kind of item: ${Object.entries(mix.ledgerWriteUnitsPerDeliveredPush)
+      .map(([kind, units]) => `${kind} ${units}`)
+      .join(', ')}`,
+  );
   const f = mix.fatigue;
   row(
     'fatigue write units per recipient (by item size)',

@@ -4,11 +4,18 @@ import {
   emptyUsage,
   eventBridgeBillableEvents,
   sqsBillableRequests,
-  TRANSACTION_UNITS_PER_ITEM,
   type Usage,
 } from '../domain/costs/price-table.ts';
 import type { PutEventsEntry } from '../local/bus/put-events-entry.ts';
 import { entrySize } from '../local/bus/put-events-limits.ts';
+import {
+  CAPACITY_OPERATIONS,
+  capacityOf,
+  isWrite,
+  tableOf,
+  unitsByTableOf,
+  writtenKinds,
+} from './dynamodb-units.ts';
 
 /** The AWS services whose requests the meter counts. */
 export type MeteredService = 'dynamodb' | 'sqs' | 'sns' | 'scheduler' | 'eventbridge';
@@ -24,12 +31,6 @@ interface MeteredClient {
       options: { step: 'initialize'; name: string },
     ): void;
   };
-}
-
-interface ConsumedCapacity {
-  ReadCapacityUnits?: number;
-  WriteCapacityUnits?: number;
-  CapacityUnits?: number;
 }
 
 /** A Lambda invocation in progress: its memory, how many units share it, what no unit claimed yet. */
@@ -55,103 +56,8 @@ interface Attribution {
 
 const scope = new AsyncLocalStorage<Attribution>();
 
-/** DynamoDB operations that report the capacity they consumed when asked. */
-const CAPACITY_OPERATIONS = new Set([
-  'GetItemCommand',
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'QueryCommand',
-  'ScanCommand',
-  'BatchGetItemCommand',
-  'BatchWriteItemCommand',
-  'TransactWriteItemsCommand',
-  'TransactGetItemsCommand',
-]);
-
-const isWrite = (command: string) => /Put|Update|Delete|Write/.test(command);
-
-const capacityOf = (output: unknown): ConsumedCapacity[] => {
-  const consumed = (output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] } | undefined)
-    ?.ConsumedCapacity;
-  if (!consumed) return [];
-  return Array.isArray(consumed) ? consumed : [consumed];
-};
-
-/** The table a request names (the first, for a batch or a transaction). */
-const tableOf = (input: Record<string, unknown>): string => {
-  if (typeof input.TableName === 'string') return input.TableName;
-  const batch = (input.RequestItems ?? {}) as Record<string, unknown>;
-  const [first] = Object.keys(batch);
-  if (first) return first;
-  const items = (input.TransactItems ?? []) as Record<string, { TableName?: string }>[];
-  return Object.values(items[0] ?? {})[0]?.TableName ?? 'unknown';
-};
-
-type KeyedItem = { pk?: unknown } | undefined;
-/** The kind of an item: its partition key's first `#` segment (plain or marshalled). */
-const kindOf = (item: KeyedItem): string => {
-  const pk = item?.pk;
-  const text = typeof pk === 'string' ? pk : ((pk as { S?: string } | undefined)?.S ?? '');
-  return text.split('#')[0] || 'unknown';
-};
-
-/** The (table, kind) of every item a write request names. */
-const writtenKinds = (input: Record<string, unknown>): [string, string][] => {
-  if (typeof input.TableName === 'string')
-    return [[input.TableName, kindOf((input.Key ?? input.Item) as KeyedItem)]];
-  if (input.TransactItems)
-    return (
-      input.TransactItems as Record<string, { TableName?: string; Key?: KeyedItem; Item?: KeyedItem }>[]
-    ).map((entry) => {
-      const op = Object.values(entry)[0];
-      return [op?.TableName ?? 'unknown', kindOf(op?.Key ?? op?.Item)];
-    });
-  const batch = (input.RequestItems ?? {}) as Record<
-    string,
-    { PutRequest?: { Item?: KeyedItem }; DeleteRequest?: { Key?: KeyedItem } }[]
-  >;
-  return Object.entries(batch).flatMap(([table, requests]) =>
-    requests.map((r): [string, string] => [table, kindOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key)]),
-  );
-};
-
-/** Items of a transaction per table. */
-const transactionItemsByTable = (input: Record<string, unknown>): Map<string, number> => {
-  const byTable = new Map<string, number>();
-  for (const item of (input.TransactItems ?? []) as Record<string, { TableName?: string }>[]) {
-    const table = Object.values(item)[0]?.TableName ?? 'unknown';
-    byTable.set(table, (byTable.get(table) ?? 0) + 1);
-  }
-  return byTable;
-};
-
-/**
- * A request's units by table: as DynamoDB reports them (one entry per table for a batch or a
- * transaction across tables), else all of `billed` to the table the request names.
- *
- * A transaction bills two units per item (per KB of it) on AWS. DynamoDB Local reports two per
- * KB of a table's items taken together, so several small items in one table come out as two
- * units: each table is billed at least two units per item it has in the transaction.
- */
-const unitsByTableOf = (
-  input: Record<string, unknown>,
-  output: unknown,
-  billed: number,
-): (readonly [string, number])[] => {
-  const reported = capacityOf(output).filter((c) => (c as { TableName?: string }).TableName);
-  const units = new Map<string, number>(
-    reported.length === 0
-      ? [[tableOf(input), billed]]
-      : reported.map((c) => [
-          (c as { TableName: string }).TableName,
-          c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0),
-        ]),
-  );
-  for (const [table, items] of transactionItemsByTable(input))
-    units.set(table, Math.max(units.get(table) ?? 0, TRANSACTION_UNITS_PER_ITEM * items));
-  return [...units];
-};
+/** Kinds of item the meter tells apart; a warm Lambda must not grow a map per key it writes. */
+const MAX_KINDS = 256;
 
 const isConditionFailure = (error: unknown) =>
   error instanceof Error &&
@@ -197,7 +103,9 @@ export class RequestMeter {
   readonly unitsByTable = new Map<string, { read: number; write: number }>();
   /**
    * DynamoDB write units by table and kind of item (`<table>|<kind>`, the kind being the first
-   * `#` segment of its partition key: `fatigue`, `outbox`, `delivery`...): where a table's writes go.
+   * `#` segment of its partition key: `fatigue`, `outbox`, `delivery`...): where a table's writes
+   * go. A request's units are spread evenly over its items, which is exact for the batches Herald
+   * writes (one kind each). Bounded: kinds past the first few hundred count as `other`.
    */
   readonly writeUnitsByKind = new Map<string, number>();
 
@@ -303,7 +211,11 @@ export class RequestMeter {
     for (const [table, units] of byTable) {
       const ofTable = kinds.filter(([t]) => t === table);
       for (const [, kind] of ofTable) {
-        const key = `${table}|${kind}`;
+        const named = `${table}|${kind}`;
+        const key =
+          this.writeUnitsByKind.has(named) || this.writeUnitsByKind.size < MAX_KINDS
+            ? named
+            : `${table}|other`;
         this.writeUnitsByKind.set(key, (this.writeUnitsByKind.get(key) ?? 0) + units / ofTable.length);
       }
     }

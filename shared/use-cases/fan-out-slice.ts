@@ -6,7 +6,7 @@ import {
 } from '../domain/audience/fanout-progress.ts';
 import { type FanoutTask, followUpTask } from '../domain/audience/fanout-task.ts';
 import type { RecipientFilter } from '../domain/audience/filters.ts';
-import { HeldBuckets } from '../domain/audience/held-buckets.ts';
+import { HeldBuckets, type HeldGroup, holdIn } from '../domain/audience/held-buckets.ts';
 import { JobPacker } from '../domain/audience/job-packer.ts';
 import type { SliceSource } from '../domain/audience/slice-source.ts';
 import type { DeviceHolders, UserLists } from '../domain/campaigns/audience.ts';
@@ -14,7 +14,6 @@ import type { CampaignStore } from '../domain/campaigns/store.ts';
 import type { Clock } from '../domain/clock.ts';
 import { LogBatch } from '../domain/engagement/log-batch.ts';
 import type { MessageLog } from '../domain/engagement/message-log.ts';
-import { wallClock } from '../domain/fatigue/calendar.ts';
 import type { FatiguePolicy } from '../domain/fatigue/policy.ts';
 import { type FatigueLedger, fatigueReason } from '../domain/fatigue/reservation.ts';
 import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
@@ -77,28 +76,6 @@ export interface FanOutResult {
 }
 
 type SliceResult = Omit<FanOutResult, 'alreadyDone' | 'handedOver'>;
-
-/** A page's recipients held to one instant; with `timeZone` when they share its clock then. */
-interface HeldGroup {
-  readonly variant: string;
-  readonly releaseAt: number;
-  readonly timeZone?: string;
-  readonly userIds: string[];
-}
-
-const holdIn = (
-  groups: Map<string, HeldGroup>,
-  variant: string,
-  releaseAt: number,
-  timeZone: string | undefined,
-  userId: string,
-) => {
-  const clock = timeZone ? wallClock(new Date(releaseAt), timeZone) : '';
-  const key = `${variant}|${releaseAt}|${clock}`;
-  const group = groups.get(key);
-  if (group) group.userIds.push(userId);
-  else groups.set(key, { variant, releaseAt, ...(timeZone ? { timeZone } : {}), userIds: [userId] });
-};
 
 /**
  * Reads one audience slice page by page and takes every recipient through the PushAction chain

@@ -114,6 +114,13 @@ describe('RequestMeter on DynamoDB Local and fauxqs', () => {
     );
     expect(unitsOf('fatigue') - fatigue).toBe(1);
     expect(unitsOf('outbox') - outbox).toBe(4);
+
+    // A key that is a bare id (a user's profile) is one kind, however many users are written.
+    const items = unitsOf('item');
+    for (const pk of ['user-1', 'user-2'])
+      await doc.send(new PutCommand({ TableName: tableName, Item: { pk } }));
+    expect(unitsOf('item') - items).toBe(2);
+    expect(meter.writeUnitsByKind.has(`${tableName}|user-1`)).toBe(false);
   });
 
   it('bills SQS by 64 KB chunk of payload', async () => {

@@ -2,11 +2,12 @@ import { wallClock } from '../fatigue/calendar.ts';
 import { type DeliveryJob, recipientsPerJob } from '../push/delivery-job.ts';
 import type { JobPacker, JobTemplate } from './job-packer.ts';
 
-/** Jobs share a bucket when they share variant, release instant and, if they carry one, clock. */
-const bucketOf = ({ variant, releaseAt, fatigue }: JobTemplate): string => {
-  const clock = fatigue?.timeZone && releaseAt ? wallClock(new Date(releaseAt), fatigue.timeZone) : '';
-  return `${variant}|${releaseAt}|${clock}`;
-};
+/** Held recipients share a job when they share variant, release instant and, if known, clock. */
+const heldKey = (variant: string, releaseAt: number, timeZone: string | undefined): string =>
+  `${variant}|${releaseAt}|${timeZone ? wallClock(new Date(releaseAt), timeZone) : ''}`;
+
+const bucketOf = ({ variant, releaseAt, fatigue }: JobTemplate): string =>
+  heldKey(variant, Date.parse(releaseAt ?? ''), fatigue?.timeZone);
 
 /**
  * A held job still filling, as a fan-out checkpoint names it: its body waits in the job outbox,
@@ -118,3 +119,25 @@ export class HeldBuckets {
     return missing;
   }
 }
+
+/** A page's recipients held to one instant; with `timeZone` when they share its clock then. */
+export interface HeldGroup {
+  readonly variant: string;
+  readonly releaseAt: number;
+  readonly timeZone?: string;
+  readonly userIds: string[];
+}
+
+/** Adds a held recipient to its page's group. */
+export const holdIn = (
+  groups: Map<string, HeldGroup>,
+  variant: string,
+  releaseAt: number,
+  timeZone: string | undefined,
+  userId: string,
+) => {
+  const key = heldKey(variant, releaseAt, timeZone);
+  const group = groups.get(key);
+  if (group) group.userIds.push(userId);
+  else groups.set(key, { variant, releaseAt, ...(timeZone ? { timeZone } : {}), userIds: [userId] });
+};

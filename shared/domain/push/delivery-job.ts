@@ -22,6 +22,8 @@ export interface FatigueReservation {
   /**
    * Set on a held job whose recipients' clocks all read the same at `at` (fatigue windows are
    * local dates and hours, so theirs are this zone's): delivery reserves without their profiles.
+   * It is the zone the fan-out judged their quiet hours in: one who moves zone while held is
+   * counted on the clock their release instant came from.
    */
   readonly timeZone?: string;
 }

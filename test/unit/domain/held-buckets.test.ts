@@ -10,6 +10,15 @@ const template: JobTemplate = {
   push: { title: 't', body: 'b' },
   releaseAt: '2026-11-21T13:00:00.000Z',
 };
+/** A held job's reservation, taken at its release instant. */
+const fatigue = {
+  at: template.releaseAt!,
+  counters: [],
+  dedupeKey: 'e1#r',
+  enforce: true,
+  count: true,
+  reserved: false,
+};
 const users = (from: number, count: number) => Array.from({ length: count }, (_, i) => `u${from + i}`);
 
 describe('HeldBuckets', () => {
@@ -49,14 +58,6 @@ describe('HeldBuckets', () => {
   });
 
   it('shares a job between zones whose clocks read the same at release, and only them', () => {
-    const fatigue = {
-      at: template.releaseAt!,
-      counters: [],
-      dedupeKey: 'e1#r',
-      enforce: true,
-      count: true,
-      reserved: false,
-    };
     const zoned = (timeZone: string): JobTemplate => ({ ...template, fatigue: { ...fatigue, timeZone } });
     const buckets = new HeldBuckets(new JobPacker('task'));
     // 13:00Z is 14:00 in Paris and in Berlin (both UTC+1 in November), 15:00 in Athens.
@@ -70,5 +71,20 @@ describe('HeldBuckets', () => {
       ['Europe/Paris', users(0, 4)],
       ['Europe/Athens', users(4, 2)],
     ]);
+  });
+
+  it('a restored job that carries a clock takes recipients of another zone that reads the same', () => {
+    const paris: DeliveryJob = {
+      ...template,
+      fatigue: { ...fatigue, timeZone: 'Europe/Paris' },
+      jobId: 'task#0',
+      userIds: users(0, 3),
+    };
+    const buckets = new HeldBuckets(new JobPacker('task', 1));
+    buckets.restore([{ jobId: 'task#0', variant: 'A', recipients: 3 }], [paris]);
+
+    buckets.add({ ...template, fatigue: { ...fatigue, timeZone: 'Europe/Berlin' } }, users(3, 2));
+
+    expect(buckets.open).toEqual([{ jobId: 'task#0', variant: 'A', recipients: 5 }]);
   });
 });
