@@ -24,6 +24,10 @@ export const sayRealisticMix = (mix: RealisticMixResult, say: (line?: string) =>
   say(
     `  planned ${n(mix.planned)}, delivered ${n(mix.deliveredRecipients)} recipients / ${n(mix.deliveredPushes)} pushes in ${mix.seconds} s (load ${mix.load.seconds} s)`,
   );
+  if (p.users < 100_000)
+    say(
+      '  (a small run: slices of a page or two and a DynamoDB Local JVM still cold; the targets are judged on the full mix)',
+    );
   row(
     'billable requests per delivered push',
     String(mix.requestsPerDeliveredPush),
@@ -46,7 +50,7 @@ export const sayRealisticMix = (mix: RealisticMixResult, say: (line?: string) =>
     `<= $${t.costPerMillionProvisionedLedgerUsd}`,
   );
   row(
-    'cost without the one-off relation moves, on demand',
+    'cost without the one-off moves, on demand',
     `$${cost.withoutMoves.onDemand.toFixed(4)}`,
     `<= $${t.costPerMillionOnDemandUsd}`,
   );
