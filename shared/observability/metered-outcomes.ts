@@ -38,6 +38,10 @@ export class MeteredOutcomes implements OutcomeLedger {
     return this.#ledger.variantSummary();
   }
 
+  summaryOf(scope: string, days: readonly string[]) {
+    return this.#ledger.summaryOf(scope, days);
+  }
+
   #count({ scope: recipe, outcome, reason, count }: OutcomeCount): void {
     if (outcome === 'planned') this.#metrics.add('Planned', count, { recipe });
     else if (outcome === 'delivered') this.#metrics.add('Delivered', count, { recipe });

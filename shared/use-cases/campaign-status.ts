@@ -1,28 +1,27 @@
 import { campaignScope } from '../domain/campaigns/campaign.ts';
 import { transition } from '../domain/campaigns/lifecycle.ts';
-import { type CampaignProgress, progressOf, runIsOver } from '../domain/campaigns/progress.ts';
+import { type CampaignProgress, counterDaysOf, progressOf, runIsOver } from '../domain/campaigns/progress.ts';
 import { campaignOrThrow } from '../domain/campaigns/store.ts';
-import type { ScopeSummary } from '../domain/outcomes/outcome.ts';
 import { HERALD, launchCampaign } from './campaign-commands.ts';
 import { type CampaignControlDeps, sweepParked } from './campaign-controls.ts';
 
 export type CampaignStatusDeps = CampaignControlDeps;
 
 /**
- * A campaign's progress from its outcome counters. A run found over is marked so here (`completed`,
+ * A campaign's progress from its outcome counters (those of the days its runs were launched on:
+ * keyed reads, so a status watched every second costs the same on a table of years). A run found over is marked so here (`completed`,
  * or `scheduled` again for a recurring campaign, whose next run launches at once if it came due
  * while this one still ran).
  */
 export const campaignStatus = async (
   campaignId: string,
   deps: CampaignStatusDeps,
-  /** Every scope's outcomes, when the caller read them already (a list of campaigns reads them once). */
-  summaries?: Record<string, ScopeSummary>,
 ): Promise<CampaignProgress> => {
   const state = await campaignOrThrow(deps.campaigns, campaignId);
   await sweepParked(state, deps);
   const finished = state.run ? await deps.campaigns.finishedReaders(campaignId, state.run) : 0;
-  const summary = (summaries ?? (await deps.outcomes.summary()))[campaignScope(campaignId)];
+  const scope = campaignScope(campaignId);
+  const summary = await deps.outcomes.summaryOf(scope, counterDaysOf(state));
   const progress = progressOf(state, summary, finished);
   if (!runIsOver(progress)) return progress;
   const now = deps.clock.now();
@@ -33,8 +32,8 @@ export const campaignStatus = async (
   return progressOf(over, summary, finished);
 };
 
-/** Every campaign with its progress, oldest first. */
+/** Every campaign with its progress, oldest first: each from the counters of its own days. */
 export const listCampaigns = async (deps: CampaignStatusDeps): Promise<CampaignProgress[]> => {
-  const [states, summaries] = await Promise.all([deps.campaigns.list(), deps.outcomes.summary()]);
-  return Promise.all(states.map((s) => campaignStatus(s.campaign.id, deps, summaries)));
+  const states = await deps.campaigns.list();
+  return Promise.all(states.map((s) => campaignStatus(s.campaign.id, deps)));
 };

@@ -24,6 +24,30 @@ describe('DynamoDbOutcomeLedger on DynamoDB Local', () => {
   });
   afterAll(() => client.destroy());
 
+  it('reads one scope on given days by key, every shard of each day, and nothing else', async () => {
+    const record = async (batch: string, scope: string, at: string, planned: number) => {
+      const tally = new OutcomeTally(scope, new Date(at));
+      tally.add('planned', '', 'A', planned);
+      tally.add('delivered', '', 'A', planned - 1);
+      await ledger.record(batch, tally.entries());
+    };
+    // Forty batches land on most of the day's 16 counter shards: each must be read.
+    for (let i = 0; i < 40; i++) await record(`c1-run1-${i}`, 'campaign:c1', '2026-11-20T09:00:00Z', 2);
+    await record('c1-run2', 'campaign:c1', '2026-11-21T09:00:00Z', 5);
+    await record('c2-run1', 'campaign:c2', '2026-11-20T09:00:00Z', 7);
+
+    expect(await ledger.summaryOf('campaign:c1', ['2026-11-20'])).toMatchObject({
+      planned: 80,
+      delivered: 40,
+    });
+    expect(await ledger.summaryOf('campaign:c1', ['2026-11-20', '2026-11-21'])).toMatchObject({
+      planned: 85,
+      delivered: 44,
+    });
+    expect(await ledger.summaryOf('campaign:c1', ['2026-11-22'])).toBeUndefined();
+    expect(await ledger.summaryOf('campaign:c3', ['2026-11-20'])).toBeUndefined();
+  });
+
   it('adds a batch once, however often it is recorded', async () => {
     const tally = new OutcomeTally('recipe-a', new Date('2026-11-21T10:00:00Z'));
     tally.add('planned', '', 'A', 3);

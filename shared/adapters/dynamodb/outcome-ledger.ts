@@ -1,13 +1,19 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TRANSACTION_UNITS_PER_ITEM, usageUnits } from '../../domain/costs/price-table.ts';
 import { type UnitUsage, usageByCounter } from '../../domain/costs/usage-counters.ts';
 import type { Outcome, OutcomeCount, OutcomeLedger, ScopeSummary } from '../../domain/outcomes/outcome.ts';
-import { counterShardOf, summarise, summariseByVariant } from '../../domain/outcomes/outcome.ts';
+import {
+  counterShardOf,
+  OUTCOME_COUNTER_SHARDS,
+  summarise,
+  summariseByVariant,
+} from '../../domain/outcomes/outcome.ts';
 import { isTransactionConditionFailure } from './errors.ts';
 
 /** Batch markers outlive any redelivery of the work they close. */
@@ -161,13 +167,44 @@ export class DynamoDbOutcomeLedger implements OutcomeLedger {
     return summariseByVariant(await this.#scanCounts());
   }
 
-  async #scanCounts(): Promise<OutcomeCount[]> {
+  /** Queries each counter item of (scope, day): OUTCOME_COUNTER_SHARDS keys a day, read in parallel. */
+  async summaryOf(scope: string, days: readonly string[]): Promise<ScopeSummary | undefined> {
+    const keys = [...new Set(days)].flatMap((day) =>
+      Array.from({ length: OUTCOME_COUNTER_SHARDS }, (_, shard) => `${scope}#${day}#${shard}`),
+    );
+    const pages = await Promise.all(
+      keys.map((pk) =>
+        this.#readCounts((start) =>
+          this.#client.send(
+            new QueryCommand({
+              TableName: this.#outcomesTable,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': pk },
+              ExclusiveStartKey: start,
+            }),
+          ),
+        ),
+      ),
+    );
+    return summarise(pages.flat())[scope];
+  }
+
+  #scanCounts(): Promise<OutcomeCount[]> {
+    return this.#readCounts((start) =>
+      this.#client.send(new ScanCommand({ TableName: this.#outcomesTable, ExclusiveStartKey: start })),
+    );
+  }
+
+  /** The outcome counters of every page `read` returns (usage items are skipped). */
+  async #readCounts(
+    read: (
+      start: Record<string, unknown> | undefined,
+    ) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>,
+  ): Promise<OutcomeCount[]> {
     const counts: OutcomeCount[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.#client.send(
-        new ScanCommand({ TableName: this.#outcomesTable, ExclusiveStartKey: start }),
-      );
+      const out = await read(start);
       for (const item of out.Items ?? []) {
         if (item.outcome === undefined) continue;
         counts.push({

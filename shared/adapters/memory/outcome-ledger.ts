@@ -4,6 +4,7 @@ import {
   type ScopeSummary,
   summarise,
   summariseByVariant,
+  summaryOfCounts,
 } from '../../domain/outcomes/outcome.ts';
 
 /** Outcome counters in memory, idempotent per batch like the DynamoDB ledger. */
@@ -24,6 +25,10 @@ export class InMemoryOutcomeLedger implements OutcomeLedger {
 
   async summary(): Promise<Record<string, ScopeSummary>> {
     return summarise(this.#counts);
+  }
+
+  async summaryOf(scope: string, days: readonly string[]): Promise<ScopeSummary | undefined> {
+    return summaryOfCounts(this.#counts, scope, days);
   }
 
   async variantSummary(): Promise<Record<string, Record<string, ScopeSummary>>> {

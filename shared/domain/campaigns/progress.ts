@@ -60,3 +60,11 @@ export const runIsOver = (progress: CampaignProgress): boolean =>
   progress.readers !== undefined &&
   progress.readers.finished >= progress.readers.total &&
   progress.remaining === 0;
+
+/**
+ * The days a campaign's outcome counters are kept under: each run counts on the UTC day it was
+ * launched (its readers' event time), so its status reads those days' counters, never a scan.
+ */
+export const counterDaysOf = (state: CampaignState): string[] => [
+  ...new Set(state.history.filter((a) => a.action === 'launch').map((a) => a.at.slice(0, 10))),
+];

@@ -47,6 +47,11 @@ export interface OutcomeLedger {
   /** Whether a batch was recorded already: work redelivered after it finished is skipped. */
   wasRecorded(batchId: string): Promise<boolean>;
   summary(): Promise<Record<string, ScopeSummary>>;
+  /**
+   * One scope's counters on the given days (UTC, `2026-11-21`): keyed reads of its counter
+   * items, where `summary` reads every scope's of every day. Undefined when there are none.
+   */
+  summaryOf(scope: string, days: readonly string[]): Promise<ScopeSummary | undefined>;
   /** Like `summary`, but one summary per variant of each scope: what experiments are read from. */
   variantSummary(): Promise<Record<string, Record<string, ScopeSummary>>>;
 }
@@ -177,3 +182,11 @@ export const summariseByVariant = (
   }
   return summaries;
 };
+
+/** `summaryOf` over counters held in memory: one scope's, on the given days. */
+export const summaryOfCounts = (
+  counts: readonly OutcomeCount[],
+  scope: string,
+  days: readonly string[],
+): ScopeSummary | undefined =>
+  summarise(counts.filter((c) => c.scope === scope && days.includes(c.day)))[scope];

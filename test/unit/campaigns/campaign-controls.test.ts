@@ -72,6 +72,7 @@ const recorder = () => {
       wasRecorded: async () => false,
       summary: async () => ({}),
       variantSummary: async () => ({}),
+      summaryOf: async () => undefined,
     },
     clock: { now: () => now },
   };

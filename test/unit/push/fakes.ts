@@ -3,6 +3,7 @@ import {
   type OutcomeLedger,
   summarise,
   summariseByVariant,
+  summaryOfCounts,
 } from '../../../shared/domain/outcomes/outcome.ts';
 import type { WorkQueue } from '../../../shared/domain/ports.ts';
 import type { DeliveryJob } from '../../../shared/domain/push/delivery-job.ts';
@@ -107,6 +108,9 @@ export class MemoryOutcomes implements OutcomeLedger {
   }
   async variantSummary() {
     return summariseByVariant([...this.batches.values()].flat());
+  }
+  async summaryOf(scope: string, days: readonly string[]) {
+    return summaryOfCounts([...this.batches.values()].flat(), scope, days);
   }
 }
 
