@@ -54,10 +54,12 @@ export const campaignSliceSource = async (
     const { variant } = verdict;
     if (cancelled && (verdict.kind === 'due' || verdict.kind === 'held'))
       return { kind: 'suppressed', reason: 'cancelled', variant };
-    if (verdict.kind === 'due') return { kind: 'held', releaseAt: pacer.slot(due).getTime(), variant };
+    // Never a second already past: a reader that fell behind goes on at the rate from now.
+    const slot = (at: Date) => pacer.slot(at, deps.clock.now()).getTime();
+    if (verdict.kind === 'due') return { kind: 'held', releaseAt: slot(due), variant };
     if (verdict.kind !== 'held') return verdict;
     if (campaign.quietHours === 'skip') return { kind: 'suppressed', reason: 'quiet-hours', variant };
-    return { kind: 'held', releaseAt: pacer.slot(new Date(verdict.releaseAt)).getTime(), variant };
+    return { kind: 'held', releaseAt: slot(new Date(verdict.releaseAt)), variant };
   };
 
   return {

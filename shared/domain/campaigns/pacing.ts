@@ -1,34 +1,90 @@
 /**
- * Spreads pushes over time at a steady rate: recipients due at the same instant take the next
- * free second of that instant's sequence, `perSecond` to a second. Pushes due at different
- * instants (10:00 in each time zone, the end of quiet hours) form sequences of their own.
+ * Spreads a reader's pushes at a steady rate: each push takes the first slot with room from the
+ * one it is due in, and never one already over, `perSecond` to a second (one every
+ * `1 / perSecond` seconds below one a second). Whatever instant a push is due at (10:00 in each
+ * time zone, the end of quiet hours), it competes for the same slots, so sequences that overlap
+ * never add up to more than the rate; and a reader that stalled goes on at its rate from now
+ * rather than sending what it missed at once. Slots sit on the epoch's grid, so the readers of a
+ * campaign, each pacing its share, fill the same seconds.
  *
- * A reader keeps one counter per distinct instant (a few dozen: time zones and quiet-hour ends),
- * in its checkpoint, so a resumed reader carries on the same sequences.
+ * The state stays small, whatever the audience: the runs of full slots (merged, so about one per
+ * sequence), the slots partly taken, and where each sequence's next search starts, with whatever
+ * lies in the past dropped. A checkpoint keeps it (`snapshot`) and a resumed reader carries on.
  */
 export class Pacer {
-  readonly #perSecond: number;
-  readonly #counts: Map<number, number>;
+  /** Milliseconds a slot lasts. */
+  readonly #width: number;
+  /** Pushes a slot takes: whole ones (at 33.3 a second, 33; three readers at a third of 100 push 99). */
+  readonly #capacity: number;
+  /** Runs of full slots, `[from, to)` by slot number, sorted and apart. */
+  #full: [number, number][] = [];
+  readonly #partial = new Map<number, number>();
+  /** By the instant a sequence is due at: the slot its next push looks from. */
+  readonly #cursor = new Map<number, number>();
 
   constructor(perSecond: number, restored: Readonly<Record<string, number>> = {}) {
-    this.#perSecond = perSecond;
-    this.#counts = new Map(Object.entries(restored).map(([at, n]) => [Number(at), n]));
+    this.#width = perSecond >= 1 ? 1000 : 1000 / perSecond;
+    this.#capacity = perSecond >= 1 ? Math.floor(perSecond) : 1;
+    for (const [key, value] of Object.entries(restored)) {
+      const n = Number(key.slice(1));
+      if (key.startsWith('f')) this.#full.push([n, value]);
+      else if (key.startsWith('p')) this.#partial.set(n, value);
+      else if (key.startsWith('c')) this.#cursor.set(n, value);
+      // A checkpoint of the pacer before slots were shared: a count per instant due.
+      else this.#cursor.set(Number(key), this.#slotAt(Number(key)) + Math.floor(value / this.#capacity));
+    }
+    this.#full.sort((a, b) => a[0] - b[0]);
   }
 
-  /**
-   * The second the next push due at `due` goes out in. A second takes whole pushes: at 33.3 a
-   * second, 33 (never 34: three readers at a third of 100 each would push 102).
-   */
-  slot(due: Date): Date {
-    const base = due.getTime();
-    const count = this.#counts.get(base) ?? 0;
-    this.#counts.set(base, count + 1);
-    const perSecond = this.#perSecond >= 1 ? Math.floor(this.#perSecond) : this.#perSecond;
-    return new Date(base + Math.floor(count / perSecond) * 1000);
+  /** The instant the next push due at `due` goes out at (the start of its slot); never a slot `now` is past. */
+  slot(due: Date, now?: Date): Date {
+    const earliest = now ? this.#slotAt(now.getTime()) : Number.NEGATIVE_INFINITY;
+    this.#forgetBefore(earliest);
+    let slot = Math.max(this.#slotAt(due.getTime()), this.#cursor.get(due.getTime()) ?? -Infinity, earliest);
+    for (const [from, to] of this.#full) if (slot >= from && slot < to) slot = to;
+    const taken = (this.#partial.get(slot) ?? 0) + 1;
+    if (taken >= this.#capacity) {
+      this.#partial.delete(slot);
+      this.#fill(slot);
+    } else this.#partial.set(slot, taken);
+    this.#cursor.set(due.getTime(), slot);
+    return new Date(Math.round(slot * this.#width));
   }
 
-  /** The counters, as a checkpoint keeps them. */
+  /** The state, as a checkpoint keeps it: `f<from>` → to, `p<slot>` → pushes, `c<due>` → slot. */
   snapshot(): Record<string, number> {
-    return Object.fromEntries(this.#counts);
+    return Object.fromEntries([
+      ...this.#full.map(([from, to]) => [`f${from}`, to]),
+      ...[...this.#partial].map(([slot, n]) => [`p${slot}`, n]),
+      ...[...this.#cursor].map(([due, slot]) => [`c${due}`, slot]),
+    ]);
+  }
+
+  /** The slot an instant falls in: a push due mid-second may still go in that second, now. */
+  #slotAt(ms: number): number {
+    return Math.floor(ms / this.#width);
+  }
+
+  /** Marks `slot` full, merging it with the runs it touches. */
+  #fill(slot: number): void {
+    const before = this.#full.find(([, to]) => to === slot);
+    const after = this.#full.find(([from]) => from === slot + 1);
+    if (before && after) {
+      before[1] = after[1];
+      this.#full = this.#full.filter((run) => run !== after);
+    } else if (before) before[1] = slot + 1;
+    else if (after) after[0] = slot;
+    else {
+      this.#full.push([slot, slot + 1]);
+      this.#full.sort((a, b) => a[0] - b[0]);
+    }
+  }
+
+  /** No slot before `earliest` is given again: what lies there is forgotten. */
+  #forgetBefore(earliest: number): void {
+    if (!Number.isFinite(earliest)) return;
+    this.#full = this.#full.filter(([, to]) => to > earliest);
+    for (const slot of this.#partial.keys()) if (slot < earliest) this.#partial.delete(slot);
+    for (const [due, slot] of this.#cursor) if (slot < earliest) this.#cursor.delete(due);
   }
 }

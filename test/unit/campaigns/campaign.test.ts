@@ -86,12 +86,43 @@ describe('the lifecycle', () => {
 
 describe('pacing', () => {
   const base = new Date('2026-11-21T10:00:00Z');
-  it('gives each second at most the rate, per instant pushes are due at', () => {
+  const second = (d: Date) => d.toISOString().slice(14, 19);
+  it('gives each second at most the rate; an instant an hour on starts where it is due', () => {
     const pacer = new Pacer(3);
     const slots = Array.from({ length: 7 }, () => pacer.slot(base).toISOString().slice(17, 19));
     expect(slots).toEqual(['00', '00', '00', '01', '01', '01', '02']);
-    // Another instant starts its own sequence.
     expect(pacer.slot(new Date('2026-11-21T11:00:00Z')).toISOString()).toBe('2026-11-21T11:00:00.000Z');
+  });
+
+  it('sequences due at instants that overlap share the seconds: never more than the rate', () => {
+    const pacer = new Pacer(2);
+    const first = Array.from({ length: 5 }, () => second(pacer.slot(base)));
+    // Due a second later, in the middle of the first sequence: the next seconds with room.
+    const second1 = new Date(base.getTime() + 1000);
+    const next = Array.from({ length: 4 }, () => second(pacer.slot(second1)));
+    expect(first).toEqual(['00:00', '00:00', '00:01', '00:01', '00:02']);
+    expect(next).toEqual(['00:02', '00:03', '00:03', '00:04']);
+    // The first sequence goes on after them.
+    expect(second(pacer.slot(base))).toBe('00:04');
+  });
+
+  it('never gives a second already past: a reader that stalled goes on at its rate from now', () => {
+    const pacer = new Pacer(2);
+    pacer.slot(base, base);
+    const now = new Date(base.getTime() + 600_000);
+    const slots = Array.from({ length: 3 }, () => second(pacer.slot(base, now)));
+    expect(slots).toEqual(['10:00', '10:00', '10:01']);
+  });
+
+  it('keeps a small state for a large audience over many instants, and a restored pacer carries on', () => {
+    const pacer = new Pacer(25);
+    const dues = Array.from({ length: 24 }, (_, z) => new Date(base.getTime() + z * 1_800_000));
+    for (let i = 0; i < 100_000; i++) pacer.slot(dues[i % 24]!);
+    const state = pacer.snapshot();
+    expect(Object.keys(state).length).toBeLessThan(100);
+    expect(JSON.stringify(state).length).toBeLessThan(4096);
+    const resumed = new Pacer(25, state);
+    expect(resumed.slot(dues[0]!).getTime()).toBe(pacer.slot(dues[0]!).getTime());
   });
 
   it('spaces pushes out below one per second, and a restored pacer carries on', () => {
