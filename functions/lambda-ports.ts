@@ -163,6 +163,7 @@ const builders: PortBuilders<keyof HeraldPorts> = {
       groupName: required(envName.campaignLaunchGroup),
       roleArn: required(envName.campaignLaunchRoleArn),
       functionArn: required(envName.campaignFunctionArn),
+      deadLetterArn: required(envName.campaignLaunchDeadLetterArn),
     }),
 };
 

@@ -41,6 +41,7 @@ export const envName = {
   /** Where campaign launches are scheduled, the role Scheduler assumes, and the function it invokes. */
   campaignLaunchGroup: 'CAMPAIGN_LAUNCH_GROUP',
   campaignLaunchRoleArn: 'CAMPAIGN_LAUNCH_ROLE_ARN',
+  campaignLaunchDeadLetterArn: 'CAMPAIGN_LAUNCH_DEAD_LETTER_ARN',
   campaignFunctionArn: 'CAMPAIGN_FUNCTION_ARN',
   /** The event bus emit actions put their events on: Herald's own. */
   eventBusName: 'HERALD_EVENT_BUS_NAME',
@@ -143,7 +144,12 @@ export const portVariables: { readonly [P in keyof HeraldPorts]-?: PortVariables
   deviceHolders: needs(envName.devicesTable),
   // Reads the S3 object a campaign names; the function's role says which buckets it may.
   userLists: none,
-  launches: needs(envName.campaignLaunchGroup, envName.campaignLaunchRoleArn, envName.campaignFunctionArn),
+  launches: needs(
+    envName.campaignLaunchGroup,
+    envName.campaignLaunchRoleArn,
+    envName.campaignFunctionArn,
+    envName.campaignLaunchDeadLetterArn,
+  ),
 };
 
 /** The ports that reaching a fan-out of one audience slice takes (`fanOutSlice`). */

@@ -47,7 +47,7 @@ export const acknowledgeDesignedFindings = (stack: Stack, designed: DesignedWild
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself where failed work ends (rejected or undeliverable events) and has no consumer.',
+        'This queue is itself where failed work ends (rejected or undeliverable events, launches of campaign runs Scheduler could not deliver) and has no consumer.',
     });
   }
 };

@@ -174,7 +174,7 @@ export class HeraldStack extends Stack {
       holdGroupName: delivery.holdGroupName,
       launchGroupName: campaigns.launchGroupName,
       ...(props.campaignListsBucket ? { listsBucket: props.campaignListsBucket } : {}),
-      terminalQueues: [failed.rejected, failed.undeliverable],
+      terminalQueues: [failed.rejected, failed.undeliverable, campaigns.launchDeadLetters],
     });
   }
 }

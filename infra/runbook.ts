@@ -8,6 +8,7 @@ export const RUNBOOK_BASE_URL = 'https://github.com/herald-push/herald';
 export const runbookAnchor = {
   fanoutDlq: 'runbook-fan-out-dlq',
   deliveryDlq: 'runbook-delivery-dlq',
+  campaignLaunchDlq: 'runbook-campaign-launch-dlq',
   undeliverableEvents: 'runbook-undeliverable-events',
   rejectedEvents: 'runbook-rejected-events',
   fanoutQueueAge: 'runbook-fan-out-queue-age',

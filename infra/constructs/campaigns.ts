@@ -6,10 +6,13 @@ import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { envName } from '../../functions/port-environment.ts';
+import { campaignLaunchDeadLetterQueue } from '../../shared/resources/queues.ts';
 import type { FunctionEnvironment } from '../function-environment.ts';
+import { runbookAnchor } from '../runbook.ts';
 import { grantTableAccess, tableAccess } from '../table-access.ts';
 import type { Delivery } from './delivery.ts';
 import { HeraldFunction } from './herald-function.ts';
+import { HeraldQueue } from './herald-queue.ts';
 import type { Monitored, Monitoring } from './monitoring.ts';
 
 export interface CampaignsProps {
@@ -37,6 +40,8 @@ export class Campaigns extends Construct implements Monitored {
   readonly url: string;
   /** The schedule group of later runs, one one-time schedule per run. */
   readonly launchGroupName: string;
+  /** Where a launch goes that Scheduler could not deliver: read by people, not by a function. */
+  readonly launchDeadLetters: IQueue;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: CampaignsProps) {
@@ -62,10 +67,16 @@ export class Campaigns extends Construct implements Monitored {
     launchRole.addToPolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [functionArn] }),
     );
+    // A launch Scheduler cannot deliver after its retries lands here, not nowhere: a run that
+    // never started would otherwise only show as a campaign stuck `scheduled`.
+    const launchDeadLetters = new HeraldQueue(this, campaignLaunchDeadLetterQueue).queue;
+    this.launchDeadLetters = launchDeadLetters;
+    launchDeadLetters.grantSendMessages(launchRole);
     props.environment.provide({
       [envName.campaignLaunchGroup]: this.launchGroupName,
       [envName.campaignLaunchRoleArn]: launchRole.roleArn,
       [envName.campaignFunctionArn]: functionArn,
+      [envName.campaignLaunchDeadLetterArn]: launchDeadLetters.queueArn,
     });
 
     const fn = new HeraldFunction(this, 'Function', {
@@ -113,6 +124,17 @@ export class Campaigns extends Construct implements Monitored {
       description:
         'Campaign actions: POST {"action", ...} SigV4-signed (AWS_IAM); `herald campaign --aws --url`',
     });
-    this.monitoring = { functions: [{ label: 'Campaigns', fn }] };
+    this.monitoring = {
+      functions: [{ label: 'Campaigns', fn }],
+      queues: [
+        {
+          kind: 'failed-work',
+          label: 'Campaign launch dead letters',
+          queue: launchDeadLetters,
+          meaning: 'Scheduler could not start a run of a campaign: its audience has not been read or pushed.',
+          runbook: runbookAnchor.campaignLaunchDlq,
+        },
+      ],
+    };
   }
 }

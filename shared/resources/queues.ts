@@ -75,6 +75,16 @@ export const undeliverableEventsQueue: QueueDefinition = {
   retentionDays: 14,
 };
 
+/**
+ * Launches of campaign runs Scheduler could not hand the campaign function after its retries
+ * (the schedule's dead-letter queue): a run that did not start, kept for a person to launch.
+ */
+export const campaignLaunchDeadLetterQueue: QueueDefinition = {
+  id: 'CampaignLaunchDeadLetterQueue',
+  visibilityTimeoutSeconds: 30,
+  retentionDays: 14,
+};
+
 export const workQueues = [fanoutQueue, deliveryQueue] as const;
 
 export const allQueues: readonly QueueDefinition[] = [
@@ -84,6 +94,7 @@ export const allQueues: readonly QueueDefinition[] = [
   deliveryQueue.deadLetterQueue!,
   rejectedEventsQueue,
   undeliverableEventsQueue,
+  campaignLaunchDeadLetterQueue,
 ];
 
 export const queueEnvName = (queue: QueueDefinition): string =>

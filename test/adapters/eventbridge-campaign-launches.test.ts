@@ -9,6 +9,7 @@ const launches = new EventBridgeCampaignLaunches(new SchedulerClient({ region: '
   groupName: 'Herald-campaign-launches',
   functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:herald-campaign',
   roleArn: 'arn:aws:iam::123456789012:role/campaign-launcher',
+  deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:launch-dead-letters',
 });
 
 describe('EventBridgeCampaignLaunches', () => {
@@ -28,6 +29,8 @@ describe('EventBridgeCampaignLaunches', () => {
       Target: {
         Arn: 'arn:aws:lambda:us-east-1:123456789012:function:herald-campaign',
         RoleArn: 'arn:aws:iam::123456789012:role/campaign-launcher',
+        // A launch Scheduler cannot deliver is kept, not dropped.
+        DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:123456789012:launch-dead-letters' },
         Input: '{"action":"launch","campaignId":"winter-sale"}',
       },
     });

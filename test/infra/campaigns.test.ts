@@ -89,12 +89,33 @@ describe('the Campaigns construct', () => {
       ],
     });
     const statements = statementsOfRole(roleId);
-    expect(statements).toHaveLength(1);
+    expect(statements).toHaveLength(2);
     expect(statements[0]!.actions).toEqual(['lambda:InvokeFunction']);
     expect(statements[0]!.resources).toContain(':function:Herald-campaigns"');
     expect(environmentOf('CampaignsFunction')[envName.campaignFunctionArn]).toEqual({
       'Fn::Join': ['', expect.arrayContaining([':function:Herald-campaigns'])],
     });
+  });
+
+  it('keeps a launch Scheduler cannot deliver in a dead-letter queue of its own, alarmed', () => {
+    const queueId = idOf('AWS::SQS::Queue', 'CampaignLaunchDeadLetterQueue');
+    expect(resources[queueId]!.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+    // The role Scheduler assumes may send there, and only there besides the function.
+    const sends = statementsOfRole(idOf('AWS::IAM::Role', 'CampaignsLaunchRole')).filter((s) =>
+      s.actions.includes('sqs:SendMessage'),
+    );
+    expect(sends.map((s) => s.resources)).toEqual([JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] })]);
+    expect(environmentOf('CampaignsFunction')[envName.campaignLaunchDeadLetterArn]).toEqual({
+      'Fn::GetAtt': [queueId, 'Arn'],
+    });
+    const alarms = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && JSON.stringify(r.Properties).includes(queueId),
+    );
+    expect(alarms).toHaveLength(1);
+    expect(JSON.stringify(alarms[0]!.Properties.AlarmDescription)).toContain('runbook-campaign-launch-dlq');
   });
 
   it('grants the campaign function exactly its sends, its schedules and the roles it passes', () => {

@@ -91,7 +91,7 @@ describe('the alarms', () => {
     const byDepth = watched('ApproximateNumberOfMessagesVisible');
     const byAge = watched('ApproximateAgeOfOldestMessage');
 
-    expect(queues).toHaveLength(6);
+    expect(queues).toHaveLength(7);
     expect([...byDepth, ...byAge].sort()).toEqual([...queues].sort());
     expect(byAge.map((id) => id!.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
       'DeliveryQueue',
@@ -221,6 +221,7 @@ describe('the functions', () => {
         'CAMPAIGN_LAUNCH_GROUP',
         'CAMPAIGN_LAUNCH_ROLE_ARN',
         'CAMPAIGN_FUNCTION_ARN',
+        'CAMPAIGN_LAUNCH_DEAD_LETTER_ARN',
         'FANOUT_QUEUE_URL',
         'RELATIONS_TABLE',
         'DELIVERY_QUEUE_URL',

@@ -7,6 +7,8 @@ export interface EventBridgeCampaignLaunchesOptions {
   /** The campaign function Scheduler invokes with `{"action": "launch", "campaignId"}`, and the role it assumes. */
   readonly functionArn: string;
   readonly roleArn: string;
+  /** Where a launch goes when Scheduler cannot invoke the function after its retries. */
+  readonly deadLetterArn: string;
 }
 
 /**
@@ -32,6 +34,7 @@ export class EventBridgeCampaignLaunches implements CampaignLaunches {
       target: {
         Arn: this.#options.functionArn,
         RoleArn: this.#options.roleArn,
+        DeadLetterConfig: { Arn: this.#options.deadLetterArn },
         Input: JSON.stringify({ action: 'launch', campaignId }),
       },
     });
