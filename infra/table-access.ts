@@ -127,7 +127,7 @@ export const tableAccess = {
       'PutItem', // OutcomeLedger.record: the batch marker of a cancelled parked job's settlement
     ],
     [outcomesTable.id]: [
-      'Scan', // OutcomeLedger.summary: the campaign's counters, for status
+      'Query', // OutcomeLedger.summaryOf: the campaign's counters on its launch days, for status
       'UpdateItem', // OutcomeLedger.record: `suppressed: cancelled` of parked jobs; CostLedger.addOverhead
     ],
   },

@@ -41,10 +41,11 @@ const fromFunctionUrl = (event: unknown): event is SignedRequest =>
   typeof event === 'object' && event !== null && 'requestContext' in event;
 
 /**
- * Scheduler invokes the function directly with `{"action": "launch", "campaignId"}`. A direct
- * invocation names no caller, so it may only launch a run that is due: every action of ops
- * comes through the Function URL, where IAM has authenticated the caller. Failures throw, so
- * that Scheduler retries the invocation (its schedules have no dead-letter queue yet).
+ * Scheduler invokes the function directly (asynchronously) with `{"action": "launch",
+ * "campaignId"}`. A direct invocation names no caller, so it may only launch a run that is due:
+ * every action of ops comes through the Function URL, where IAM has authenticated the caller.
+ * Failures throw: Lambda retries the invocation twice, then sends it to the launch dead-letter
+ * queue (the function's on-failure destination), where Scheduler also sends what it could not invoke.
  */
 const launchFromScheduler = async (event: unknown, deps: HeraldPorts): Promise<CampaignReply> => {
   const request = parseOrThrow(campaignRequest, event, 'input');

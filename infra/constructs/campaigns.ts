@@ -1,7 +1,8 @@
 import { ArnFormat, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { EventInvokeConfig, FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -88,6 +89,13 @@ export class Campaigns extends Construct implements Monitored {
       environment: props.environment.of('campaign'),
     }).fn;
     this.fn = fn;
+    // Scheduler invokes asynchronously: a launch that fails after Lambda's own retries goes to
+    // the same dead letters as one Scheduler could not deliver.
+    new EventInvokeConfig(this, 'LaunchFailures', {
+      function: fn,
+      onFailure: new SqsDestination(launchDeadLetters),
+      retryAttempts: 2,
+    });
     grantTableAccess(fn, tableAccess.campaign, (tableId) => props.tables.get(tableId));
     props.fanoutQueue.grantSendMessages(fn);
     props.delivery.grantDispatch(fn);

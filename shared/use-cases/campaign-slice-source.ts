@@ -42,7 +42,9 @@ export const campaignSliceSource = async (
     deps.filters ?? defaultFilterChain,
     now,
   );
-  const pacer = new Pacer(reader.perSecond, checkpoint?.pacer ?? reader.pacer);
+  // Readers with less than a push a second each take turns across the interval, not all at once.
+  const turn = reader.perSecond < 1 ? task.shard / reader.readers : 0;
+  const pacer = new Pacer(reader.perSecond, checkpoint?.pacer ?? reader.pacer, turn);
   const runStart = new Date(task.plannedAt);
   const audience = campaign.audience[reader.source]!;
   const members = await membersOf(campaign, audience, read, now);

@@ -116,6 +116,14 @@ describe('the Campaigns construct', () => {
     );
     expect(alarms).toHaveLength(1);
     expect(JSON.stringify(alarms[0]!.Properties.AlarmDescription)).toContain('runbook-campaign-launch-dlq');
+    // A launch the function itself failed on, after Lambda's retries of Scheduler's asynchronous call.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: idOf('AWS::Lambda::Function', 'CampaignsFunction') },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+    const functionSends = resourcesOf('CampaignsFunction', 'sqs:SendMessage');
+    expect(functionSends).toContain(JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }));
   });
 
   it('grants the campaign function exactly its sends, its schedules and the roles it passes', () => {

@@ -374,7 +374,7 @@ describe('the Herald CDK app', () => {
         Devices: ['BatchGetItem', 'DescribeTable', 'Scan'],
         Users: ['BatchGetItem'],
         Ledger: ['PutItem'],
-        Outcomes: ['Scan', 'UpdateItem'],
+        Outcomes: ['Query', 'UpdateItem'],
       },
       DevicesRegistration: { Devices: ['BatchGetItem', 'UpdateItem'], Outcomes: ['UpdateItem'] },
       DevicesPurge: { Devices: ['BatchGetItem', 'Scan', 'UpdateItem'], Outcomes: ['UpdateItem'] },
@@ -387,10 +387,10 @@ describe('the Herald CDK app', () => {
     expect(granted).toEqual(expected);
   });
 
-  it('sends events the planner or relation writer keep failing on to the undeliverable queue', () => {
+  it('sends events the planner or relation writer keep failing on to the undeliverable queue, and launches to theirs', () => {
     const configs = Object.values(service.findResources('AWS::Lambda::EventInvokeConfig'));
 
-    expect(configs).toHaveLength(2);
+    expect(configs).toHaveLength(3);
     for (const config of configs) {
       expect(config.Properties).toMatchObject({
         MaximumRetryAttempts: 2,

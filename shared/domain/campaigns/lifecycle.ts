@@ -45,6 +45,11 @@ export interface CampaignState {
   readonly pausedFrom?: 'scheduled' | 'running';
   readonly pausedMs: number;
   readonly history: readonly CampaignAction[];
+  /**
+   * The UTC days its runs were launched on, which their outcome counters are kept under: status
+   * reads those. Kept whole, where the history keeps only its newest actions.
+   */
+  readonly launchDays?: readonly string[];
 }
 
 export class CampaignStateError extends HeraldError {
@@ -75,6 +80,20 @@ export const newCampaignState = (campaign: Campaign, by: string, at: Date): Camp
   history: [{ action: 'create', by, at: at.toISOString() }],
 });
 
+/** A launch saved this soon after midnight (UTC) may have sent its readers the day before. */
+const LAUNCH_SAVE_MS = 15 * 60_000;
+
+/**
+ * The UTC days a run launched at `at` counts its outcomes on: that day (its readers' event time),
+ * and the day before for a launch saved just after midnight, since a launch sends its readers
+ * before it saves and a retried one saves later than the readers it sent first.
+ */
+export const counterDaysOfLaunch = (at: Date): string[] => {
+  const day = at.toISOString().slice(0, 10);
+  if (at.getTime() % 86_400_000 >= LAUNCH_SAVE_MS) return [day];
+  return [new Date(at.getTime() - LAUNCH_SAVE_MS).toISOString().slice(0, 10), day];
+};
+
 /** History kept on the state item: the newest actions, enough for any person reading status. */
 const HISTORY_KEPT = 50;
 
@@ -102,10 +121,17 @@ export const transition = (
   switch (command) {
     case 'start':
       return { ...base, status: 'scheduled' };
-    case 'launch':
+    case 'launch': {
       // A new run starts with no pause behind it; one launched beside a running run keeps the
       // running run's pause, which its held pushes still slide by.
-      return { ...base, status: 'running', ...(state.status === 'scheduled' ? { pausedMs: 0 } : {}) };
+      const launchDays = [...new Set([...(state.launchDays ?? []), ...counterDaysOfLaunch(at)])];
+      return {
+        ...base,
+        status: 'running',
+        launchDays,
+        ...(state.status === 'scheduled' ? { pausedMs: 0 } : {}),
+      };
+    }
     case 'pause':
       return {
         ...base,

@@ -22,16 +22,24 @@ export class Pacer {
   /** By the instant a sequence is due at: the slot its next push looks from. */
   readonly #cursor = new Map<number, number>();
 
-  constructor(perSecond: number, restored: Readonly<Record<string, number>> = {}) {
+  /** Where in its slot this reader's pushes go, as a share of the slot: readers below one a second take turns. */
+  readonly #offset: number;
+
+  constructor(perSecond: number, restored: Readonly<Record<string, number>> = {}, offset = 0) {
     this.#width = perSecond >= 1 ? 1000 : 1000 / perSecond;
     this.#capacity = perSecond >= 1 ? Math.floor(perSecond) : 1;
+    this.#offset = offset;
     for (const [key, value] of Object.entries(restored)) {
       const n = Number(key.slice(1));
       if (key.startsWith('f')) this.#full.push([n, value]);
       else if (key.startsWith('p')) this.#partial.set(n, value);
       else if (key.startsWith('c')) this.#cursor.set(n, value);
       // A checkpoint of the pacer before slots were shared: a count per instant due.
-      else this.#cursor.set(Number(key), this.#slotAt(Number(key)) + Math.floor(value / this.#capacity));
+      else {
+        const slot = this.#slotAt(Number(key)) + Math.floor(value / this.#capacity);
+        this.#cursor.set(Number(key), slot);
+        if (value % this.#capacity > 0) this.#partial.set(slot, value % this.#capacity);
+      }
     }
     this.#full.sort((a, b) => a[0] - b[0]);
   }
@@ -48,7 +56,7 @@ export class Pacer {
       this.#fill(slot);
     } else this.#partial.set(slot, taken);
     this.#cursor.set(due.getTime(), slot);
-    return new Date(Math.round(slot * this.#width));
+    return new Date(Math.round((slot + this.#offset) * this.#width));
   }
 
   /** The state, as a checkpoint keeps it: `f<from>` → to, `p<slot>` → pushes, `c<due>` → slot. */
@@ -60,9 +68,14 @@ export class Pacer {
     ]);
   }
 
-  /** The slot an instant falls in: a push due mid-second may still go in that second, now. */
+  /**
+   * The first slot a push due at `ms` may take: the second it falls in (due mid-second, it may
+   * still go in that second, at once); below one a second, the first slot that starts at or
+   * after it, since a slot seconds long must not send a push seconds early.
+   */
   #slotAt(ms: number): number {
-    return Math.floor(ms / this.#width);
+    const slots = ms / this.#width - this.#offset;
+    return this.#width > 1000 ? Math.ceil(slots) : Math.floor(slots);
   }
 
   /** Marks `slot` full, merging it with the runs it touches. */

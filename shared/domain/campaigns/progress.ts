@@ -1,5 +1,10 @@
 import type { ScopeSummary } from '../outcomes/outcome.ts';
-import type { CampaignAction, CampaignState, CampaignStatus } from './lifecycle.ts';
+import {
+  type CampaignAction,
+  type CampaignState,
+  type CampaignStatus,
+  counterDaysOfLaunch,
+} from './lifecycle.ts';
 
 /** What `herald campaign status` shows: counts by outcome and reason, what is left, and when it ends. */
 export interface CampaignProgress {
@@ -64,7 +69,15 @@ export const runIsOver = (progress: CampaignProgress): boolean =>
 /**
  * The days a campaign's outcome counters are kept under: each run counts on the UTC day it was
  * launched (its readers' event time), so its status reads those days' counters, never a scan.
+ * A state from before `launchDays` was kept falls back on the launches its history still holds.
  */
-export const counterDaysOf = (state: CampaignState): string[] => [
-  ...new Set(state.history.filter((a) => a.action === 'launch').map((a) => a.at.slice(0, 10))),
-];
+export const counterDaysOf = (state: CampaignState): string[] =>
+  state.launchDays
+    ? [...state.launchDays]
+    : [
+        ...new Set(
+          state.history
+            .filter((a) => a.action === 'launch')
+            .flatMap((a) => counterDaysOfLaunch(new Date(a.at))),
+        ),
+      ];

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parseCampaign } from '../../../shared/domain/campaigns/campaign.ts';
 import {
   CampaignStateError,
+  counterDaysOfLaunch,
   newCampaignState,
   transition,
 } from '../../../shared/domain/campaigns/lifecycle.ts';
 import { Pacer } from '../../../shared/domain/campaigns/pacing.ts';
+import { counterDaysOf } from '../../../shared/domain/campaigns/progress.ts';
 
 const valid = {
   id: 'winter-sale',
@@ -75,6 +77,17 @@ describe('the lifecycle', () => {
     expect(transition(paused, 'resume', 'a', at(3)).status).toBe('scheduled');
   });
 
+  it('keeps every launch day for status, after the history has let the launch go', () => {
+    let state = transition(transition(draft, 'start', 'a', at(1)), 'launch', 'herald', at(2));
+    for (let i = 0; i < 30; i++)
+      state = transition(transition(state, 'pause', 'a', at(3)), 'resume', 'a', at(4));
+    expect(state.history.some((h) => h.action === 'launch')).toBe(false);
+    expect(counterDaysOf(state)).toEqual(['2026-11-21']);
+    // A launch saved just after midnight may have sent its readers the day before.
+    expect(counterDaysOfLaunch(new Date('2026-11-22T00:05:00Z'))).toEqual(['2026-11-21', '2026-11-22']);
+    expect(counterDaysOfLaunch(new Date('2026-11-22T00:20:00Z'))).toEqual(['2026-11-22']);
+  });
+
   it('refuses what the state does not allow', () => {
     expect(() => transition(draft, 'pause', 'a', at(1))).toThrow(CampaignStateError);
     const cancelled = transition(draft, 'cancel', 'a', at(1));
@@ -112,6 +125,18 @@ describe('pacing', () => {
     const now = new Date(base.getTime() + 600_000);
     const slots = Array.from({ length: 3 }, () => second(pacer.slot(base, now)));
     expect(slots).toEqual(['10:00', '10:00', '10:01']);
+  });
+
+  it('readers below one push a second take turns across the interval, not all at once', () => {
+    // 4 readers sharing 2 a second: one push each every 2 s, half a second apart.
+    const readers = [0, 1, 2, 3].map((shard) => new Pacer(0.5, {}, shard / 4));
+    const first = readers.map((pacer) => pacer.slot(base).toISOString().slice(17, 23));
+    expect(first).toEqual(['00.000', '00.500', '01.000', '01.500']);
+  });
+
+  it('a checkpoint of the older pacer (a count per instant) is carried on, its last second included', () => {
+    const resumed = new Pacer(3, { [String(base.getTime())]: 5 });
+    expect([resumed.slot(base), resumed.slot(base)].map(second)).toEqual(['00:01', '00:02']);
   });
 
   it('keeps a small state for a large audience over many instants, and a restored pacer carries on', () => {
