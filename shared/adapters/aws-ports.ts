@@ -7,6 +7,15 @@ import { noMessageLog } from '../domain/engagement/message-log.ts';
 import { keySigner } from '../domain/engagement/receipt-token.ts';
 import type { RecipeCatalog } from '../domain/recipes/recipe.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
+import { deliveryQueue, fanoutQueue, rejectedEventsQueue } from '../resources/queues.ts';
+import {
+  campaignsTable,
+  devicesTable,
+  ledgerTable,
+  outcomesTable,
+  relationsTable,
+  usersTable,
+} from '../resources/tables.ts';
 import { DynamoDbCampaignStore } from './dynamodb/campaign-store.ts';
 import { DynamoDbCostLedger } from './dynamodb/cost-ledger.ts';
 import { DynamoDbDeviceDirectory } from './dynamodb/device-directory.ts';
@@ -38,6 +47,28 @@ export interface ResourceNames {
     rejectedEvents: string;
   };
 }
+
+/** The names of Herald's tables and queues, from lookups by definition id (provisioned, or as a runtime file names them). */
+export const resourceNamesOf = (
+  table: (id: string) => string,
+  queue: (id: string) => string,
+): ResourceNames => ({
+  tables: {
+    relations: table(relationsTable.id),
+    users: table(usersTable.id),
+    devices: table(devicesTable.id),
+    ledger: table(ledgerTable.id),
+    outcomes: table(outcomesTable.id),
+    campaigns: table(campaignsTable.id),
+  },
+  queues: {
+    fanout: queue(fanoutQueue.id),
+    fanoutDeadLetters: queue(fanoutQueue.deadLetterQueue!.id),
+    delivery: queue(deliveryQueue.id),
+    deliveryDeadLetters: queue(deliveryQueue.deadLetterQueue!.id),
+    rejectedEvents: queue(rejectedEventsQueue.id),
+  },
+});
 
 export interface AwsClients {
   readonly dynamodb: DynamoDBDocumentClient;

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsPortBuilders, type ResourceNames } from '../adapters/aws-ports.ts';
+import { awsPortBuilders, type ResourceNames, resourceNamesOf } from '../adapters/aws-ports.ts';
 import { documentClient } from '../adapters/dynamodb/document-client.ts';
 import { FileUserLists } from '../adapters/lists/file-user-lists.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -10,15 +10,6 @@ import type { HoldScheduler } from '../domain/push/hold-scheduler.ts';
 import { defaultCatalog } from '../domain/recipes/default-catalog.ts';
 import { localCredentials, localRegion } from '../local/engines.ts';
 import { watchedLaunches } from '../local/local-campaigns.ts';
-import { deliveryQueue, fanoutQueue, rejectedEventsQueue } from '../resources/queues.ts';
-import {
-  campaignsTable,
-  devicesTable,
-  ledgerTable,
-  outcomesTable,
-  relationsTable,
-  usersTable,
-} from '../resources/tables.ts';
 import {
   type CampaignActionDeps,
   type CampaignRequest,
@@ -62,23 +53,7 @@ const namesOf = (runtime: RuntimeFile & { queues: Record<string, string> }): Res
     return name;
   };
   const queue = (id: string) => runtime.queues[id] ?? '';
-  return {
-    tables: {
-      relations: table(relationsTable.id),
-      users: table(usersTable.id),
-      devices: table(devicesTable.id),
-      ledger: table(ledgerTable.id),
-      outcomes: table(outcomesTable.id),
-      campaigns: table(campaignsTable.id),
-    },
-    queues: {
-      fanout: queue(fanoutQueue.id),
-      fanoutDeadLetters: queue(fanoutQueue.deadLetterQueue!.id),
-      delivery: queue(deliveryQueue.id),
-      deliveryDeadLetters: queue(deliveryQueue.deadLetterQueue!.id),
-      rejectedEvents: queue(rejectedEventsQueue.id),
-    },
-  };
+  return resourceNamesOf(table, queue);
 };
 
 /**

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsPorts, type InjectedPorts } from '../adapters/aws-ports.ts';
+import { awsPorts, type InjectedPorts, resourceNamesOf } from '../adapters/aws-ports.ts';
 import type { Redelivery } from '../domain/ports.ts';
 import type { HeraldPorts } from '../herald-ports.ts';
 import { requestMeter } from '../observability/request-meter.ts';
-import { allQueues, deliveryQueue, fanoutQueue, rejectedEventsQueue } from '../resources/queues.ts';
+import { allQueues } from '../resources/queues.ts';
 import { tables } from '../resources/tables.ts';
 import { type LocalEngines, localCredentials, localRegion } from './engines.ts';
 import { provisionQueues, provisionTables } from './provision.ts';
@@ -49,25 +49,11 @@ export const provisionLocalPorts = async (
     provisionTables(dynamodb, tables, prefix, options),
     provisionQueues(sqs, allQueues, prefix),
   ]);
-  const url = (id: string) => queueUrls[id]!;
   const ports = awsPorts(
-    {
-      tables: {
-        relations: tableNames.Relations!,
-        users: tableNames.Users!,
-        devices: tableNames.Devices!,
-        ledger: tableNames.Ledger!,
-        outcomes: tableNames.Outcomes!,
-        campaigns: tableNames.Campaigns!,
-      },
-      queues: {
-        fanout: url(fanoutQueue.id),
-        fanoutDeadLetters: url(fanoutQueue.deadLetterQueue!.id),
-        delivery: url(deliveryQueue.id),
-        deliveryDeadLetters: url(deliveryQueue.deadLetterQueue!.id),
-        rejectedEvents: url(rejectedEventsQueue.id),
-      },
-    },
+    resourceNamesOf(
+      (id) => tableNames[id]!,
+      (id) => queueUrls[id]!,
+    ),
     {
       dynamodb: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
       sqs,

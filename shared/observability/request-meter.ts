@@ -8,14 +8,7 @@ import {
 } from '../domain/costs/price-table.ts';
 import type { PutEventsEntry } from '../local/bus/put-events-entry.ts';
 import { entrySize } from '../local/bus/put-events-limits.ts';
-import {
-  CAPACITY_OPERATIONS,
-  capacityOf,
-  isWrite,
-  tableOf,
-  unitsByTableOf,
-  writtenKinds,
-} from './dynamodb-units.ts';
+import { CAPACITY_OPERATIONS, capacityOf, isWrite, unitsByTableOf, writtenKinds } from './dynamodb-units.ts';
 
 /** The AWS services whose requests the meter counts. */
 export type MeteredService = 'dynamodb' | 'sqs' | 'sns' | 'scheduler' | 'eventbridge';

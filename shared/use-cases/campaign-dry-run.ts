@@ -5,7 +5,7 @@ import type { Clock } from '../domain/clock.ts';
 import { addUsage, costOf, emptyUsage, scaleUsage } from '../domain/costs/price-table.ts';
 import { scanReadUnitsPerUser, usagePerDeliveredPush } from '../domain/costs/push-usage.ts';
 import type { FatiguePolicy } from '../domain/fatigue/policy.ts';
-import { type FatigueLedger, fatigueReason, type ReservationRequest } from '../domain/fatigue/reservation.ts';
+import { type FatigueLedger, type ReservationRequest, suppressionOf } from '../domain/fatigue/reservation.ts';
 import { renderPersonal } from '../domain/push/personal-push.ts';
 import type { RelationStore } from '../domain/relations/relation.ts';
 import type { UserDirectory } from '../domain/users/user.ts';
@@ -190,12 +190,7 @@ const capsOf = async (
   if (!fatigue?.preview) return { sampled: 0, wouldSuppress: {}, estimate: {} };
   const wouldSuppress: Record<string, number> = {};
   for (const result of await fatigue.preview(reservations)) {
-    const reason =
-      result.status === 'capped'
-        ? fatigueReason(result.layer)
-        : result.status === 'duplicate'
-          ? 'duplicate'
-          : undefined;
+    const reason = suppressionOf(result);
     if (reason) wouldSuppress[reason] = (wouldSuppress[reason] ?? 0) + 1;
   }
   const scale = judged === 0 ? 0 : size / judged;

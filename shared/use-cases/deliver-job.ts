@@ -83,12 +83,25 @@ export interface DeliverJobResult {
 /** What a job's run counts; the runner adds whether it had run before or was handed over. */
 export type JobResult = Omit<DeliverJobResult, 'alreadyDone' | 'handedOver'>;
 
-/** Runs a job's work on the leased-work runner, push or emit alike, and says how it went. */
+/**
+ * Runs a job's work on the leased-work runner, push or emit alike, and says how it went. A job
+ * is leased under its id; handed over, it goes back on the delivery queue as itself.
+ */
 export const runJobWork = async (
-  work: LeasedWork<DeliveryCheckpoint, JobResult>,
+  job: DeliveryJob,
+  kind: 'delivery' | 'emit',
+  work: Pick<LeasedWork<DeliveryCheckpoint, JobResult>, 'run' | 'settle'>,
   deps: DeliverJobDeps,
 ): Promise<DeliverJobResult> => {
-  const run = await runLeased(work, {
+  const leased: LeasedWork<DeliveryCheckpoint, JobResult> = {
+    ...work,
+    id: job.jobId,
+    name: `${kind} job ${job.jobId}`,
+    handovers: job.handovers ?? 0,
+    handOver: () => deps.delivery.send([{ ...job, handovers: (job.handovers ?? 0) + 1 }]),
+    busy: () => new DeliveryJobBusyError(job.jobId, 'another worker holds it'),
+  };
+  const run = await runLeased(leased, {
     leases: deps.deliveryProgress,
     outcomes: deps.outcomes,
     ...(deps.timeLeftMs ? { timeLeftMs: deps.timeLeftMs } : {}),
@@ -124,13 +137,13 @@ const WINDOW_TIME_MS = 30_000;
  */
 export const deliverJob = async (job: DeliveryJob, deps: DeliverJobDeps): Promise<DeliverJobResult> => {
   if (job.emit) return emitJob(job as EmitJob, deps);
-  return runJobWork(deliveryWork(job, deps), deps);
+  return runJobWork(job, 'delivery', deliveryWork(job, deps), deps);
 };
 
-const deliveryWork = (job: DeliveryJob, deps: DeliverJobDeps): LeasedWork<DeliveryCheckpoint, JobResult> => ({
-  id: job.jobId,
-  name: `delivery job ${job.jobId}`,
-  handovers: job.handovers ?? 0,
+const deliveryWork = (
+  job: DeliveryJob,
+  deps: DeliverJobDeps,
+): Pick<LeasedWork<DeliveryCheckpoint, JobResult>, 'run' | 'settle'> => ({
   run: (checkpoint, save) => deliver(job, checkpoint, save, deps),
   settle: async (checkpoint) => {
     const tally = settledSoFar(job, checkpoint, deps.clock);
@@ -148,8 +161,6 @@ const deliveryWork = (job: DeliveryJob, deps: DeliverJobDeps): LeasedWork<Delive
     }
     return tally.entries();
   },
-  handOver: () => deps.delivery.send([{ ...job, handovers: (job.handovers ?? 0) + 1 }]),
-  busy: () => new DeliveryJobBusyError(job.jobId, 'another worker holds it'),
 });
 
 const deliver = async (

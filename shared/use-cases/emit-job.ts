@@ -29,20 +29,18 @@ const WINDOW_TIME_MS = 30_000;
  * triggers dedupes on that identity, and so can a team's service.
  */
 export const emitJob = (job: EmitJob, deps: DeliverJobDeps): Promise<DeliverJobResult> =>
-  runJobWork(emitWork(job, deps), deps);
+  runJobWork(job, 'emit', emitWork(job, deps), deps);
 
-const emitWork = (job: EmitJob, deps: DeliverJobDeps): LeasedWork<DeliveryCheckpoint, JobResult> => ({
-  id: job.jobId,
-  name: `emit job ${job.jobId}`,
-  handovers: job.handovers ?? 0,
+const emitWork = (
+  job: EmitJob,
+  deps: DeliverJobDeps,
+): Pick<LeasedWork<DeliveryCheckpoint, JobResult>, 'run' | 'settle'> => ({
   run: (checkpoint, save) => emitAll(job, checkpoint, save, deps),
   settle: async (checkpoint) => {
     const tally = settledSoFar(job, checkpoint, deps.clock);
     tally.add('failed', 'gave-up', job.variant, job.userIds.length - (checkpoint?.inFlightUntil ?? 0));
     return tally.entries();
   },
-  handOver: () => deps.delivery.send([{ ...job, handovers: (job.handovers ?? 0) + 1 }]),
-  busy: () => new DeliveryJobBusyError(job.jobId, 'another worker holds it'),
 });
 
 const emitAll = async (

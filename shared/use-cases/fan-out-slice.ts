@@ -15,7 +15,7 @@ import type { Clock } from '../domain/clock.ts';
 import { LogBatch } from '../domain/engagement/log-batch.ts';
 import type { MessageLog } from '../domain/engagement/message-log.ts';
 import type { FatiguePolicy } from '../domain/fatigue/policy.ts';
-import { type FatigueLedger, fatigueReason } from '../domain/fatigue/reservation.ts';
+import { type FatigueLedger, suppressionOf } from '../domain/fatigue/reservation.ts';
 import { type OutcomeLedger, OutcomeTally } from '../domain/outcomes/outcome.ts';
 import type { WorkQueue } from '../domain/ports.ts';
 import type { DeliveryJob } from '../domain/push/delivery-job.ts';
@@ -229,13 +229,7 @@ const readSlice = async (
       const results = await deps.fatigue.reserve(due.map(({ user }) => plan.reservation(user, task.taskId)));
       const reserved = new Map<string, string[]>();
       due.forEach(({ user, variant }, i) => {
-        const result = results[i]!;
-        const reason =
-          result.status === 'capped'
-            ? fatigueReason(result.layer)
-            : result.status === 'duplicate'
-              ? 'duplicate'
-              : undefined;
+        const reason = suppressionOf(results[i]!);
         if (reason) {
           tally.add('suppressed', reason, variant);
           log.add({ step: 'suppressed', userId: user.id, variant, reason });

@@ -1,4 +1,4 @@
-import { type FatigueLedger, fatigueReason } from '../domain/fatigue/reservation.ts';
+import { type FatigueLedger, suppressionOf } from '../domain/fatigue/reservation.ts';
 import { type DeliveryJob, originalJobId } from '../domain/push/delivery-job.ts';
 import type { UserProfile } from '../domain/users/user.ts';
 
@@ -29,8 +29,8 @@ export const reserveAtRelease = async (
   );
   const blocked = new Map<string, string>();
   results.forEach((result, i) => {
-    if (result.status === 'capped') blocked.set(recipients[i]!, fatigueReason(result.layer));
-    if (result.status === 'duplicate') blocked.set(recipients[i]!, 'duplicate');
+    const reason = suppressionOf(result);
+    if (reason) blocked.set(recipients[i]!, reason);
   });
   return blocked;
 };

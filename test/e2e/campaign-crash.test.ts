@@ -9,7 +9,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryWorker } from '../../functions/delivery-worker/handler.ts';
 import { createFanoutWorker } from '../../functions/fanout-worker/handler.ts';
-import type { ResourceNames } from '../../shared/adapters/aws-ports.ts';
+import { type ResourceNames, resourceNamesOf } from '../../shared/adapters/aws-ports.ts';
 import { DynamoDbFanoutProgress } from '../../shared/adapters/dynamodb/work-progress.ts';
 import type { FanoutCheckpoint } from '../../shared/domain/audience/fanout-progress.ts';
 import type { FanoutTask } from '../../shared/domain/audience/fanout-task.ts';
@@ -24,7 +24,7 @@ import { watchedLaunches } from '../../shared/local/local-campaigns.ts';
 import { type LocalPorts, provisionLocalPorts } from '../../shared/local/local-ports.ts';
 import { ManualClock } from '../../shared/local/manual-clock.ts';
 import { collectingSink, EmfMetrics } from '../../shared/observability/metrics.ts';
-import { deliveryQueue, fanoutQueue, rejectedEventsQueue } from '../../shared/resources/queues.ts';
+import { deliveryQueue, fanoutQueue } from '../../shared/resources/queues.ts';
 import { createCampaign, startCampaign } from '../../shared/use-cases/campaign-commands.ts';
 import { campaignStatus } from '../../shared/use-cases/campaign-status.ts';
 import { forEachLimited } from '../../shared/use-cases/delivery-sends.ts';
@@ -79,23 +79,11 @@ let child: ChildProcess | undefined;
 const clock = new ManualClock(runStart);
 const gateway = new RecordingGateway();
 
-const resourceNames = (): ResourceNames => ({
-  tables: {
-    relations: local.tableNames.Relations!,
-    users: local.tableNames.Users!,
-    devices: local.tableNames.Devices!,
-    ledger: local.tableNames.Ledger!,
-    outcomes: local.tableNames.Outcomes!,
-    campaigns: local.tableNames.Campaigns!,
-  },
-  queues: {
-    fanout: local.queueUrls[fanoutQueue.id]!,
-    fanoutDeadLetters: local.queueUrls[fanoutQueue.deadLetterQueue!.id]!,
-    delivery: local.queueUrls[deliveryQueue.id]!,
-    deliveryDeadLetters: local.queueUrls[deliveryQueue.deadLetterQueue!.id]!,
-    rejectedEvents: local.queueUrls[rejectedEventsQueue.id]!,
-  },
-});
+const resourceNames = (): ResourceNames =>
+  resourceNamesOf(
+    (id) => local.tableNames[id]!,
+    (id) => local.queueUrls[id]!,
+  );
 
 /** Takes every message off a queue (fauxqs hands them out at once): their bodies. */
 const drainQueue = async (queueId: string): Promise<string[]> => {

@@ -8,7 +8,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryJobMessage } from '../../functions/contracts.ts';
 import { createDeliveryWorker } from '../../functions/delivery-worker/handler.ts';
-import type { ResourceNames } from '../../shared/adapters/aws-ports.ts';
+import { type ResourceNames, resourceNamesOf } from '../../shared/adapters/aws-ports.ts';
 import { DynamoDbDeliveryProgress } from '../../shared/adapters/dynamodb/work-progress.ts';
 import { systemClock } from '../../shared/domain/clock.ts';
 import { defaultPolicy } from '../../shared/domain/fatigue/policy.ts';
@@ -19,7 +19,7 @@ import { defaultCatalog } from '../../shared/domain/recipes/default-catalog.ts';
 import { localContext } from '../../shared/local/lambda-context.ts';
 import { LocalHoldScheduler } from '../../shared/local/local-hold-scheduler.ts';
 import { type LocalPorts, provisionLocalPorts } from '../../shared/local/local-ports.ts';
-import { deliveryQueue, fanoutQueue, rejectedEventsQueue } from '../../shared/resources/queues.ts';
+import { deliveryQueue } from '../../shared/resources/queues.ts';
 import { forEachLimited } from '../../shared/use-cases/delivery-sends.ts';
 import type { CrashWorkerConfig } from '../support/crash-worker.ts';
 import { documentClientOf, sharedEngines } from '../support/engines.ts';
@@ -83,23 +83,11 @@ let workDir: string;
 let child: ChildProcess | undefined;
 const liveGateway = new RecordingGateway();
 
-const resourceNames = (): ResourceNames => ({
-  tables: {
-    relations: local.tableNames.Relations!,
-    users: local.tableNames.Users!,
-    devices: local.tableNames.Devices!,
-    ledger: local.tableNames.Ledger!,
-    outcomes: local.tableNames.Outcomes!,
-    campaigns: local.tableNames.Campaigns!,
-  },
-  queues: {
-    fanout: local.queueUrls[fanoutQueue.id]!,
-    fanoutDeadLetters: local.queueUrls[fanoutQueue.deadLetterQueue!.id]!,
-    delivery: local.queueUrls[deliveryQueue.id]!,
-    deliveryDeadLetters: local.queueUrls[deliveryQueue.deadLetterQueue!.id]!,
-    rejectedEvents: local.queueUrls[rejectedEventsQueue.id]!,
-  },
-});
+const resourceNames = (): ResourceNames =>
+  resourceNamesOf(
+    (id) => local.tableNames[id]!,
+    (id) => local.queueUrls[id]!,
+  );
 
 /** Runs the crash worker until it has pushed `KILL_AFTER` times, then kills it; returns what it pushed. */
 const killMidJob = async (): Promise<string[]> => {

@@ -37,3 +37,11 @@ export interface FatigueLedger {
 
 /** Suppression reason for a cap of a layer: `fatigue.user`, `fatigue.group`... */
 export const fatigueReason = (layer: CounterCap['layer']): string => `fatigue.${layer}`;
+
+/** Why a reservation keeps its push from going out (`fatigue.<layer>`, `duplicate`); undefined when it may go. */
+export const suppressionOf = (result: ReservationResult): string | undefined =>
+  result.status === 'capped'
+    ? fatigueReason(result.layer)
+    : result.status === 'duplicate'
+      ? 'duplicate'
+      : undefined;
